@@ -1,0 +1,17 @@
+namespace Retina.Api.Capture;
+
+/// <summary>Condition types and reasons of a Capture, in one place.</summary>
+public static class CaptureReasons
+{
+    // Retina's condition types.
+    public const string Complete = "complete";
+    public const string Error = "error";
+
+    public const string Accepted = "Accepted";
+    public const string InvalidSpec = "InvalidSpec";
+    public const string NoTargets = "NoTargets";
+    public const string SecretNotFound = "SecretNotFound";
+    public const string NodesRunning = "NodesRunning";
+    public const string AllNodesCompleted = "AllNodesCompleted";
+    public const string NodesFailed = "NodesFailed";
+}

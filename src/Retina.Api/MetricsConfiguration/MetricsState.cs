@@ -1,0 +1,21 @@
+namespace Retina.Api.MetricsConfiguration;
+
+/// <summary>Retina's MetricsConfiguration states, condition types and reasons.</summary>
+public static class MetricsState
+{
+    public const string Initialized = "Initialized";
+    public const string Accepted = "Accepted";
+    public const string Errored = "Errored";
+    public const string Warning = "Warning";
+
+    public const string ConditionAccepted = "Accepted";
+    public const string ConditionApplied = "Applied";
+    public const string ConditionCardinalityWarning = "CardinalityWarning";
+
+    public const string ReasonValid = "Valid";
+    public const string ReasonInvalidSpec = "InvalidSpec";
+    public const string ReasonConflict = "ConflictsWithOtherConfiguration";
+    public const string ReasonAllNodesApplied = "AllNodesApplied";
+    public const string ReasonNodesPending = "NodesPending";
+    public const string ReasonSeriesCapReached = "SeriesCapReached";
+}

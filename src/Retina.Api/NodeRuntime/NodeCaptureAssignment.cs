@@ -1,0 +1,88 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Retina.Api.Schema;
+
+namespace Retina.Api.NodeRuntime;
+
+/// <summary>One Capture's work on this node, resolved by the controller (filter built, pods resolved to IPs).</summary>
+public sealed class NodeCaptureAssignment
+{
+    /// <summary>Unique key: namespace/name/uid of the Capture.</summary>
+    [Required]
+    [JsonPropertyName("key")]
+    public string Key { get; set; } = "";
+
+    /// <summary>Capture namespace.</summary>
+    [JsonPropertyName("namespace")]
+    public string Namespace { get; set; } = "";
+
+    /// <summary>Capture name.</summary>
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    /// <summary>The full libpcap filter the node compiles (user filter, IP filters and pod IPs combined).</summary>
+    [JsonPropertyName("filter")]
+    public string? Filter { get; set; }
+
+    /// <summary>Pod IPs on this node the capture is narrowed to (empty for node captures).</summary>
+    [MaxItems(1024)]
+    [JsonPropertyName("podIPs")]
+    public List<string>? PodIps { get; set; }
+
+    /// <summary>Interfaces to capture on; empty means all.</summary>
+    [MaxItems(64)]
+    [JsonPropertyName("interfaces")]
+    public List<string>? Interfaces { get; set; }
+
+    /// <summary>Duration, Go syntax.</summary>
+    [JsonPropertyName("duration")]
+    public string? Duration { get; set; }
+
+    /// <summary>Size limit in MB (per file with fileCount).</summary>
+    [JsonPropertyName("maxCaptureSizeMB")]
+    public int? MaxCaptureSizeMb { get; set; }
+
+    /// <summary>Number of rotated files.</summary>
+    [JsonPropertyName("fileCount")]
+    public int? FileCount { get; set; }
+
+    /// <summary>Packet limit.</summary>
+    [JsonPropertyName("maxPackets")]
+    public long? MaxPackets { get; set; }
+
+    /// <summary>Snap length.</summary>
+    [JsonPropertyName("packetSize")]
+    public int? PacketSize { get; set; }
+
+    /// <summary>Keep interfaces out of promiscuous mode.</summary>
+    [JsonPropertyName("noPromiscuous")]
+    public bool? NoPromiscuous { get; set; }
+
+    /// <summary>Seconds of flight-recorder history to include.</summary>
+    [JsonPropertyName("preTriggerSeconds")]
+    public int? PreTriggerSeconds { get; set; }
+
+    /// <summary>Bundle network metadata.</summary>
+    [JsonPropertyName("includeMetadata")]
+    public bool IncludeMetadata { get; set; } = true;
+
+    /// <summary>Host-path directory relative to the runtime's capture base directory.</summary>
+    [JsonPropertyName("hostPath")]
+    public string? HostPath { get; set; }
+
+    /// <summary>Staged Secret in the runtime's namespace with key blob-upload-url.</summary>
+    [JsonPropertyName("blobSecret")]
+    public string? BlobSecret { get; set; }
+
+    /// <summary>S3 destination; secretName names a staged Secret in the runtime's namespace.</summary>
+    [JsonPropertyName("s3")]
+    public Capture.S3Upload? S3 { get; set; }
+
+    /// <summary>Delete the local copy after all uploads succeeded.</summary>
+    [JsonPropertyName("cleanUpAfterUpload")]
+    public bool? CleanUpAfterUpload { get; set; }
+
+    /// <summary>Stop the capture now (the Capture was deleted or its duration is cut short).</summary>
+    [JsonPropertyName("stop")]
+    public bool? Stop { get; set; }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+using Retina.Api.Schema;
+
+namespace Retina.Api.NodeRuntime;
+
+/// <summary>What the node must run: plugins, metric shaping, captures and traces.</summary>
+public sealed class NodeRuntimeSpec
+{
+    /// <summary>Plugins to run, with their settings.</summary>
+    [MaxItems(32)]
+    [JsonPropertyName("plugins")]
+    public List<NodePluginSpec>? Plugins { get; set; }
+
+    /// <summary>The merged MetricsConfigurations (pod-level metrics).</summary>
+    [JsonPropertyName("metrics")]
+    public NodeMetricsSpec? Metrics { get; set; }
+
+    /// <summary>Captures assigned to this node.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("captures")]
+    public List<NodeCaptureAssignment>? Captures { get; set; }
+
+    /// <summary>TraceSessions assigned to this node.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("traces")]
+    public List<NodeTraceAssignment>? Traces { get; set; }
+}

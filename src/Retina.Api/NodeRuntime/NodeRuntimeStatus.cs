@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+using Retina.Api.Common;
+using Retina.Api.Schema;
+
+namespace Retina.Api.NodeRuntime;
+
+/// <summary>What the node runs, reported by its runtime with a heartbeat.</summary>
+public sealed class NodeRuntimeStatus : IResourceStatus
+{
+    /// <summary>The spec generation the runtime has converged to.</summary>
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    /// <summary>Ready and Degraded conditions.</summary>
+    [MaxItems(16)]
+    [JsonPropertyName("conditions")]
+    public List<Condition>? Conditions { get; set; }
+
+    /// <summary>Last time the runtime reported.</summary>
+    [JsonPropertyName("heartbeatTime")]
+    public DateTime? HeartbeatTime { get; set; }
+
+    /// <summary>Kernel release of the node.</summary>
+    [JsonPropertyName("kernelVersion")]
+    public string? KernelVersion { get; set; }
+
+    /// <summary>Plugins running out of plugins requested, e.g. 5/5.</summary>
+    [JsonPropertyName("pluginSummary")]
+    public string? PluginSummary { get; set; }
+
+    /// <summary>Captures running now.</summary>
+    [JsonPropertyName("activeCaptures")]
+    public int? ActiveCaptures { get; set; }
+
+    /// <summary>Per plugin: state and the hook in use, or why it is degraded.</summary>
+    [MaxItems(32)]
+    [JsonPropertyName("plugins")]
+    public List<NodePluginStatus>? Plugins { get; set; }
+
+    /// <summary>Per assigned capture: phase and counters.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("captures")]
+    public List<NodeWorkStatus>? Captures { get; set; }
+
+    /// <summary>Per assigned trace: phase and counters.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("traces")]
+    public List<NodeWorkStatus>? Traces { get; set; }
+
+    /// <summary>The MetricsConfiguration sources the runtime applied.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("appliedMetrics")]
+    public List<NodeMetricsSource>? AppliedMetrics { get; set; }
+
+    /// <summary>Metrics that hit their series cap on this node.</summary>
+    [MaxItems(64)]
+    [JsonPropertyName("cappedMetrics")]
+    public List<string>? CappedMetrics { get; set; }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Retina.Api.Schema;
+
+namespace Retina.Api.ShellSession;
+
+/// <summary>Where the shell runs, with which image and privileges, and for how long.</summary>
+[Requires("allowHostFilesystemWrite", "mountHostFilesystem")]
+public sealed class ShellSessionSpec
+{
+    /// <summary>A node (the shell runs in the host network) or a pod (the shell is an ephemeral container in it).</summary>
+    [Required]
+    [JsonPropertyName("target")]
+    public ShellTarget Target { get; set; } = new();
+
+    /// <summary>Container image with the troubleshooting tools; default set by the cluster admin.</summary>
+    [MaxLength(512)]
+    [RegularExpression(@"^[^\s]+$")]
+    [JsonPropertyName("image")]
+    public string? Image { get; set; }
+
+    /// <summary>Linux capabilities added to a container that drops ALL (e.g. NET_ADMIN, NET_RAW).</summary>
+    [MaxItems(16)]
+    [ItemValues("NET_ADMIN", "NET_RAW", "NET_BIND_SERVICE", "SYS_PTRACE", "SYS_ADMIN", "SYS_RESOURCE", "BPF", "PERFMON",
+        "DAC_OVERRIDE", "DAC_READ_SEARCH", "KILL", "SETUID", "SETGID", "CHOWN", "FOWNER")]
+    [JsonPropertyName("capabilities")]
+    public List<string>? Capabilities { get; set; }
+
+    /// <summary>Share the host's PID namespace (node shells only).</summary>
+    [JsonPropertyName("hostPID")]
+    public bool? HostPid { get; set; }
+
+    /// <summary>Mount the node's root filesystem at /host, read-only unless allowHostFilesystemWrite (node shells only).</summary>
+    [JsonPropertyName("mountHostFilesystem")]
+    public bool? MountHostFilesystem { get; set; }
+
+    /// <summary>Mount /host read-write. Requires mountHostFilesystem.</summary>
+    [JsonPropertyName("allowHostFilesystemWrite")]
+    public bool? AllowHostFilesystemWrite { get; set; }
+
+    /// <summary>How long the shell may live (Go duration, e.g. 30m); capped by the cluster admin (default cap 4h). Required.</summary>
+    [Required]
+    [Duration]
+    [JsonPropertyName("ttl")]
+    public string Ttl { get; set; } = "";
+}
