@@ -177,7 +177,7 @@ public static class SchemaRules
         {
             if (IsSet(requires.Property) && !IsSet(requires.Requires))
             {
-                result.Add(FieldPath.Child(path, requires.Requires), $"is required when {requires.Property} is set");
+                result.Add(FieldPath.Child(path, requires.Property), $"requires {requires.Requires} to be set");
             }
         }
     }
