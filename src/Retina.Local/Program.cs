@@ -1,10 +1,21 @@
+using System.CommandLine;
+using Retina.Local.Commands;
+
 namespace Retina.Local;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("retina: not wired yet");
-        return 1;
+        var dir = new Option<string>("--dir") { Description = "directory of resource YAML", DefaultValueFactory = _ => "config/samples/local", Recursive = true };
+        var state = new Option<string>("--state") { Description = "where status is written", DefaultValueFactory = _ => ".retina/state", Recursive = true };
+        var root = new RootCommand("Retina.NET local mode: the controllers and node runtime on this host, driven by a directory of YAML")
+        {
+            dir,
+            state,
+            RunCommand.Create(dir, state),
+            GetCommand.Create(dir, state),
+        };
+        return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,71 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Retina.Api;
+using Retina.Api.Common;
+using Retina.Api.ShellSession;
+using Retina.Controllers.MetricsConfiguration;
+using Retina.Controllers.NodeRuntime;
+using Retina.Controllers.Options;
+using Retina.Controllers.Validation;
+using Retina.Kube.Client;
+using Retina.Kube.Controllers;
+using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
+using MetricsConfig = Retina.Api.MetricsConfiguration.MetricsConfiguration;
+
+namespace Retina.Controllers.Hosting;
+
+/// <summary>Builds every controller of Retina.NET over one client: the same set runs in the cluster and in local mode.</summary>
+public static class RetinaControllers
+{
+    public static IReadOnlyList<IController> Create(IKubeClient client, RetinaControllerOptions options, ILoggerFactory loggers, TimeProvider time,
+        ControllerOptions? controllerOptions = null)
+    {
+        controllerOptions ??= new ControllerOptions();
+        var controllers = new List<IController>
+        {
+            NodeRuntimes(client, options, loggers, time, controllerOptions),
+            MetricsConfigurations(client, loggers, time, controllerOptions),
+        };
+
+        // Kinds whose full reconcilers land in later issues are admitted (validated, conditions written) already.
+        controllers.Add(Acceptance<Api.Capture.Capture>(client, loggers, time, controllerOptions, Verdicts.Capture));
+        controllers.Add(Acceptance<Api.TraceSession.TraceSession>(client, loggers, time, controllerOptions, Verdicts.TraceSession));
+        controllers.Add(Acceptance<Api.CapturePolicy.CapturePolicy>(client, loggers, time, controllerOptions, Verdicts.CapturePolicy));
+        var shellKind = ResourceKind.Create(new ShellSessionValidator(options.ShellMaxTtlSpan));
+        controllers.Add(Acceptance<Api.ShellSession.ShellSession>(client, loggers, time, controllerOptions, Verdicts.ShellSession, shellKind));
+        return controllers;
+    }
+
+    public static Controller<V1Node> NodeRuntimes(IKubeClient client, RetinaControllerOptions options, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        var reconciler = new NodeRuntimeReconciler(client, options);
+        var controller = new Controller<V1Node>("noderuntime", client, reconciler, controllerOptions, loggers.CreateLogger("noderuntime"), time);
+        IEnumerable<ObjectKey> AllNodes(MetricsConfig _) => controller.Informer.Cache.List().Select(ObjectKey.Of);
+        reconciler.Nodes = controller.Informer.Cache;
+        reconciler.Configs = controller.Watches<MetricsConfig>(AllNodes).Cache;
+        reconciler.Runtimes = controller.Watches<NodeRuntimeObject>(r => [ObjectKey.Cluster(r.Metadata.Name)]).Cache;
+        return controller;
+    }
+
+    public static Controller<MetricsConfig> MetricsConfigurations(IKubeClient client, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        var reconciler = new MetricsConfigurationReconciler(client, time);
+        var controller = new Controller<MetricsConfig>("metricsconfiguration", client, reconciler, controllerOptions, loggers.CreateLogger("metricsconfiguration"), time);
+        reconciler.Configs = controller.Informer.Cache;
+        reconciler.Runtimes = controller.Watches<NodeRuntimeObject>(_ => controller.Informer.Cache.List().Select(ObjectKey.Of)).Cache;
+        return controller;
+    }
+
+    private static Controller<T> Acceptance<T>(IKubeClient client, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions,
+        Action<T, ValidationReport, DateTime> verdict, ResourceKind? kind = null)
+        where T : class, IResource, IKubernetesObject<V1ObjectMeta>
+    {
+        kind ??= ResourceKinds.All.Single(k => k.Type == typeof(T));
+        var reconciler = new AcceptanceReconciler<T>(client, kind, time, verdict);
+        var name = kind.Singular;
+        var controller = new Controller<T>(name, client, reconciler, controllerOptions, loggers.CreateLogger(name), time);
+        reconciler.Cache = controller.Informer.Cache;
+        return controller;
+    }
+}

@@ -1,0 +1,92 @@
+using Retina.Api.MetricsConfiguration;
+using Retina.Api.NodeRuntime;
+using MetricsConfig = Retina.Api.MetricsConfiguration.MetricsConfiguration;
+
+namespace Retina.Controllers.MetricsConfiguration;
+
+/// <summary>
+/// Merges every accepted MetricsConfiguration into the one metric shape each node runs, deterministically:
+/// the result depends only on the set of configurations, never on the order they arrived in.
+/// Per metric: the union of labels, in Retina's fixed order, and the longest TTL (a TTL left unset,
+/// meaning never expire, wins). Namespaces: a namespace covered by any configuration is covered.
+/// </summary>
+public static class MetricsMerger
+{
+    public static NodeMetricsSpec? Merge(IEnumerable<MetricsConfig> accepted)
+    {
+        var configs = accepted.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal).ToList();
+        if (configs.Count == 0)
+        {
+            return null;
+        }
+
+        var options = configs
+            .SelectMany(c => c.Spec.ContextOptions)
+            .GroupBy(o => o.MetricName, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(MergeMetric)
+            .ToList();
+
+        return new NodeMetricsSpec
+        {
+            ContextOptions = options,
+            Namespaces = MergeNamespaces(configs.Select(c => c.Spec.Namespaces)),
+            Sources = configs.Select(c => new NodeMetricsSource { Name = c.Metadata.Name, Generation = c.Metadata.Generation ?? 0 }).ToList(),
+        };
+    }
+
+    private static MetricsContextOptions MergeMetric(IGrouping<string, MetricsContextOptions> options) => new()
+    {
+        MetricName = options.Key,
+        SourceLabels = Union(options.Select(o => o.SourceLabels), MetricLabels.ContextOrder),
+        DestinationLabels = Union(options.Select(o => o.DestinationLabels), MetricLabels.ContextOrder),
+        AdditionalLabels = Union(options.Select(o => o.AdditionalLabels), [MetricLabels.Direction, MetricLabels.IsReply]),
+        Ttl = LongestTtl(options.Select(o => o.Ttl)),
+    };
+
+    private static List<string>? Union(IEnumerable<List<string>?> lists, IReadOnlyList<string> order)
+    {
+        var all = lists.Where(l => l is not null).SelectMany(l => l!).ToHashSet(StringComparer.Ordinal);
+        return all.Count == 0 ? null : order.Where(all.Contains).ToList();
+    }
+
+    private static string? LongestTtl(IEnumerable<string?> ttls)
+    {
+        string? longest = null;
+        var longestSpan = TimeSpan.MinValue;
+        foreach (var ttl in ttls)
+        {
+            if (ttl is null || !Api.Common.GoDuration.TryParse(ttl, out var span) || span == TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            if (span > longestSpan)
+            {
+                (longest, longestSpan) = (ttl, span);
+            }
+        }
+
+        return longest;
+    }
+
+    /// <summary>
+    /// The union of what each configuration covers. Includes add namespaces; an exclude covers everything
+    /// but its list, so with any exclude the result excludes only what every exclude list names and no
+    /// include list covers.
+    /// </summary>
+    public static MetricsNamespaces MergeNamespaces(IEnumerable<MetricsNamespaces> namespaces)
+    {
+        var list = namespaces.ToList();
+        var includes = list.Where(n => n.Include is not null).SelectMany(n => n.Include!).ToHashSet(StringComparer.Ordinal);
+        var excludeLists = list.Where(n => n.Exclude is not null).Select(n => n.Exclude!.ToHashSet(StringComparer.Ordinal)).ToList();
+        if (excludeLists.Count == 0)
+        {
+            return new MetricsNamespaces { Include = includes.Order(StringComparer.Ordinal).ToList() };
+        }
+
+        var excluded = excludeLists.Aggregate((a, b) => a.Intersect(b, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal));
+        excluded.ExceptWith(includes);
+        return new MetricsNamespaces { Exclude = excluded.Order(StringComparer.Ordinal).ToList() };
+    }
+}

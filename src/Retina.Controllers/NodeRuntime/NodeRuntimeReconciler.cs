@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Retina.Api.MetricsConfiguration;
+using Retina.Controllers.MetricsConfiguration;
+using Retina.Controllers.Options;
+using Retina.Kube.Client;
+using Retina.Kube.Controllers;
+using Retina.Kube.Informers;
+using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
+using MetricsConfig = Retina.Api.MetricsConfiguration.MetricsConfiguration;
+
+namespace Retina.Controllers.NodeRuntime;
+
+/// <summary>
+/// The only writer of NodeRuntime.spec.plugins and .metrics: one NodeRuntime per Node, carrying the configured
+/// plugins and the merge of every accepted MetricsConfiguration. One write per node per change, none when equal.
+/// </summary>
+public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOptions options) : IReconciler
+{
+    private static readonly MetricsConfigurationValidator Validator = new();
+
+    public ObjectCache<V1Node>? Nodes { get; set; }
+
+    public ObjectCache<NodeRuntimeObject>? Runtimes { get; set; }
+
+    public ObjectCache<MetricsConfig>? Configs { get; set; }
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var runtimeKey = ObjectKey.Cluster(key.Name);
+        var node = Nodes!.Get(key);
+        var runtime = Runtimes!.Get(runtimeKey);
+        if (node is null)
+        {
+            if (runtime is not null)
+            {
+                await client.DeleteAsync<NodeRuntimeObject>(key.Name, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            return ReconcileResult.Done;
+        }
+
+        var accepted = Configs!.List().Where(c => c.Metadata.DeletionTimestamp is null && Validator.Validate(c).IsValid);
+        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, MetricsMerger.Merge(accepted));
+        if (runtime is null)
+        {
+            var created = new NodeRuntimeObject();
+            created.Metadata.Name = key.Name;
+            created.Metadata.OwnerReferences =
+            [
+                new V1OwnerReference { ApiVersion = "v1", Kind = "Node", Name = node.Metadata.Name, Uid = node.Metadata.Uid },
+            ];
+            created.Spec = desired.Deserialize<Api.NodeRuntime.NodeRuntimeSpec>()!;
+            try
+            {
+                await client.CreateAsync(created, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // The cache was behind; the watch event will bring the object and another pass.
+            }
+
+            return ReconcileResult.Done;
+        }
+
+        var patch = NodeRuntimeSpecBuilder.Patch(runtime.Spec, desired);
+        if (patch is not null)
+        {
+            await client.PatchAsync<NodeRuntimeObject>(key.Name, null, KubePatch.Merge(new JsonObject { ["spec"] = patch }), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return ReconcileResult.Done;
+    }
+}

@@ -1,0 +1,64 @@
+using Retina.Api.Common;
+using Retina.Api.ShellSession;
+
+namespace Retina.Controllers.Options;
+
+/// <summary>The controllers' configuration (section <c>Retina:Controller</c> of /etc/retina/config.json).</summary>
+public sealed class RetinaControllerOptions
+{
+    public const string Section = "Retina:Controller";
+
+    public static readonly string[] KnownPlugins = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser"];
+
+    public static readonly string[] KnownOutputs = ["hostPath", "persistentVolumeClaim", "blobUpload", "s3Upload"];
+
+    /// <summary>Plugins every node runs.</summary>
+    public List<string> Plugins { get; set; } = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil"];
+
+    /// <summary>Base directory of host-path outputs on the nodes.</summary>
+    public string CaptureHostPathBase { get; set; } = "/var/log/retina/captures";
+
+    /// <summary>Outputs this cluster allows (e.g. only hostPath on a laptop cluster).</summary>
+    public List<string> AllowedOutputs { get; set; } = [.. KnownOutputs];
+
+    /// <summary>Longest ShellSession TTL (Go duration).</summary>
+    public string ShellMaxTtl { get; set; } = GoDuration.Format(ShellSessionValidator.DefaultMaxTtl);
+
+    public bool LeaderElection { get; set; } = true;
+
+    public string HealthAddress { get; set; } = "0.0.0.0:8080";
+
+    public string WebhookAddress { get; set; } = "0.0.0.0:9443";
+
+    /// <summary>Namespace the controllers and node runtimes run in (staged Secrets, Leases, copy Jobs).</summary>
+    public string Namespace { get; set; } = "retina-system";
+
+    /// <summary>Every problem with the options, so start-up fails with all of them at once.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var p in Plugins.Where(p => !KnownPlugins.Contains(p, StringComparer.Ordinal)))
+        {
+            problems.Add($"{Section}:Plugins: unknown plugin \"{p}\" (known: {string.Join(", ", KnownPlugins)})");
+        }
+
+        foreach (var o in AllowedOutputs.Where(o => !KnownOutputs.Contains(o, StringComparer.Ordinal)))
+        {
+            problems.Add($"{Section}:AllowedOutputs: unknown output \"{o}\" (known: {string.Join(", ", KnownOutputs)})");
+        }
+
+        if (!GoDuration.TryParse(ShellMaxTtl, out var ttl) || ttl <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:ShellMaxTtl: \"{ShellMaxTtl}\" is not a positive duration");
+        }
+
+        if (!Path.IsPathRooted(CaptureHostPathBase))
+        {
+            problems.Add($"{Section}:CaptureHostPathBase: \"{CaptureHostPathBase}\" must be an absolute path");
+        }
+
+        return problems;
+    }
+
+    public TimeSpan ShellMaxTtlSpan => GoDuration.TryParse(ShellMaxTtl, out var t) ? t : ShellSessionValidator.DefaultMaxTtl;
+}

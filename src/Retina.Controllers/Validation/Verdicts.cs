@@ -1,0 +1,42 @@
+using Retina.Api.Capture;
+using Retina.Api.Common;
+
+namespace Retina.Controllers.Validation;
+
+/// <summary>How each kind shows an accepted or rejected spec beyond the Accepted condition.</summary>
+public static class Verdicts
+{
+    public static void Capture(Api.Capture.Capture c, ValidationReport report, DateTime now)
+    {
+        var status = c.Status ??= new CaptureStatus();
+        if (report.IsValid)
+        {
+            status.Phase ??= CapturePhase.Pending;
+            Conditions.Remove(c.StatusConditions, CaptureReasons.Error);
+            return;
+        }
+
+        status.Phase = CapturePhase.Failed;
+        Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.InvalidSpec, report.Summary(), c.Metadata.Generation, now);
+    }
+
+    public static void TraceSession(Api.TraceSession.TraceSession t, ValidationReport report, DateTime now)
+    {
+        var status = t.Status ??= new Api.TraceSession.TraceSessionStatus();
+        status.Phase = report.IsValid ? status.Phase ?? CapturePhase.Pending : CapturePhase.Failed;
+    }
+
+    public static void ShellSession(Api.ShellSession.ShellSession s, ValidationReport report, DateTime now)
+    {
+        var status = s.Status ??= new Api.ShellSession.ShellSessionStatus();
+        status.Phase = report.IsValid ? status.Phase ?? "Pending" : "Failed";
+        status.Target ??= s.Spec.Target.NodeName is { } n ? "node/" + n : s.Spec.Target.Pod is { } p ? "pod/" + p.Name : null;
+    }
+
+    public static void CapturePolicy(Api.CapturePolicy.CapturePolicy p, ValidationReport report, DateTime now)
+    {
+        var status = p.Status ??= new Api.CapturePolicy.CapturePolicyStatus();
+        status.Armed = report.IsValid && p.Spec.Suspend != true;
+        status.FiredCount ??= 0;
+    }
+}

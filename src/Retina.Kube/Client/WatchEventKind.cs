@@ -1,0 +1,10 @@
+namespace Retina.Kube.Client;
+
+public enum WatchEventKind
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+    Error,
+}

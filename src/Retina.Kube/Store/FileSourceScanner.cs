@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Retina.Kube.Client;
+using YamlDotNet.Core;
+
+namespace Retina.Kube.Store;
+
+/// <summary>Reads every YAML/JSON file under a directory into objects keyed by kind, namespace and name.</summary>
+internal static partial class FileSourceScanner
+{
+    public sealed record Result(Dictionary<FileObjectKey, (ResourceDescriptor Resource, JsonObject Object, string File)> Objects, HashSet<string> FailedFiles);
+
+    public static Result Scan(string directory, ApiObjectStore store, ILogger logger)
+    {
+        var objects = new Dictionary<FileObjectKey, (ResourceDescriptor, JsonObject, string)>();
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            List<JsonObject> documents;
+            try
+            {
+                documents = YamlJson.ParseAll(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlException)
+            {
+                // A file being written or a typo: keep what it held before until it reads cleanly.
+                LogUnreadable(logger, e, file);
+                failed.Add(file);
+                continue;
+            }
+
+            foreach (var doc in documents)
+            {
+                var apiVersion = (string?)doc["apiVersion"] ?? "";
+                var kind = (string?)doc["kind"] ?? "";
+                var name = (string?)doc["metadata"]?["name"];
+                var d = store.FindByKind(apiVersion, kind);
+                if (d is null || string.IsNullOrEmpty(name))
+                {
+                    LogSkipped(logger, file, apiVersion, kind);
+                    continue;
+                }
+
+                var ns = d.Namespaced ? ((string?)doc["metadata"]?["namespace"] ?? "default") : null;
+                objects[new FileObjectKey(d.Group + "/" + d.Plural, ns, name)] = (d, doc, file);
+            }
+        }
+
+        return new Result(objects, failed);
+    }
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Local store: {File} is unreadable, keeping its previous objects")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string file);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Information, Message = "Local store: skipping a document in {File} ({ApiVersion} {Kind}): unknown kind or no name")]
+    private static partial void LogSkipped(ILogger logger, string file, string apiVersion, string kind);
+}

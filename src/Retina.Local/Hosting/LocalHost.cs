@@ -1,0 +1,89 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Retina.Controllers.Hosting;
+using Retina.Controllers.Options;
+using Retina.Kube.Client;
+using Retina.Kube.Controllers;
+
+namespace Retina.Local.Hosting;
+
+/// <summary>Local mode: the controllers and this host's node runtime in one process, over a directory of YAML.</summary>
+public sealed partial class LocalHost(LocalOptions options, ILoggerFactory loggers)
+{
+    private readonly ILogger logger = loggers.CreateLogger("retina.local");
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        await using var store = await LocalStore.StartAsync(options.SourceDirectory, options.StateDirectory, loggers.CreateLogger("store"), ct);
+        await EnsureNodeAsync(store, ct);
+
+        var controllerOptions = new RetinaControllerOptions
+        {
+            Plugins = options.Plugins,
+            CaptureHostPathBase = options.CaptureDirectory,
+            LeaderElection = false,
+        };
+        var problems = controllerOptions.Validate();
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems)
+            {
+                LogBadOption(logger, p);
+            }
+
+            return 2;
+        }
+
+        var controllers = RetinaControllers.Create(store, controllerOptions, loggers, TimeProvider.System,
+            new ControllerOptions { ResyncPeriod = TimeSpan.FromSeconds(30) });
+        PrintBanner();
+        var tasks = controllers.Select(c => c.RunAsync(ct)).ToList();
+        tasks.AddRange(options.ExtraServices.Select(s => s(store, ct)));
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        return 0;
+    }
+
+    /// <summary>Local mode has one node: this host. It exists only in memory (it is not a file in the directory).</summary>
+    private async Task EnsureNodeAsync(IKubeClient store, CancellationToken ct)
+    {
+        if (await store.GetAsync<V1Node>(options.NodeName, null, ct) is null)
+        {
+            var node = new V1Node
+            {
+                ApiVersion = "v1",
+                Kind = "Node",
+                Metadata = new V1ObjectMeta
+                {
+                    Name = options.NodeName,
+                    Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = options.NodeName, ["kubernetes.io/os"] = "linux" },
+                },
+            };
+            await store.CreateAsync(node, ct);
+        }
+    }
+
+    private void PrintBanner()
+    {
+        Console.WriteLine($"""
+            Retina.NET local mode on node "{options.NodeName}"{(Environment.IsPrivilegedProcess ? "" : " (not root)")}
+              resources  {Path.GetFullPath(options.SourceDirectory)}  (add, edit or delete YAML files while this runs)
+              status     {Path.GetFullPath(options.StateDirectory)}  (retina get <kind> [-w])
+              metrics    http://{options.MetricsAddress}/metrics
+              captures   {Path.GetFullPath(options.CaptureDirectory)}
+            """);
+        foreach (var line in options.Notices)
+        {
+            Console.WriteLine("  " + line);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Invalid option: {Problem}")]
+    private static partial void LogBadOption(ILogger logger, string problem);
+}

@@ -1,0 +1,25 @@
+using Retina.Kube.Client;
+
+namespace Retina.Local.Hosting;
+
+/// <summary>Local mode's settings; every path is on this host.</summary>
+public sealed class LocalOptions
+{
+    public string SourceDirectory { get; set; } = "config/samples/local";
+
+    public string StateDirectory { get; set; } = ".retina/state";
+
+    public string CaptureDirectory { get; set; } = Path.GetFullPath("captures");
+
+    public string MetricsAddress { get; set; } = "127.0.0.1:10093";
+
+    public string NodeName { get; set; } = Environment.MachineName.ToLowerInvariant();
+
+    public List<string> Plugins { get; set; } = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil"];
+
+    /// <summary>Lines printed under the banner (e.g. what was skipped without root, and why).</summary>
+    public List<string> Notices { get; } = [];
+
+    /// <summary>Other services of this process (the node runtime) that run beside the controllers on the same store.</summary>
+    public List<Func<IKubeClient, CancellationToken, Task>> ExtraServices { get; } = [];
+}

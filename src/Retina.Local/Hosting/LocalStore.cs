@@ -1,0 +1,27 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Retina.Api;
+using Retina.Kube.Client;
+using Retina.Kube.Store;
+
+namespace Retina.Local.Hosting;
+
+/// <summary>The file-backed store local mode runs on: our kinds from YAML, plus the built-in kinds controllers read.</summary>
+public static class LocalStore
+{
+    public static FileStoreOptions Options(string sourceDirectory, string stateDirectory)
+    {
+        var options = new FileStoreOptions { SourceDirectory = sourceDirectory, StateDirectory = stateDirectory };
+        foreach (var kind in ResourceKinds.All)
+        {
+            options.Resources.Add(ResourceDescriptor.For(kind.Type));
+        }
+
+        options.Register<V1Node>().Register<V1Pod>().Register<V1Namespace>().Register<V1Secret>().Register<Corev1Event>().Register<V1Lease>();
+        options.TransientKinds.Add("Node");
+        return options;
+    }
+
+    public static Task<FileKubeClient> StartAsync(string sourceDirectory, string stateDirectory, ILogger logger, CancellationToken ct) =>
+        FileKubeClient.StartAsync(Options(sourceDirectory, stateDirectory), logger, TimeProvider.System, ct);
+}

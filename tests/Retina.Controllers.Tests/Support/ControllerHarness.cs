@@ -1,0 +1,56 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Retina.Controllers.Hosting;
+using Retina.Controllers.Options;
+using Retina.Kube.Client;
+using Retina.Kube.Controllers;
+using Retina.Testing.FakeKubeApi;
+
+namespace Retina.Controllers.Tests.Support;
+
+/// <summary>The fake API server, a real KubernetesClient-backed client, and every controller running against it.</summary>
+public sealed class ControllerHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private Task running = Task.CompletedTask;
+
+    private ControllerHarness(FakeKubeApiServer api, IKubeClient client)
+    {
+        Api = api;
+        Client = client;
+    }
+
+    public FakeKubeApiServer Api { get; }
+
+    public IKubeClient Client { get; }
+
+    public RetinaControllerOptions Options { get; } = new() { Plugins = ["packetforward", "dropreason"] };
+
+    public static async Task<ControllerHarness> StartAsync(Action<RetinaControllerOptions>? configure = null)
+    {
+        var api = await FakeKubeApiServer.StartAsync();
+        var harness = new ControllerHarness(api, api.CreateClient());
+        configure?.Invoke(harness.Options);
+        var controllers = RetinaControllers.Create(harness.Client, harness.Options, NullLoggerFactory.Instance, TimeProvider.System);
+        harness.running = Task.WhenAll(controllers.Select(c => c.RunAsync(harness.stop.Token)));
+        return harness;
+    }
+
+    public Task<V1Node> AddNodeAsync(string name) =>
+        Client.CreateAsync(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = name } }, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await running.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Api.DisposeAsync();
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Retina.Kube.Client;
+using Retina.Kube.Selectors;
+using Retina.Kube.Store;
+
+namespace Retina.Testing.FakeKubeApi;
+
+/// <summary>Serves one HTTP request against the store; watches stream JSON lines.</summary>
+internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOptions options)
+{
+    private readonly ConcurrentDictionary<FakeWatchState, byte> watches = new();
+    private int failNext;
+    private HttpStatusCode failCode = HttpStatusCode.InternalServerError;
+
+    public ConcurrentDictionary<(string Verb, string Plural, string Subresource), int> Counters { get; } = new();
+
+    public TimeSpan Latency { get; set; }
+
+    public bool WatchesDown { get; set; }
+
+    public int? ExpireAfterEvents { get; private set; }
+
+    public int OpenWatches => watches.Count;
+
+    public void SetExpiry(int? events)
+    {
+        ExpireAfterEvents = events;
+        foreach (var w in watches.Keys)
+        {
+            w.Remaining = events;
+        }
+    }
+
+    public void CloseAllWatches()
+    {
+        foreach (var w in watches.Keys)
+        {
+            w.Cancel.Cancel();
+        }
+    }
+
+    public void FailNext(int count, HttpStatusCode code)
+    {
+        failCode = code;
+        Volatile.Write(ref failNext, count);
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var ct = context.RequestAborted;
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, options.TimeProvider, ct).ConfigureAwait(false);
+        }
+
+        var route = FakeKubeApiRoute.Parse(store, request.Path.Value ?? "");
+        if (route is null)
+        {
+            await WriteStatusAsync(context, new KubeApiException(HttpStatusCode.NotFound, "NotFound", $"the server could not find the requested resource ({request.Path})")).ConfigureAwait(false);
+            return;
+        }
+
+        var isWatch = request.Query["watch"] is var w && (w == "true" || w == "1");
+        var verb = route.Verb(request.Method, isWatch);
+        Counters.AddOrUpdate((verb, route.Resource.Plural, route.Subresource ?? ""), 1, (_, n) => n + 1);
+        try
+        {
+            if (TakeInjectedFailure())
+            {
+                throw new KubeApiException(failCode, "InternalError", "injected failure");
+            }
+
+            if (route.Subresource is not null && (route.Subresource != "status" || !route.Resource.HasStatusSubresource))
+            {
+                throw new KubeApiException(HttpStatusCode.NotFound, "NotFound", $"subresource {route.Subresource} not found");
+            }
+
+            var status = route.Subresource == "status";
+            var d = route.Resource;
+            JsonObject result;
+            switch (verb)
+            {
+                case "watch":
+                    await WatchAsync(context, route, ct).ConfigureAwait(false);
+                    return;
+                case "list":
+                    var (items, version) = store.List(d, route.Namespace, LabelSelector.Parse(request.Query["labelSelector"]), FieldSelector.Parse(request.Query["fieldSelector"]));
+                    result = new JsonObject
+                    {
+                        ["apiVersion"] = d.ApiVersion,
+                        ["kind"] = d.Kind + "List",
+                        ["metadata"] = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) },
+                        ["items"] = new JsonArray([.. items]),
+                    };
+                    break;
+                case "get":
+                    result = store.Get(d, route.Namespace, route.Name!);
+                    break;
+                case "create" when route.Name is null:
+                    result = store.Create(d, route.Namespace, await ReadObjectAsync(request, ct).ConfigureAwait(false));
+                    context.Response.StatusCode = StatusCodes.Status201Created;
+                    break;
+                case "update" when route.Name is not null:
+                    result = store.Update(d, route.Namespace, route.Name, await ReadObjectAsync(request, ct).ConfigureAwait(false), status);
+                    break;
+                case "patch" when route.Name is not null:
+                    var body = await ReadBodyAsync(request, ct).ConfigureAwait(false);
+                    result = store.Patch(d, route.Namespace, route.Name, new KubePatch(PatchTypeOf(request.ContentType), body), status);
+                    break;
+                case "delete" when route.Name is not null:
+                    result = store.Delete(d, route.Namespace, route.Name);
+                    break;
+                default:
+                    throw new KubeApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", $"{request.Method} is not supported on {request.Path}");
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(result.ToJsonString(), ct).ConfigureAwait(false);
+        }
+        catch (KubeApiException e)
+        {
+            await WriteStatusAsync(context, e).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or System.Text.Json.JsonException)
+        {
+            // A bug in the fake must be loud in the test that hit it, not a bare 500.
+            await WriteStatusAsync(context, new KubeApiException(HttpStatusCode.InternalServerError, "InternalError", "fake API failure: " + e)).ConfigureAwait(false);
+        }
+    }
+
+    private bool TakeInjectedFailure()
+    {
+        while (true)
+        {
+            var n = Volatile.Read(ref failNext);
+            if (n <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref failNext, n - 1, n) == n)
+            {
+                return true;
+            }
+        }
+    }
+
+    private async Task WatchAsync(HttpContext context, FakeKubeApiRoute route, CancellationToken ct)
+    {
+        if (WatchesDown)
+        {
+            throw new KubeApiException(HttpStatusCode.InternalServerError, "InternalError", "watches are down (injected)");
+        }
+
+        var q = context.Request.Query;
+        long? from = long.TryParse(q["resourceVersion"], CultureInfo.InvariantCulture, out var v) ? v : null;
+        TimeSpan? timeout = int.TryParse(q["timeoutSeconds"], CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s) : null;
+        var bookmarks = q["allowWatchBookmarks"] == "true" ? options.BookmarkInterval : (TimeSpan?)null;
+        context.Response.ContentType = "application/json";
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        StoreWatch watch;
+        try
+        {
+            watch = store.Watch(route.Resource, route.Namespace, LabelSelector.Parse(q["labelSelector"]), FieldSelector.Parse(q["fieldSelector"]), from);
+        }
+        catch (KubeApiException e) when (e.IsGone)
+        {
+            await WriteEventAsync(context, "ERROR", StatusJson(e), ct).ConfigureAwait(false);
+            return;
+        }
+
+        using var state = new FakeWatchState(ExpireAfterEvents, ct);
+        watches[state] = 0;
+        try
+        {
+            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            using (watch)
+            {
+                await foreach (var (type, obj) in StoreWatchStream.ReadAsync(watch, bookmarks, timeout, options.TimeProvider, state.Cancel.Token).ConfigureAwait(false))
+                {
+                    await WriteEventAsync(context, type.ToString().ToUpperInvariant(), obj, ct).ConfigureAwait(false);
+                    if (type != WatchEventKind.Bookmark && state.Remaining is { } left && (state.Remaining = left - 1) <= 0)
+                    {
+                        await WriteEventAsync(context, "ERROR", StatusJson(KubeApiException.Gone("too old resource version (injected)")), ct).ConfigureAwait(false);
+                        break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away or the test closed the watch.
+        }
+        finally
+        {
+            watches.TryRemove(state, out _);
+        }
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj, CancellationToken ct)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
+        await context.Response.WriteAsync(line, ct).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private static JsonObject StatusJson(KubeApiException e) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = e.Message,
+        ["reason"] = e.Reason,
+        ["code"] = (int)e.StatusCode,
+    };
+
+    private static async Task WriteStatusAsync(HttpContext context, KubeApiException e)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.StatusCode = (int)e.StatusCode;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(StatusJson(e).ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static PatchType PatchTypeOf(string? contentType) => contentType?.Split(';')[0].Trim() switch
+    {
+        "application/json-patch+json" => PatchType.Json,
+        "application/merge-patch+json" => PatchType.Merge,
+        "application/strategic-merge-patch+json" => PatchType.StrategicMerge,
+        "application/apply-patch+yaml" => throw new KubeApiException(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", "server-side apply is not supported by the fake"),
+        _ => throw new KubeApiException(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"unsupported patch type {contentType}"),
+    };
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return JsonNode.Parse(await ReadBodyAsync(request, ct).ConfigureAwait(false)) as JsonObject
+                ?? throw KubeApiException.BadRequest("the body must be a JSON object");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw KubeApiException.BadRequest("invalid JSON: " + e.Message);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Retina.Kube.Client;
+using Retina.Kube.Store;
+
+namespace Retina.Testing.FakeKubeApi;
+
+/// <summary>
+/// A fake Kubernetes API server on a free loopback port, speaking the real paths and JSON so that the real
+/// KubernetesClient stack can be tested against it, with fault injection and request counters. See README.md.
+/// </summary>
+public sealed class FakeKubeApiServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly FakeKubeApiHandler handler;
+
+    private FakeKubeApiServer(WebApplication app, FakeKubeApiHandler handler, ApiObjectStore store)
+    {
+        this.app = app;
+        this.handler = handler;
+        Store = store;
+    }
+
+    /// <summary>The objects behind the API; tests may read or write it directly to act "out of band".</summary>
+    public ApiObjectStore Store { get; }
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>Added before every request is handled.</summary>
+    public TimeSpan Latency
+    {
+        get => handler.Latency;
+        set => handler.Latency = value;
+    }
+
+    /// <summary>While true, open watches are closed and new watch requests are answered 500 (the watch is "down").</summary>
+    public bool WatchesDown
+    {
+        get => handler.WatchesDown;
+        set
+        {
+            handler.WatchesDown = value;
+            if (value)
+            {
+                CloseAllWatches();
+            }
+        }
+    }
+
+    /// <summary>When set, every watch (open or new) sends a 410 Expired ERROR event after this many more events and ends.</summary>
+    public int? ExpireWatchesAfterEvents
+    {
+        get => handler.ExpireAfterEvents;
+        set => handler.SetExpiry(value);
+    }
+
+    public int OpenWatches => handler.OpenWatches;
+
+    public static async Task<FakeKubeApiServer> StartAsync(Action<FakeKubeApiOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new FakeKubeApiOptions();
+        configure?.Invoke(options);
+        var store = new ApiObjectStore(options.TimeProvider, options.HistoryLimit);
+        foreach (var d in FakeKubeApiResources.BuiltIn.Concat(options.RegisterRetinaKinds ? FakeKubeApiResources.Retina : []).Concat(options.CustomResources))
+        {
+            store.Register(d);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var handler = new FakeKubeApiHandler(store, options);
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new FakeKubeApiServer(app, handler, store) { BaseUri = new Uri(address) };
+    }
+
+    /// <summary>A client configuration pointing at this server (plain HTTP, no credentials).</summary>
+    public KubernetesClientConfiguration ClientConfiguration() => new() { Host = BaseUri.ToString() };
+
+    /// <summary>A KubeApiClient over the real KubernetesClient stack, pointing at this server.</summary>
+    public KubeApiClient CreateClient() => new(ClientConfiguration());
+
+    /// <summary>Writes a kubeconfig file for this server and returns its path.</summary>
+    public string WriteKubeconfig(string path)
+    {
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {BaseUri}
+            users:
+            - name: fake
+              user:
+                token: fake-token
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: fake
+            current-context: fake
+            """));
+        return path;
+    }
+
+    public void RegisterCustomResource(ResourceDescriptor descriptor) => Store.Register(descriptor);
+
+    /// <summary>Ends every open watch stream (as a restarted API server or a dropped connection would).</summary>
+    public void CloseAllWatches() => handler.CloseAllWatches();
+
+    /// <summary>Answers the next <paramref name="count"/> requests with <paramref name="code"/> (500 by default).</summary>
+    public void FailNextRequests(int count, HttpStatusCode code = HttpStatusCode.InternalServerError) => handler.FailNext(count, code);
+
+    /// <summary>Requests counted by verb (get, list, watch, create, update, patch, delete), plural and subresource.</summary>
+    public int RequestCount(string verb, string? plural = null, string? subresource = null) =>
+        handler.Counters.Where(p => p.Key.Verb == verb && (plural is null || p.Key.Plural == plural) && (subresource is null || p.Key.Subresource == subresource))
+            .Sum(p => p.Value);
+
+    /// <summary>All writes (create, update, patch, delete), optionally of one plural.</summary>
+    public int WriteCount(string? plural = null) =>
+        new[] { "create", "update", "patch", "delete" }.Sum(v => RequestCount(v, plural));
+
+    public IReadOnlyDictionary<(string Verb, string Plural, string Subresource), int> Requests =>
+        new ConcurrentDictionary<(string, string, string), int>(handler.Counters);
+
+    public async ValueTask DisposeAsync()
+    {
+        handler.CloseAllWatches();
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+}
