@@ -1,10 +1,57 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Retina.Controllers.Hosting;
+using Retina.Controllers.Options;
+using Retina.Kube.Client;
+using Retina.Kube.Hosting;
+using Retina.Kube.Leader;
+
 namespace Retina.Controllers;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("Retina.Controllers: not wired yet");
-        return 1;
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddJsonFile(Environment.GetEnvironmentVariable("RETINA_CONFIG") ?? "/etc/retina/config.json", optional: true);
+        var options = builder.Configuration.GetSection(RetinaControllerOptions.Section).Get<RetinaControllerOptions>() ?? new RetinaControllerOptions();
+        options.Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? options.Namespace;
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("invalid configuration:\n  " + string.Join("\n  ", problems));
+            return 2;
+        }
+
+        builder.WebHost.UseUrls("http://" + options.HealthAddress);
+        var leaderElection = options.LeaderElection
+            ? new LeaderElectionOptions
+            {
+                LeaseName = "retina-controllers",
+                Namespace = options.Namespace,
+                Identity = Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName,
+            }
+            : null;
+        builder.Services.AddRetinaControllers(options, leaderElection);
+        builder.Services.AddControllerRuntime(runtime => runtime.LeaderElection = leaderElection);
+
+        var app = builder.Build();
+        app.MapHealth();
+        var manager = app.Services.GetRequiredService<ControllerManager>();
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        // A leader that lost its lease must not keep acting on stale state: exit and let the Deployment restart us.
+        manager.LeadershipLost += () =>
+        {
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        };
+        await app.RunAsync();
+        return Environment.ExitCode;
     }
 }
