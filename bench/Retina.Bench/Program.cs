@@ -2,9 +2,19 @@ namespace Retina.Bench;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("usage: retina-bench <suite>");
-        return 2;
+        var suite = args.FirstOrDefault() ?? "controllers";
+        switch (suite)
+        {
+            case "controllers":
+                await ControllerBench.RunAsync(configs: Arg(args, 1, 200), nodes: Arg(args, 2, 1000));
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: Retina.Bench controllers [configs] [nodes]");
+                return 2;
+        }
     }
+
+    private static int Arg(string[] args, int index, int fallback) => args.Length > index && int.TryParse(args[index], out var v) ? v : fallback;
 }
