@@ -31,12 +31,12 @@ public sealed class CaptureOption
     [JsonPropertyName("packetSize")]
     public int? PacketSize { get; set; }
 
-    /// <summary>Size limit of the capture on each node, in MB (default 100). With fileCount, the size of each rotated file.</summary>
+    /// <summary>Size limit of the capture on each node, in MB (default 100); with fileCount, shared by the rotated files.</summary>
     [Range(1, 102400)]
     [JsonPropertyName("maxCaptureSize")]
     public int? MaxCaptureSize { get; set; }
 
-    /// <summary>Rotate the pcap through this many files of maxCaptureSize MB each (requires maxCaptureSize); the capture ends when the last is full.</summary>
+    /// <summary>Keep the capture as a ring of this many files sharing maxCaptureSize (requires maxCaptureSize): when the ring is full the oldest file is dropped, so the newest traffic is kept (tcpdump -C/-W).</summary>
     [Range(1, 1000)]
     [JsonPropertyName("fileCount")]
     public int? FileCount { get; set; }

@@ -20,9 +20,29 @@ public sealed class NodeCaptureAssignment
     [JsonPropertyName("name")]
     public string Name { get; set; } = "";
 
-    /// <summary>The full libpcap filter the node compiles (user filter, IP filters and pod IPs combined).</summary>
-    [JsonPropertyName("filter")]
-    public string? Filter { get; set; }
+    /// <summary>The user's libpcap expression (pcapFilter, or the deprecated tcpdumpFilter).</summary>
+    [JsonPropertyName("pcapFilter")]
+    public string? PcapFilter { get; set; }
+
+    /// <summary>Only packets from these addresses.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("sourceIPs")]
+    public List<string>? SourceIps { get; set; }
+
+    /// <summary>Only packets to these addresses.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("destinationIPs")]
+    public List<string>? DestinationIps { get; set; }
+
+    /// <summary>Retina endpoint filters to include.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("include")]
+    public List<string>? Include { get; set; }
+
+    /// <summary>Retina endpoint filters to exclude.</summary>
+    [MaxItems(256)]
+    [JsonPropertyName("exclude")]
+    public List<string>? Exclude { get; set; }
 
     /// <summary>Pod IPs on this node the capture is narrowed to (empty for node captures).</summary>
     [MaxItems(1024)]
@@ -38,7 +58,7 @@ public sealed class NodeCaptureAssignment
     [JsonPropertyName("duration")]
     public string? Duration { get; set; }
 
-    /// <summary>Size limit in MB (per file with fileCount).</summary>
+    /// <summary>Size limit in MB (shared by the files with fileCount).</summary>
     [JsonPropertyName("maxCaptureSizeMB")]
     public int? MaxCaptureSizeMb { get; set; }
 

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging;
 using Retina.Api;
 using Retina.Api.Common;
 using Retina.Api.ShellSession;
+using Retina.Controllers.Capture;
 using Retina.Controllers.MetricsConfiguration;
 using Retina.Controllers.NodeRuntime;
 using Retina.Controllers.Options;
 using Retina.Controllers.Validation;
 using Retina.Kube.Client;
 using Retina.Kube.Controllers;
+using Retina.Kube.Events;
 using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
 using MetricsConfig = Retina.Api.MetricsConfiguration.MetricsConfiguration;
 
@@ -29,7 +31,7 @@ public static class RetinaControllers
         };
 
         // Kinds whose full reconcilers land in later issues are admitted (validated, conditions written) already.
-        controllers.Add(Acceptance<Api.Capture.Capture>(client, loggers, time, controllerOptions, Verdicts.Capture));
+        controllers.Add(Captures(client, options, loggers, time, controllerOptions));
         controllers.Add(Acceptance<Api.TraceSession.TraceSession>(client, loggers, time, controllerOptions, Verdicts.TraceSession));
         controllers.Add(Acceptance<Api.CapturePolicy.CapturePolicy>(client, loggers, time, controllerOptions, Verdicts.CapturePolicy));
         var shellKind = ResourceKind.Create(new ShellSessionValidator(options.ShellMaxTtlSpan));
@@ -54,6 +56,29 @@ public static class RetinaControllers
         var controller = new Controller<MetricsConfig>("metricsconfiguration", client, reconciler, controllerOptions, loggers.CreateLogger("metricsconfiguration"), time);
         reconciler.Configs = controller.Informer.Cache;
         reconciler.Runtimes = controller.Watches<NodeRuntimeObject>(_ => controller.Informer.Cache.List().Select(ObjectKey.Of)).Cache;
+        return controller;
+    }
+
+    public static Controller<Api.Capture.Capture> Captures(IKubeClient client, RetinaControllerOptions options, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        var events = new EventRecorder(client, "retina-controllers", timeProvider: time, logger: loggers.CreateLogger("events"));
+        var reconciler = new CaptureReconciler(client, options, events, time);
+        var controller = new Controller<Api.Capture.Capture>("capture", client, reconciler, controllerOptions, loggers.CreateLogger("capture"), time);
+        var captures = controller.Informer.Cache;
+        IEnumerable<ObjectKey> Running(Func<Api.Capture.Capture, bool> which) =>
+            captures.List().Where(c => !Api.Capture.CapturePhase.IsFinished(c.Status?.Phase) && which(c)).Select(ObjectKey.Of);
+
+        reconciler.Captures = captures;
+        reconciler.Nodes = controller.Watches<V1Node>(_ => Running(c => c.Spec.CaptureConfiguration.CaptureTarget?.NodeSelector is not null)).Cache;
+        reconciler.Pods = controller.Watches<V1Pod>(p => Running(c => c.Metadata.NamespaceProperty == p.Metadata.NamespaceProperty
+            || c.Spec.CaptureConfiguration.CaptureTarget?.NamespaceSelector is not null)).Cache;
+        reconciler.Namespaces = controller.Watches<V1Namespace>(_ => Running(c => c.Spec.CaptureConfiguration.CaptureTarget?.NamespaceSelector is not null)).Cache;
+        reconciler.Runtimes = controller.Watches<NodeRuntimeObject>(r => (r.Status?.Captures ?? []).Select(s => s.Key)
+            .Concat((r.Spec.Captures ?? []).Select(a => a.Key))
+            .Select(k => k.Split('/'))
+            .Where(parts => parts.Length == 3)
+            .Select(parts => new ObjectKey(parts[0], parts[1]))
+            .Distinct()).Cache;
         return controller;
     }
 

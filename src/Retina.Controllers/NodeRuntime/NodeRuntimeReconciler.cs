@@ -54,7 +54,7 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
             created.Spec = desired.Deserialize<Api.NodeRuntime.NodeRuntimeSpec>()!;
             try
             {
-                await client.CreateAsync(created, cancellationToken).ConfigureAwait(false);
+                Runtimes.Upsert(await client.CreateAsync(created, cancellationToken).ConfigureAwait(false));
             }
             catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
             {
@@ -67,8 +67,11 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
         var patch = NodeRuntimeSpecBuilder.Patch(runtime.Spec, desired);
         if (patch is not null)
         {
-            await client.PatchAsync<NodeRuntimeObject>(key.Name, null, KubePatch.Merge(new JsonObject { ["spec"] = patch }), cancellationToken)
+            var patched = await client.PatchAsync<NodeRuntimeObject>(key.Name, null, KubePatch.Merge(new JsonObject { ["spec"] = patch }), cancellationToken)
                 .ConfigureAwait(false);
+
+            // Another event may bring this key back before the watch delivers our own write: read our write, not the stale copy.
+            Runtimes.Upsert(patched);
         }
 
         return ReconcileResult.Done;

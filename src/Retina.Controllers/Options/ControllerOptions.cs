@@ -30,6 +30,9 @@ public sealed class RetinaControllerOptions
 
     public string WebhookAddress { get; set; } = "0.0.0.0:9443";
 
+    /// <summary>Namespaces whose Captures may use namespaceSelector to reach pods in other namespaces (a cluster admin's grant).</summary>
+    public List<string> CrossNamespaceCapture { get; set; } = [];
+
     /// <summary>Namespace the controllers and node runtimes run in (staged Secrets, Leases, copy Jobs).</summary>
     public string Namespace { get; set; } = "retina-system";
 

@@ -6,20 +6,6 @@ namespace Retina.Controllers.Validation;
 /// <summary>How each kind shows an accepted or rejected spec beyond the Accepted condition.</summary>
 public static class Verdicts
 {
-    public static void Capture(Api.Capture.Capture c, ValidationReport report, DateTime now)
-    {
-        var status = c.Status ??= new CaptureStatus();
-        if (report.IsValid)
-        {
-            status.Phase ??= CapturePhase.Pending;
-            Conditions.Remove(c.StatusConditions, CaptureReasons.Error);
-            return;
-        }
-
-        status.Phase = CapturePhase.Failed;
-        Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.InvalidSpec, report.Summary(), c.Metadata.Generation, now);
-    }
-
     public static void TraceSession(Api.TraceSession.TraceSession t, ValidationReport report, DateTime now)
     {
         var status = t.Status ??= new Api.TraceSession.TraceSessionStatus();

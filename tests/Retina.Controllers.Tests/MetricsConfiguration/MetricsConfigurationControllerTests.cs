@@ -114,6 +114,6 @@ public sealed class MetricsConfigurationControllerTests
             (await h.Client.ListAsync<NodeRuntimeObject>(new ListOptions(), CancellationToken.None)).Items
                 .All(r => r.Spec.Metrics!.ContextOptions![0].SourceLabels!.Contains("namespace")),
             "every runtime carries the new labels");
-        (h.Api.WriteCount("noderuntimes") - before).ShouldBe(5);
+        (h.Api.WriteCount("noderuntimes") - before).ShouldBe(5, string.Join(", ", h.Api.Requests.Where(r => r.Key.Plural == "noderuntimes").Select(r => $"{r.Key}={r.Value}")));
     }
 }

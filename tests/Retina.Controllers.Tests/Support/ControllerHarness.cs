@@ -36,8 +36,17 @@ public sealed class ControllerHarness : IAsyncDisposable
         return harness;
     }
 
-    public Task<V1Node> AddNodeAsync(string name) =>
-        Client.CreateAsync(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = name } }, CancellationToken.None);
+    public Task<V1Node> AddNodeAsync(string name, Dictionary<string, string>? labels = null) =>
+        Client.CreateAsync(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = name, Labels = labels } }, CancellationToken.None);
+
+    /// <summary>Creates a pod and then, as the kubelet would, reports its phase and IP through /status.</summary>
+    public async Task<V1Pod> AddPodAsync(V1Pod pod)
+    {
+        var status = pod.Status;
+        await Client.CreateAsync(pod, CancellationToken.None);
+        var patch = new System.Text.Json.Nodes.JsonObject { ["status"] = System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(status)) };
+        return await Client.PatchStatusAsync<V1Pod>(pod.Metadata.Name, pod.Metadata.NamespaceProperty, KubePatch.Merge(patch), CancellationToken.None);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,47 @@
+using Retina.Api.Capture;
+using Retina.Api.Common;
+using Retina.Api.NodeRuntime;
+
+namespace Retina.Controllers.Capture;
+
+/// <summary>What one node must do for a Capture: the spec's options in plain form, its pod IPs and staged Secret names.</summary>
+public static class CaptureAssignmentBuilder
+{
+    public static string Key(Api.Capture.Capture c) => $"{c.Metadata.NamespaceProperty}/{c.Metadata.Name}/{c.Metadata.Uid}";
+
+    public static NodeCaptureAssignment Build(Api.Capture.Capture capture, IEnumerable<string> podIps, TimeSpan? remaining, StagedSecrets secrets)
+    {
+        var config = capture.Spec.CaptureConfiguration;
+        var option = config.CaptureOption ?? new CaptureOption();
+        var output = capture.Spec.OutputConfiguration;
+        var duration = remaining is { } r ? GoDuration.Format(r) : option.Duration ?? CaptureOption.DefaultDuration;
+        return new NodeCaptureAssignment
+        {
+            Key = Key(capture),
+            Namespace = capture.Metadata.NamespaceProperty,
+            Name = capture.Metadata.Name,
+            PcapFilter = option.PcapFilter ?? config.TcpdumpFilter,
+            SourceIps = option.SourceIPs,
+            DestinationIps = option.DestinationIPs,
+            Include = config.Filters?.Include,
+            Exclude = config.Filters?.Exclude,
+            PodIps = podIps.Any() ? [.. podIps] : null,
+            Interfaces = option.Interfaces,
+            Duration = duration,
+            MaxCaptureSizeMb = option.MaxCaptureSize ?? CaptureOption.DefaultMaxCaptureSizeMb,
+            FileCount = option.FileCount,
+            MaxPackets = option.MaxPackets,
+            PacketSize = option.PacketSize,
+            NoPromiscuous = option.NoPromiscuous,
+            PreTriggerSeconds = option.PreTriggerSeconds,
+            IncludeMetadata = config.IncludeMetadata ?? true,
+            // A PVC output is fed from the node's host-path copy by a copy Job, so it needs one.
+            HostPath = output.HostPath ?? (output.PersistentVolumeClaim is not null ? $"pvc-staging/{capture.Metadata.Uid}" : null),
+            BlobSecret = secrets.Blob,
+            S3 = output.S3Upload is { } s3 && secrets.S3 is { } s3Secret
+                ? new S3Upload { Bucket = s3.Bucket, Region = s3.Region, Endpoint = s3.Endpoint, Path = s3.Path, SecretName = s3Secret }
+                : null,
+            CleanUpAfterUpload = capture.Spec.CleanUpAfterUpload,
+        };
+    }
+}

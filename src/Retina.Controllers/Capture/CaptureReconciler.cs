@@ -1,0 +1,248 @@
+using k8s.Models;
+using Retina.Api.Capture;
+using Retina.Api.Common;
+using Retina.Controllers.Options;
+using Retina.Controllers.Validation;
+using Retina.Kube.Client;
+using Retina.Kube.Controllers;
+using Retina.Kube.Events;
+using Retina.Kube.Informers;
+using Retina.Kube.Status;
+using Conditions = Retina.Api.Common.Conditions;
+using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
+
+namespace Retina.Controllers.Capture;
+
+/// <summary>
+/// Drives a Capture: validates it, stages credentials, resolves its target to nodes and pod IPs, writes one
+/// assignment per node into that node's NodeRuntime, folds the nodes' reports into status, and cleans up
+/// (assignments, staged Secrets) when it finishes or is deleted; deletes it ttlSecondsAfterFinished later.
+/// </summary>
+public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOptions options, EventRecorder events, TimeProvider time) : IReconciler
+{
+    public const string Finalizer = "retina.sh/capture-cleanup";
+    private static readonly CaptureValidator Validator = new();
+    private static readonly TimeSpan RecheckRunning = TimeSpan.FromSeconds(30);
+    private readonly CaptureCredentials credentials = new(client, options.Namespace);
+    private readonly NodeCaptureAssignments assignments = new(client);
+
+    public ObjectCache<Api.Capture.Capture>? Captures { get; set; }
+
+    public ObjectCache<V1Node>? Nodes { get; set; }
+
+    public ObjectCache<V1Pod>? Pods { get; set; }
+
+    public ObjectCache<V1Namespace>? Namespaces { get; set; }
+
+    public ObjectCache<NodeRuntimeObject>? Runtimes { get; set; }
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
+    {
+        var capture = Captures!.Get(key);
+        if (capture is null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        if (capture.IsBeingDeleted())
+        {
+            await CleanUpAsync(capture, ct).ConfigureAwait(false);
+            await client.RemoveFinalizerAsync<Api.Capture.Capture>(key, Finalizer, ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        var report = Validator.Validate(capture);
+        AddPolicyProblems(capture, report);
+        if (!report.IsValid)
+        {
+            await RejectAsync(key, capture, CaptureReasons.InvalidSpec, report.Summary(), ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        if (CapturePhase.IsFinished(capture.Status?.Phase))
+        {
+            return await FinishedAsync(key, capture, ct).ConfigureAwait(false);
+        }
+
+        capture = await client.AddFinalizerAsync<Api.Capture.Capture>(key, Finalizer, ct).ConfigureAwait(false) ?? capture;
+        var staged = await credentials.StageAsync(capture, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow().UtcDateTime;
+        var start = capture.Status?.StartTime ?? now;
+        var deadline = start + Duration(capture);
+        if (staged.Problem is not null)
+        {
+            return await WaitForSecretAsync(key, capture, $"{staged.Path}: {staged.Problem}", now > deadline, ct).ConfigureAwait(false);
+        }
+
+        var resolved = CaptureTargetResolver.Resolve(capture, Nodes!.List(), Pods!.List(), Namespaces!.List(),
+            await WorkloadSelectorAsync(capture, ct).ConfigureAwait(false), ns => options.CrossNamespaceCapture.Contains(capture.Metadata.NamespaceProperty));
+        var assigned = (capture.Status?.Nodes ?? []).Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
+        var missingRuntime = false;
+        foreach (var (node, ips) in resolved.Nodes)
+        {
+            // Pods that start during the capture join it, for the time that is left.
+            var late = assigned.Count > 0 && !assigned.Contains(node);
+            if (late && now >= deadline)
+            {
+                continue;
+            }
+
+            var ok = await assignments.ChangeAsync(node, CaptureAssignmentBuilder.Key(capture), current => current is null
+                ? CaptureAssignmentBuilder.Build(capture, ips, late ? deadline - now : null, staged.Secrets)
+                : WithPodIps(current, ips), ct).ConfigureAwait(false);
+            if (ok)
+            {
+                assigned.Add(node);
+            }
+            else
+            {
+                missingRuntime = true;
+            }
+        }
+
+        var updated = await client.UpdateStatusAsync<Api.Capture.Capture>(key, c =>
+        {
+            var status = c.Status ??= new CaptureStatus();
+            status.StartTime ??= start;
+            SetAccepted(c, resolved.Notes, now);
+            CaptureStatusAggregator.Apply(c, assigned, node => Runtimes!.Get(ObjectKey.Cluster(node)), now);
+            if (assigned.Count == 0 && now >= deadline)
+            {
+                status.Phase = CapturePhase.Failed;
+                Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.NoTargets,
+                    "no node or pod matched the target during the capture's duration" + (resolved.Notes.Count > 0 ? ": " + string.Join("; ", resolved.Notes) : ""),
+                    c.Metadata.Generation, now);
+            }
+
+            return true;
+        }, ct).ConfigureAwait(false);
+
+        if (updated is not null && CapturePhase.IsFinished(updated.Status?.Phase))
+        {
+            await events.RecordAsync(updated, updated.Status!.Phase == CapturePhase.Completed ? EventRecorder.Normal : EventRecorder.Warning,
+                updated.Status.Phase!, $"{updated.Status.Succeeded} node(s) succeeded, {updated.Status.Failed} failed", ct).ConfigureAwait(false);
+            return await FinishedAsync(key, updated, ct).ConfigureAwait(false);
+        }
+
+        if (capture.Status?.StartTime is null && assigned.Count > 0)
+        {
+            await events.RecordAsync(capture, EventRecorder.Normal, "Assigned", $"capturing on {assigned.Count} node(s): {string.Join(", ", assigned.Order().Take(10))}", ct).ConfigureAwait(false);
+        }
+
+        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
+    }
+
+    private void AddPolicyProblems(Api.Capture.Capture capture, ValidationReport report)
+    {
+        var output = capture.Spec.OutputConfiguration;
+        foreach (var (name, set) in new[] { ("hostPath", output.HostPath is not null), ("persistentVolumeClaim", output.PersistentVolumeClaim is not null), ("blobUpload", output.BlobUpload is not null), ("s3Upload", output.S3Upload is not null) })
+        {
+            if (set && !options.AllowedOutputs.Contains(name, StringComparer.Ordinal))
+            {
+                report.Add($"spec.outputConfiguration.{name}", $"this cluster allows only {string.Join(", ", options.AllowedOutputs)} outputs");
+            }
+        }
+    }
+
+    private async Task RejectAsync(ObjectKey key, Api.Capture.Capture capture, string reason, string message, CancellationToken ct)
+    {
+        var updated = await client.UpdateStatusAsync<Api.Capture.Capture>(key, c =>
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var status = c.Status ??= new CaptureStatus();
+            var changed = status.Phase != CapturePhase.Failed;
+            status.Phase = CapturePhase.Failed;
+            changed |= Conditions.Set(c.StatusConditions, AcceptanceReconciler<Api.Capture.Capture>.ConditionAccepted, ConditionStatus.False, reason, message, c.Metadata.Generation, now);
+            changed |= Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, reason, message, c.Metadata.Generation, now);
+            return changed || c.Status.ObservedGeneration != c.Metadata.Generation;
+        }, ct).ConfigureAwait(false);
+        if (updated is not null && capture.Status?.Phase != CapturePhase.Failed)
+        {
+            await events.RecordAsync(capture, EventRecorder.Warning, reason, message, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ReconcileResult> WaitForSecretAsync(ObjectKey key, Api.Capture.Capture capture, string message, bool giveUp, CancellationToken ct)
+    {
+        if (giveUp)
+        {
+            await RejectAsync(key, capture, CaptureReasons.SecretNotFound, message, ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        await client.UpdateStatusAsync<Api.Capture.Capture>(key, c =>
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            (c.Status ??= new CaptureStatus()).Phase = CapturePhase.Pending;
+            c.Status.StartTime ??= now;
+            return Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.SecretNotFound, message, c.Metadata.Generation, now)
+                | c.Status.ObservedGeneration != c.Metadata.Generation;
+        }, ct).ConfigureAwait(false);
+        return ReconcileResult.Requeue(TimeSpan.FromSeconds(10));
+    }
+
+    private async Task<ReconcileResult> FinishedAsync(ObjectKey key, Api.Capture.Capture capture, CancellationToken ct)
+    {
+        await CleanUpAsync(capture, ct).ConfigureAwait(false);
+        if (capture.HasFinalizer(Finalizer))
+        {
+            await client.RemoveFinalizerAsync<Api.Capture.Capture>(key, Finalizer, ct).ConfigureAwait(false);
+        }
+
+        if (capture.Spec.TtlSecondsAfterFinished is { } ttl && (capture.Status?.CompletionTime ?? Conditions.Find(capture.StatusConditions, CaptureReasons.Error)?.LastTransitionTime) is { } finished)
+        {
+            var left = finished.AddSeconds(ttl) - time.GetUtcNow().UtcDateTime;
+            if (left > TimeSpan.Zero)
+            {
+                return ReconcileResult.Requeue(left);
+            }
+
+            await client.DeleteAsync<Api.Capture.Capture>(key.Name, key.Namespace, ct).ConfigureAwait(false);
+        }
+
+        return ReconcileResult.Done;
+    }
+
+    /// <summary>Withdraws every assignment of this Capture and deletes its staged Secrets. Idempotent.</summary>
+    private async Task CleanUpAsync(Api.Capture.Capture capture, CancellationToken ct)
+    {
+        var key = CaptureAssignmentBuilder.Key(capture);
+        foreach (var runtime in Runtimes!.List().Where(r => r.Spec.Captures?.Any(a => a.Key == key) == true))
+        {
+            await assignments.ChangeAsync(runtime.Metadata.Name, key, _ => null, ct).ConfigureAwait(false);
+        }
+
+        await credentials.DeleteAsync(capture, ct).ConfigureAwait(false);
+    }
+
+    private async Task<V1LabelSelector?> WorkloadSelectorAsync(Api.Capture.Capture capture, CancellationToken ct)
+    {
+        if (capture.Spec.CaptureConfiguration.CaptureTarget?.WorkloadRef is not { } w)
+        {
+            return null;
+        }
+
+        var ns = capture.Metadata.NamespaceProperty;
+        return w.Kind switch
+        {
+            "Deployment" => (await client.GetAsync<V1Deployment>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
+            "StatefulSet" => (await client.GetAsync<V1StatefulSet>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
+            "DaemonSet" => (await client.GetAsync<V1DaemonSet>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
+            _ => (await client.GetAsync<V1Job>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
+        };
+    }
+
+    private static void SetAccepted(Api.Capture.Capture c, IReadOnlyList<string> notes, DateTime now) =>
+        Conditions.Set(c.StatusConditions, AcceptanceReconciler<Api.Capture.Capture>.ConditionAccepted, ConditionStatus.True,
+            AcceptanceReconciler<Api.Capture.Capture>.ReasonValid, notes.Count == 0 ? "spec is valid" : string.Join("; ", notes), c.Metadata.Generation, now);
+
+    private static Api.NodeRuntime.NodeCaptureAssignment WithPodIps(Api.NodeRuntime.NodeCaptureAssignment current, SortedSet<string> ips)
+    {
+        var copy = System.Text.Json.JsonSerializer.Deserialize<Api.NodeRuntime.NodeCaptureAssignment>(System.Text.Json.JsonSerializer.Serialize(current))!;
+        copy.PodIps = ips.Count > 0 ? [.. ips] : null;
+        return copy;
+    }
+
+    private static TimeSpan Duration(Api.Capture.Capture c) =>
+        GoDuration.TryParse(c.Spec.CaptureConfiguration.CaptureOption?.Duration ?? CaptureOption.DefaultDuration, out var d) ? d : TimeSpan.FromMinutes(1);
+}
