@@ -221,6 +221,4 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
     }
 
     private static string Truncate(string text) => text.Length > 300 ? text[..300] : text;
-
-    internal static bool IsTransient(HttpStatusCode code) => (int)code >= 500 || code == HttpStatusCode.TooManyRequests;
 }

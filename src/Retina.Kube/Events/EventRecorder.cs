@@ -18,6 +18,9 @@ public sealed partial class EventRecorder
     public const string Normal = "Normal";
     public const string Warning = "Warning";
 
+    /// <summary>How many distinct events are remembered for deduplication before the memory is reset.</summary>
+    private const int MaxRemembered = 4096;
+
     private readonly IKubeClient client;
     private readonly string component;
     private readonly string? host;
@@ -89,6 +92,11 @@ public sealed partial class EventRecorder
                 ReportingComponent = component,
                 ReportingInstance = host,
             }, cancellationToken).ConfigureAwait(false);
+            if (seen.Count >= MaxRemembered)
+            {
+                seen.Clear();
+            }
+
             seen[key] = (ns, created.Metadata.Name, 1);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)

@@ -96,7 +96,7 @@ public sealed class Informer<T> : IInformer
                 InformerLog.Expired(logger, Kind, ResourceVersion);
                 needList = true;
             }
-            catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 var delay = Jitter(backoff);
                 InformerLog.Failed(logger, e, Kind, delay);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using NJsonSchema;
 using NJsonSchema.Validation;
 using Retina.Testing.Repo;
-using Retina.Testing.Yaml;
+using Retina.Kube.Store;
 
 namespace Retina.CrdGen.Tests.Crds;
 
@@ -16,7 +16,7 @@ public static class CrdSchemas
     {
         foreach (var file in Directory.GetFiles(RepoPaths.Combine("crds"), "retina.sh_*.yaml"))
         {
-            var crd = YamlJson.Documents(File.ReadAllText(file)).Single();
+            var crd = YamlJson.ParseAll(File.ReadAllText(file)).Single();
             if (crd["spec"]!["names"]!["kind"]!.GetValue<string>() == kind)
             {
                 return crd;

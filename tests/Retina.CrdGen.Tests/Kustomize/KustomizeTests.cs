@@ -4,7 +4,7 @@ using Retina.CrdGen.Tests.Crds;
 using Retina.CrdGen.Tests.Samples;
 using Retina.Testing.Netns;
 using Retina.Testing.Repo;
-using Retina.Testing.Yaml;
+using Retina.Kube.Store;
 
 namespace Retina.CrdGen.Tests.Kustomize;
 
@@ -27,7 +27,7 @@ public sealed class KustomizeTests
     {
         var result = await Shell.RunAsync("kubectl", ["kustomize", RepoPaths.Combine("kustomize", "overlays", overlay)]);
         result.ExitCode.ShouldBe(0, result.StdErr);
-        var docs = YamlJson.Documents(result.StdOut);
+        var docs = YamlJson.ParseAll(result.StdOut);
         docs.ShouldNotBeEmpty();
 
         var crds = docs.Where(d => d["kind"]?.GetValue<string>() == "CustomResourceDefinition" &&
@@ -64,7 +64,7 @@ public sealed class KustomizeTests
     {
         var result = await Shell.RunAsync("kubectl", ["kustomize", RepoPaths.Combine("kustomize", "overlays", overlay)]);
         result.ExitCode.ShouldBe(0, result.StdErr);
-        return YamlJson.Documents(result.StdOut);
+        return YamlJson.ParseAll(result.StdOut);
     }
 
     private static JsonNode ConfigJson(IReadOnlyList<JsonObject> docs, string prefix)

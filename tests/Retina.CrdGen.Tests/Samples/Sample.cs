@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Retina.Api;
 using Retina.Api.Common;
 using Retina.Testing.Repo;
-using Retina.Testing.Yaml;
+using Retina.Kube.Store;
 
 namespace Retina.CrdGen.Tests.Samples;
 
@@ -25,7 +25,7 @@ public sealed record Sample(string File, JsonObject Json, string? RejectedFor)
         {
             var text = System.IO.File.ReadAllText(file);
             var rejected = text.Split('\n').FirstOrDefault(l => l.StartsWith(RejectedMarker, StringComparison.Ordinal))?[RejectedMarker.Length..].Trim();
-            foreach (var doc in YamlJson.Documents(text))
+            foreach (var doc in YamlJson.ParseAll(text))
             {
                 yield return new Sample(file, doc, rejected);
             }
