@@ -100,12 +100,13 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             }
         }
 
+        var copies = await PvcCopiesAsync(capture, assigned, ct).ConfigureAwait(false);
         var updated = await client.UpdateStatusAsync<Api.Capture.Capture>(key, c =>
         {
             var status = c.Status ??= new CaptureStatus();
             status.StartTime ??= start;
             SetAccepted(c, resolved.Notes, now);
-            CaptureStatusAggregator.Apply(c, assigned, node => Runtimes!.Get(ObjectKey.Cluster(node)), now);
+            CaptureStatusAggregator.Apply(c, assigned, node => Runtimes!.Get(ObjectKey.Cluster(node)), now, copies.GetValueOrDefault);
             if (assigned.Count == 0 && now >= deadline)
             {
                 status.Phase = CapturePhase.Failed;
@@ -130,6 +131,38 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         }
 
         return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
+    }
+
+    /// <summary>For a PVC output: for each node that finished, the copy Job's state (creating the Job when it is missing).</summary>
+    private async Task<Dictionary<string, CaptureStatusAggregator.PvcCopy>> PvcCopiesAsync(Api.Capture.Capture capture, IEnumerable<string> nodes, CancellationToken ct)
+    {
+        var copies = new Dictionary<string, CaptureStatusAggregator.PvcCopy>(StringComparer.Ordinal);
+        if (capture.Spec.OutputConfiguration.PersistentVolumeClaim is not { } claim)
+        {
+            return copies;
+        }
+
+        var key = CaptureAssignmentBuilder.Key(capture);
+        foreach (var node in nodes)
+        {
+            var report = Runtimes!.Get(ObjectKey.Cluster(node))?.Status?.Captures?.FirstOrDefault(c => c.Key == key);
+            var source = report?.Artifacts?.FirstOrDefault(a => a.Output == "hostPath")?.Location;
+            if (report?.Phase != CapturePhase.Completed || source is null)
+            {
+                continue;
+            }
+
+            var name = PvcCopyJob.Name(capture, node);
+            var job = await client.GetAsync<V1Job>(name, capture.Metadata.NamespaceProperty, ct).ConfigureAwait(false)
+                ?? await client.CreateAsync(PvcCopyJob.Build(capture, node, source, options.CopyJobImage), ct).ConfigureAwait(false);
+            copies[node] = job.Status?.Succeeded > 0
+                ? new(CapturePhase.Completed, $"pvc://{claim}/{Path.GetFileName(source)}", null)
+                : job.Status?.Conditions?.Any(c => c.Type == "Failed" && c.Status == "True") == true
+                    ? new(CapturePhase.Failed, null, $"copy Job {name} failed: {job.Status.Conditions.First(c => c.Type == "Failed").Message}")
+                    : new(CapturePhase.Uploading, null, $"copying to PersistentVolumeClaim {claim} (Job {name})");
+        }
+
+        return copies;
     }
 
     private void AddPolicyProblems(Api.Capture.Capture capture, ValidationReport report)

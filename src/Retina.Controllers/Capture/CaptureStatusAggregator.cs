@@ -11,7 +11,11 @@ public static class CaptureStatusAggregator
     /// <summary>How long a node runtime may stay silent before its unfinished captures count as failed.</summary>
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(90);
 
-    public static void Apply(Api.Capture.Capture capture, IReadOnlyCollection<string> assignedNodes, Func<string, NodeRuntimeObject?> runtimeOf, DateTime now)
+    /// <summary>The copy Job's view of a node's delivery to a PersistentVolumeClaim.</summary>
+    public sealed record PvcCopy(string Phase, string? Location, string? Message);
+
+    public static void Apply(Api.Capture.Capture capture, IReadOnlyCollection<string> assignedNodes, Func<string, NodeRuntimeObject?> runtimeOf, DateTime now,
+        Func<string, PvcCopy?>? pvcCopyOf = null)
     {
         var status = capture.Status ??= new CaptureStatus();
         var key = CaptureAssignmentBuilder.Key(capture);
@@ -33,6 +37,21 @@ public static class CaptureStatusAggregator
                     Artifact = report.Artifacts?.FirstOrDefault()?.Location,
                     Message = report.Message,
                 };
+            if (entry.Phase == CapturePhase.Completed && pvcCopyOf?.Invoke(node) is { } copy)
+            {
+                // The node is done capturing; the tarball still has to reach the PersistentVolumeClaim.
+                entry.Phase = copy.Phase;
+                entry.Message = copy.Message ?? entry.Message;
+                if (copy.Location is not null)
+                {
+                    status.Artifacts ??= [];
+                    if (!status.Artifacts.Any(a => a.Node == node && a.Location == copy.Location))
+                    {
+                        status.Artifacts.Add(new CaptureArtifact { Node = node, Output = "persistentVolumeClaim", Location = copy.Location });
+                    }
+                }
+            }
+
             if (!CapturePhase.IsFinished(entry.Phase) && IsSilent(runtime, now))
             {
                 entry.Phase = CapturePhase.Failed;

@@ -79,6 +79,7 @@ public static class RetinaControllers
             .Where(parts => parts.Length == 3)
             .Select(parts => new ObjectKey(parts[0], parts[1]))
             .Distinct()).Cache;
+        controller.Owns<V1Job>();
         return controller;
     }
 

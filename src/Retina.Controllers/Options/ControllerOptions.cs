@@ -33,6 +33,9 @@ public sealed class RetinaControllerOptions
     /// <summary>Namespaces whose Captures may use namespaceSelector to reach pods in other namespaces (a cluster admin's grant).</summary>
     public List<string> CrossNamespaceCapture { get; set; } = [];
 
+    /// <summary>Image of the PVC copy Job (needs only <c>cp</c>).</summary>
+    public string CopyJobImage { get; set; } = "busybox:1.36";
+
     /// <summary>Namespace the controllers and node runtimes run in (staged Secrets, Leases, copy Jobs).</summary>
     public string Namespace { get; set; } = "retina-system";
 
