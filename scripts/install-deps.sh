@@ -11,7 +11,9 @@ as_root() {
 
 # Debian packages: the eBPF toolchain, libpcap, packet tools, test peers (dnsmasq, Prometheus, Alertmanager).
 APT_PACKAGES=(clang llvm libbpf-dev bpftool libpcap0.8 libpcap0.8-dev tcpdump tshark iproute2 nftables iptables
-  dnsmasq-base prometheus prometheus-alertmanager nodejs npm curl ca-certificates make)
+  dnsmasq-base prometheus prometheus-alertmanager curl ca-certificates make)
+# Node.js may come from elsewhere (e.g. NodeSource, whose nodejs bundles npm): install Debian's only when absent.
+command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -46,4 +48,6 @@ for t in "${NPM_TOOLS[@]}"; do
 done
 
 # NuGet packages.
-dotnet restore Retina.sln --nologo -v quiet
+log=$(mktemp)
+dotnet restore Retina.sln --nologo -v quiet >"$log" 2>&1 || { cat "$log"; exit 1; }
+rm -f "$log"
