@@ -1,10 +1,50 @@
+using System.Runtime.InteropServices;
+using k8s;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Retina.Kube.Client;
+using Retina.NodeRuntime.Agent;
+
 namespace Retina.NodeRuntime;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("Retina.NodeRuntime: not wired yet");
-        return 1;
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Environment.GetEnvironmentVariable("RETINA_CONFIG") ?? "/etc/retina/config.json", optional: true)
+            .AddEnvironmentVariables("RETINA_")
+            .AddCommandLine(args)
+            .Build();
+        var options = configuration.GetSection(NodeAgentOptions.Section).Get<NodeAgentOptions>() ?? new NodeAgentOptions();
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("invalid configuration:\n  " + string.Join("\n  ", problems));
+            return 2;
+        }
+
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        using var stop = new CancellationTokenSource();
+        // SIGTERM (the kubelet) and SIGINT stop the loop; Main then detaches every program before exiting.
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var client = new KubeApiClient(KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile());
+        await using var host = await NodeRuntimeHost.StartAsync(client, options, loggers, TimeProvider.System, stop.Token);
+        foreach (var notice in host.Notices)
+        {
+            loggers.CreateLogger("retina.noderuntime").LogWarning("{Notice}", notice);
+        }
+
+        await host.RunAsync(stop.Token);
+        return 0;
     }
 }

@@ -1,12 +1,39 @@
 using Microsoft.Extensions.Logging;
+using Retina.NodeRuntime.Agent;
 
 namespace Retina.Local.Hosting;
 
-/// <summary>Adds this host's node runtime to local mode.</summary>
+/// <summary>Adds this host's node runtime to local mode: the same runtime the DaemonSet runs, over the local store.</summary>
 public static class LocalNodeRuntime
 {
     public static void Add(LocalOptions options, ILoggerFactory loggers)
     {
-        options.Notices.Add("node runtime: not wired into local mode yet (plugins and captures land with the node runtime issues)");
+        if (!Environment.IsPrivilegedProcess)
+        {
+            options.Notices.Add("not root: eBPF plugins and packet captures are skipped (they need CAP_BPF/CAP_NET_ADMIN/CAP_NET_RAW); linuxutil-style metrics and status still run");
+        }
+
+        options.ExtraServices.Add(async (store, ct) =>
+        {
+            var agentOptions = new NodeAgentOptions
+            {
+                NodeName = options.NodeName,
+                MetricsAddress = options.MetricsAddress,
+                CaptureBaseDirectory = options.CaptureDirectory,
+                WorkDirectory = Path.GetFullPath(Path.Combine(options.StateDirectory, "..", "work")),
+                PluginStateDirectory = Path.GetFullPath(Path.Combine(options.StateDirectory, "..", "plugins")),
+                DiskBudgetMB = 1024,
+                HeartbeatInterval = TimeSpan.FromSeconds(5),
+            };
+            await using var host = await NodeRuntimeHost.StartAsync(store, agentOptions, loggers, TimeProvider.System, ct);
+            var log = loggers.CreateLogger("retina.noderuntime");
+            foreach (var notice in host.Notices)
+            {
+                log.LogWarning("{Notice}", notice);
+            }
+
+            log.LogInformation("metrics served at {Address}", host.MetricsAddress);
+            await host.RunAsync(ct);
+        });
     }
 }

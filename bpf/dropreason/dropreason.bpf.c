@@ -1,0 +1,61 @@
+/* dropreason: every skb the kernel frees as a drop, by the kernel's own drop reason
+ * (enum skb_drop_reason, named from kernel BTF in user space) and direction. */
+#include "retina.h"
+
+struct drop_key {
+	__u32 reason;
+	__u32 direction;
+};
+
+struct drop_value {
+	__u64 packets;
+	__u64 bytes;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct drop_key);
+	__type(value, struct drop_value);
+} drop_counters SEC(".maps");
+
+/* Drops that did not fit in drop_counters (map full), per CPU: reported as lost events. */
+RETINA_LOST_MAP(drop_lost);
+
+SEC("tracepoint/skb/kfree_skb")
+int retina_drop(struct trace_event_raw_kfree_skb *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)BPF_CORE_READ(ctx, skbaddr);
+	__u32 reason = (__u32)BPF_CORE_READ(ctx, reason);
+
+	/* SKB_CONSUMED (1) is a normal free, not a drop; older kernels report it here. */
+	if (reason == 1 || !skb)
+		return 0;
+	if (!retina_netns_allowed(retina_skb_netns(skb)))
+		return 0;
+
+	struct drop_key key = {
+		.reason = reason,
+		/* a received packet carries the index of the interface it arrived on */
+		.direction = BPF_CORE_READ(skb, skb_iif) ? RETINA_DIR_INGRESS : RETINA_DIR_EGRESS,
+	};
+	__u32 len = BPF_CORE_READ(skb, len);
+
+	struct drop_value *v = bpf_map_lookup_elem(&drop_counters, &key);
+	if (v) {
+		v->packets++;
+		v->bytes += len;
+		return 0;
+	}
+	struct drop_value init = { .packets = 1, .bytes = len };
+	if (bpf_map_update_elem(&drop_counters, &key, &init, BPF_NOEXIST) < 0) {
+		v = bpf_map_lookup_elem(&drop_counters, &key);
+		if (v) {
+			v->packets++;
+			v->bytes += len;
+		} else {
+			retina_count_lost(&drop_lost);
+		}
+	}
+	return 0;
+}

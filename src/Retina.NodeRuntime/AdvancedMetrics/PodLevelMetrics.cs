@@ -1,0 +1,473 @@
+using System.Runtime.CompilerServices;
+using Prometheus;
+using Retina.Api.NodeRuntime;
+using Retina.NodeRuntime.Enrichment;
+using Retina.NodeRuntime.Metrics;
+using Retina.NodeRuntime.Plugins;
+using Retina.NodeRuntime.Plugins.Dns;
+
+namespace Retina.NodeRuntime.AdvancedMetrics;
+
+/// <summary>
+/// The pod-level <c>adv_*</c> metrics, shaped by the merged MetricsConfigurations
+/// (<see cref="NodeMetricsSpec"/>) and exported through the node's <see cref="NodeMetrics"/>
+/// registry beside the node-level metrics. <see cref="Apply"/> re-shapes them at run time
+/// without touching node-level metrics. Series expire after their metric's ttl, disappear with
+/// their pod, and stop growing at <see cref="AdvancedMetricsOptions.MaxSeriesPerMetric"/> per
+/// metric (samples beyond are counted in an overflow counter, and the metric is listed in
+/// <see cref="CappedMetrics"/>).
+/// </summary>
+public sealed class PodLevelMetrics : IDisposable
+{
+    private static readonly ConditionalWeakTable<NodeMetrics, PodLevelMetrics> Attached = new();
+
+    private readonly object gate = new();
+    private readonly NodeMetrics metrics;
+    private readonly AdvancedMetricsOptions options;
+    private readonly TimeProvider time;
+    private readonly MetricFactory factory;
+    private readonly Dictionary<string, SeriesTable> tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<(SeriesTable Table, string Key)>> byPod = new(StringComparer.Ordinal);
+    private readonly Counter overflow;
+    private readonly Counter expired;
+    private readonly Gauge seriesGauge;
+    private readonly LabelCap dnsQueries;
+    private readonly System.Threading.ITimer sweepTimer;
+    private NamespaceFilter filter = NamespaceFilter.All;
+    private bool disposed;
+
+    /// <param name="metrics">The node's metrics; the adv_* series are created in its registry.</param>
+    /// <param name="cache">IP → pod, for the context labels; pod deletions remove the pod's series.</param>
+    /// <param name="options">Context mode and bounds.</param>
+    /// <param name="timeProvider">Time for ttl (tests pass a fake).</param>
+    public PodLevelMetrics(NodeMetrics metrics, EnrichmentCache cache, AdvancedMetricsOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        this.metrics = metrics;
+        Cache = cache;
+        this.options = options ?? new AdvancedMetricsOptions();
+        time = timeProvider ?? TimeProvider.System;
+        factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
+        overflow = factory.CreateCounter(NodeMetrics.HealthPrefix + "adv_series_overflow_total", "Pod-level samples not recorded because their metric reached its series cap, by metric.", "metric");
+        expired = factory.CreateCounter(NodeMetrics.HealthPrefix + "expired_series_total", "Pod-level series removed because their ttl passed or their pod was deleted, by metric and cause.", "metric", "cause");
+        seriesGauge = factory.CreateGauge(NodeMetrics.HealthPrefix + "adv_series", "Live pod-level series, by metric.", "metric");
+        dnsQueries = new LabelCap(this.options.MaxDnsQueryNames);
+        cache.PodRemoved += OnPodRemoved;
+        metrics.Registry.AddBeforeCollectCallback(BeforeCollect);
+        sweepTimer = time.CreateTimer(_ => Sweep(), null, this.options.SweepInterval, this.options.SweepInterval);
+        Attached.AddOrUpdate(metrics, this);
+    }
+
+    /// <summary>The pod-level metrics attached to a node's metrics (how the packetparser plugin finds them), or null.</summary>
+    public static PodLevelMetrics? For(NodeMetrics metrics) => Attached.TryGetValue(metrics, out var a) && !a.disposed ? a : null;
+
+    public EnrichmentCache Cache { get; }
+
+    public AdvancedMetricsOptions Options => options;
+
+    /// <summary>Raised after <see cref="Apply"/> changed the shapes or the namespace filter.</summary>
+    public event Action? SpecChanged;
+
+    /// <summary>True when at least one pod-level metric is configured.</summary>
+    public bool Enabled
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tables.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>Whether a metric (Retina's name) is configured now.</summary>
+    public bool IsEnabled(string metricName)
+    {
+        lock (gate)
+        {
+            return tables.ContainsKey(metricName);
+        }
+    }
+
+    /// <summary>Metrics at their series cap, as "&lt;metricName&gt;=&lt;cap&gt;" (Retina's metric names), sorted.</summary>
+    public IReadOnlyList<string> CappedMetrics
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tables.Values.Where(t => t.Capped).Select(t => $"{t.Shape.MetricName}={t.Cap}").Order(StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    /// <summary>Live series of a metric (Retina's name); 0 when not configured.</summary>
+    public int SeriesCount(string metricName)
+    {
+        lock (gate)
+        {
+            return tables.TryGetValue(metricName, out var t) ? t.Entries.Count : 0;
+        }
+    }
+
+    /// <summary>
+    /// Re-shapes the metrics to a new merged spec (null or empty: no pod-level metrics). Metrics
+    /// whose label set is unchanged keep their series; the others lose theirs and start afresh.
+    /// </summary>
+    public void Apply(NodeMetricsSpec? spec)
+    {
+        var shapes = new Dictionary<string, MetricShape>(StringComparer.Ordinal);
+        foreach (var option in spec?.ContextOptions ?? [])
+        {
+            if (MetricShape.From(option, options.RemoteContext) is { } shape)
+            {
+                shapes[shape.MetricName] = shape;
+            }
+        }
+
+        lock (gate)
+        {
+            filter = NamespaceFilter.From(spec?.Namespaces);
+            foreach (var (name, table) in tables.ToList())
+            {
+                if (shapes.TryGetValue(name, out var shape) && shape.SameLabels(table.Shape))
+                {
+                    table.Shape = shape;
+                    continue;
+                }
+
+                RemoveAll(table);
+                tables.Remove(name);
+                seriesGauge.RemoveLabelled(name);
+            }
+
+            foreach (var (name, shape) in shapes)
+            {
+                if (!tables.ContainsKey(name))
+                {
+                    var counter = factory.CreateCounter(NodeMetrics.NodePrefix + shape.ExportedName, AdvancedMetricNames.Help(name), shape.LabelNames);
+                    tables[name] = new SeriesTable(shape, counter, options.MaxSeriesPerMetric);
+                    seriesGauge.WithLabels(name).Set(0);
+                }
+            }
+        }
+
+        SpecChanged?.Invoke();
+    }
+
+    /// <summary>Whether traffic of this pod is reported (the namespace filter of the spec).</summary>
+    public bool Covers(PodInfo? pod)
+    {
+        var f = filter;
+        return pod is not null && f.Covers(pod.Namespace);
+    }
+
+    /// <summary>Addresses of this node's pods that the namespace filter covers: the kernel's addresses of interest.</summary>
+    public IReadOnlyList<IpKey> AddressesOfInterest()
+    {
+        var list = new List<IpKey>();
+        foreach (var (pod, addresses) in Cache.Pods())
+        {
+            if (pod.IsLocal && Covers(pod))
+            {
+                list.AddRange(addresses);
+            }
+        }
+
+        return list;
+    }
+
+    public void RecordForward(in FlowSample f, ulong packets, ulong bytes)
+    {
+        if (packets == 0 && bytes == 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (!Resolve(f, out var src, out var dst))
+            {
+                return;
+            }
+
+            if (packets > 0)
+            {
+                Add(AdvancedMetricNames.ForwardCount, f, src, dst, [], packets);
+            }
+
+            if (bytes > 0)
+            {
+                Add(AdvancedMetricNames.ForwardBytes, f, src, dst, [], bytes);
+            }
+        }
+    }
+
+    /// <param name="flag">FIN, SYN, RST, PSH, ACK, URG, ECE, CWR or SYNACK.</param>
+    public void RecordTcpFlag(in FlowSample f, string flag, ulong count)
+    {
+        lock (gate)
+        {
+            if (count > 0 && Resolve(f, out var src, out var dst))
+            {
+                Add(AdvancedMetricNames.TcpFlags, f, src, dst, [flag], count);
+            }
+        }
+    }
+
+    /// <param name="reason">The kernel's drop reason name, e.g. NETFILTER_DROP.</param>
+    public void RecordDrop(in FlowSample f, string reason, ulong packets, ulong bytes)
+    {
+        lock (gate)
+        {
+            if (!Resolve(f, out var src, out var dst))
+            {
+                return;
+            }
+
+            if (packets > 0)
+            {
+                Add(AdvancedMetricNames.DropCount, f, src, dst, [reason], packets);
+            }
+
+            if (bytes > 0)
+            {
+                Add(AdvancedMetricNames.DropBytes, f, src, dst, [reason], bytes);
+            }
+        }
+    }
+
+    public void RecordRetransmit(in FlowSample f, ulong count = 1)
+    {
+        lock (gate)
+        {
+            if (count > 0 && Resolve(f, out var src, out var dst))
+            {
+                Add(AdvancedMetricNames.TcpRetransmissions, f, src, dst, [], count);
+            }
+        }
+    }
+
+    public void RecordDns(in FlowSample f, DnsMessage message)
+    {
+        lock (gate)
+        {
+            var name = message.IsResponse ? AdvancedMetricNames.DnsResponses : AdvancedMetricNames.DnsRequests;
+            if (!tables.ContainsKey(name) || !Resolve(f, out var src, out var dst))
+            {
+                return;
+            }
+
+            var query = dnsQueries.Apply(message.QueryName);
+            if (message.IsResponse)
+            {
+                Add(name, f, src, dst, [message.RcodeName, message.QueryTypeName, query, string.Join(",", message.Addresses), message.AnswerCount.ToString(System.Globalization.CultureInfo.InvariantCulture)], 1);
+            }
+            else
+            {
+                Add(name, f, src, dst, [message.QueryTypeName, query], 1);
+            }
+        }
+    }
+
+    /// <summary>Removes series whose ttl passed; runs on a timer and before every scrape.</summary>
+    public void Sweep()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            var now = time.GetTimestamp();
+            foreach (var table in tables.Values)
+            {
+                if (table.Shape.Ttl is not { } ttl)
+                {
+                    continue;
+                }
+
+                var limit = now - (long)(ttl.TotalSeconds * time.TimestampFrequency);
+                List<string>? stale = null;
+                foreach (var (key, s) in table.Entries)
+                {
+                    if (s.LastTouched < limit)
+                    {
+                        (stale ??= []).Add(key);
+                    }
+                }
+
+                foreach (var key in stale ?? [])
+                {
+                    Remove(table, key, "ttl");
+                }
+            }
+        }
+    }
+
+    // Both ends' pods; false when neither end is covered (or, in local context, the local end is not).
+    private bool Resolve(in FlowSample f, out PodInfo? src, out PodInfo? dst)
+    {
+        src = Cache.Lookup(f.Source);
+        dst = Cache.Lookup(f.Destination);
+        if (tables.Count == 0)
+        {
+            return false;
+        }
+
+        if (options.RemoteContext)
+        {
+            return Covers(src) || Covers(dst);
+        }
+
+        return Covers(f.Direction == TrafficDirection.Egress ? src : dst);
+    }
+
+    private void Add(string metric, in FlowSample f, PodInfo? src, PodInfo? dst, ReadOnlySpan<string> own, double value)
+    {
+        if (!tables.TryGetValue(metric, out var table))
+        {
+            return;
+        }
+
+        var shape = table.Shape;
+        var values = shape.Values(f, src, dst, own);
+        var key = SeriesTable.Key(values);
+        if (!table.Entries.TryGetValue(key, out var series))
+        {
+            if (table.Entries.Count >= table.Cap)
+            {
+                table.Capped = true;
+                overflow.WithLabels(metric).Inc();
+                return;
+            }
+
+            string? srcPod, dstPod;
+            if (shape.Remote)
+            {
+                srcPod = shape.SourceIdentifiesPod ? src?.Key : null;
+                dstPod = shape.DestinationIdentifiesPod ? dst?.Key : null;
+            }
+            else
+            {
+                srcPod = shape.SourceIdentifiesPod ? (f.Direction == TrafficDirection.Egress ? src : dst)?.Key : null;
+                dstPod = null;
+            }
+
+            series = new SeriesTable.Series(values, table.Counter.WithLabels(values), srcPod, dstPod);
+            table.Entries[key] = series;
+            Index(srcPod, table, key);
+            Index(dstPod, table, key);
+            seriesGauge.WithLabels(metric).Set(table.Entries.Count);
+        }
+
+        series.LastTouched = time.GetTimestamp();
+        series.Child.Inc(value);
+    }
+
+    private void Index(string? pod, SeriesTable table, string key)
+    {
+        if (pod is null)
+        {
+            return;
+        }
+
+        if (!byPod.TryGetValue(pod, out var set))
+        {
+            set = [];
+            byPod[pod] = set;
+        }
+
+        set.Add((table, key));
+    }
+
+    private void Unindex(string? pod, SeriesTable table, string key)
+    {
+        if (pod is not null && byPod.TryGetValue(pod, out var set) && set.Remove((table, key)) && set.Count == 0)
+        {
+            byPod.Remove(pod);
+        }
+    }
+
+    private void Remove(SeriesTable table, string key, string cause)
+    {
+        if (!table.Entries.Remove(key, out var s))
+        {
+            return;
+        }
+
+        table.Counter.RemoveLabelled(s.Values);
+        Unindex(s.SourcePod, table, key);
+        Unindex(s.DestinationPod, table, key);
+        expired.WithLabels(table.Shape.MetricName, cause).Inc();
+        if (table.Entries.Count < table.Cap)
+        {
+            table.Capped = false;
+        }
+
+        seriesGauge.WithLabels(table.Shape.MetricName).Set(table.Entries.Count);
+    }
+
+    private void RemoveAll(SeriesTable table)
+    {
+        foreach (var s in table.Entries.Values)
+        {
+            table.Counter.RemoveLabelled(s.Values);
+        }
+
+        foreach (var set in byPod.Values)
+        {
+            set.RemoveWhere(e => ReferenceEquals(e.Table, table));
+        }
+
+        foreach (var empty in byPod.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList())
+        {
+            byPod.Remove(empty);
+        }
+
+        table.Entries.Clear();
+    }
+
+    private void OnPodRemoved(PodInfo pod)
+    {
+        lock (gate)
+        {
+            if (!byPod.TryGetValue(pod.Key, out var set))
+            {
+                return;
+            }
+
+            foreach (var (table, key) in set.ToList())
+            {
+                Remove(table, key, "pod_deleted");
+            }
+
+            byPod.Remove(pod.Key);
+        }
+    }
+
+    private void BeforeCollect() => Sweep();
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            foreach (var table in tables.Values)
+            {
+                RemoveAll(table);
+            }
+
+            tables.Clear();
+        }
+
+        sweepTimer.Dispose();
+        Cache.PodRemoved -= OnPodRemoved;
+        Attached.Remove(metrics);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Text;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Retina.Api.NodeRuntime;
+using Retina.Kube.Client;
+using Retina.NodeRuntime.Capture;
+using ApiArtifact = Retina.Api.Capture.CaptureArtifact;
+
+namespace Retina.NodeRuntime.Agent;
+
+/// <summary>
+/// Runs the captures assigned to this node: one engine session per assignment key, started once (a controller
+/// restart or a repeated spec never starts a capture twice), stopped when the assignment is withdrawn, and, after
+/// a runtime restart, recovered as Failed with the partial capture delivered.
+/// </summary>
+public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient client, NodeAgentOptions options, ILogger logger) : IAsyncDisposable
+{
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+
+    /// <summary>Raised when a capture finishes, so status is written at once.</summary>
+    public event Action? Changed;
+
+    public int Active
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.Values.Count(e => e.Result is null && e.Session is not null);
+            }
+        }
+    }
+
+    public async Task ConvergeAsync(IReadOnlyList<NodeCaptureAssignment> desired, IReadOnlyList<NodeWorkStatus> reported, CancellationToken ct)
+    {
+        var wanted = desired.ToDictionary(a => a.Key, StringComparer.Ordinal);
+        List<Entry> withdrawn;
+        lock (gate)
+        {
+            withdrawn = entries.Values.Where(e => !wanted.ContainsKey(e.Key)).ToList();
+            foreach (var e in withdrawn)
+            {
+                entries.Remove(e.Key);
+            }
+        }
+
+        foreach (var e in withdrawn.Where(e => e.Session is not null && e.Result is null))
+        {
+            LogWithdrawn(logger, e.Key);
+            await e.Session!.StopAsync(ct).ConfigureAwait(false);
+            await e.Session.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var assignment in desired)
+        {
+            Entry? existing;
+            lock (gate)
+            {
+                existing = entries.GetValueOrDefault(assignment.Key);
+            }
+
+            if (existing is null)
+            {
+                var entry = await StartAsync(assignment, reported.FirstOrDefault(r => r.Key == assignment.Key), ct).ConfigureAwait(false);
+                lock (gate)
+                {
+                    entries[assignment.Key] = entry;
+                }
+            }
+            else if (assignment.Stop == true && existing.Session is { } session && existing.Result is null)
+            {
+                await session.StopAsync(ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The status entry of every assigned capture, with live counters for running ones.</summary>
+    public List<NodeWorkStatus> Report()
+    {
+        lock (gate)
+        {
+            return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Report()).ToList();
+        }
+    }
+
+    private async Task<Entry> StartAsync(NodeCaptureAssignment assignment, NodeWorkStatus? reported, CancellationToken ct)
+    {
+        if (reported is { Phase: "Completed" or "Failed" })
+        {
+            // Finished before this runtime started (e.g. we restarted after it ended): keep the report, do not run again.
+            return new Entry(assignment.Key) { Restored = reported };
+        }
+
+        var credentials = await CredentialsAsync(assignment, ct).ConfigureAwait(false);
+        if (credentials.Problem is not null)
+        {
+            return new Entry(assignment.Key) { Restored = new NodeWorkStatus { Key = assignment.Key, Phase = "Failed", Message = credentials.Problem } };
+        }
+
+        var request = AssignmentRequests.Build(assignment, options.NodeName, options.NetworkNamespace, credentials.Value);
+        if (reported is not null)
+        {
+            // It was running when the previous runtime died: never start it again; deliver what was captured.
+            var recovered = await engine.RecoverAsync(request, ct).ConfigureAwait(false);
+            return new Entry(assignment.Key)
+            {
+                Result = recovered,
+                Restored = recovered is null
+                    ? new NodeWorkStatus { Key = assignment.Key, Phase = "Failed", Message = "node runtime restarted during the capture; nothing had been written yet", StartTime = reported.StartTime, CompletionTime = DateTime.UtcNow }
+                    : null,
+            };
+        }
+
+        var session = await engine.StartAsync(request, ct).ConfigureAwait(false);
+        var entry = new Entry(assignment.Key) { Session = session };
+        _ = session.Completion.ContinueWith(t =>
+        {
+            lock (gate)
+            {
+                entry.Result = t.IsCompletedSuccessfully ? t.Result : null;
+            }
+
+            Changed?.Invoke();
+        }, TaskScheduler.Default);
+        return entry;
+    }
+
+    private async Task<(AssignmentRequests.Credentials Value, string? Problem)> CredentialsAsync(NodeCaptureAssignment a, CancellationToken ct)
+    {
+        string? blob = null, keyId = null, secretKey = null;
+        if (a.BlobSecret is { } blobSecret)
+        {
+            var s = await client.GetAsync<V1Secret>(blobSecret, options.Namespace, ct).ConfigureAwait(false);
+            blob = Value(s, "blob-upload-url");
+            if (blob is null)
+            {
+                return (new(null, null, null), $"staged Secret {options.Namespace}/{blobSecret} with key blob-upload-url is missing");
+            }
+        }
+
+        if (a.S3?.SecretName is { } s3Secret)
+        {
+            var s = await client.GetAsync<V1Secret>(s3Secret, options.Namespace, ct).ConfigureAwait(false);
+            keyId = Value(s, "s3-access-key-id");
+            secretKey = Value(s, "s3-secret-access-key");
+            if (keyId is null || secretKey is null)
+            {
+                return (new(null, null, null), $"staged Secret {options.Namespace}/{s3Secret} with keys s3-access-key-id and s3-secret-access-key is missing");
+            }
+        }
+
+        return (new(blob, keyId, secretKey), null);
+    }
+
+    private static string? Value(V1Secret? secret, string key) =>
+        secret?.Data?.TryGetValue(key, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        List<Entry> all;
+        lock (gate)
+        {
+            all = [.. entries.Values];
+        }
+
+        foreach (var e in all.Where(e => e.Session is not null))
+        {
+            await e.Session!.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Capture {Key} withdrawn by the controller: stopping it")]
+    private static partial void LogWithdrawn(ILogger logger, string key);
+
+    private sealed class Entry(string key)
+    {
+        public string Key { get; } = key;
+
+        public CaptureSession? Session { get; init; }
+
+        public CaptureResult? Result { get; set; }
+
+        public NodeWorkStatus? Restored { get; init; }
+
+        public NodeWorkStatus Report()
+        {
+            if (Restored is not null)
+            {
+                return Restored;
+            }
+
+            if (Result is { } r)
+            {
+                return new NodeWorkStatus
+                {
+                    Key = Key,
+                    Phase = r.Phase.ToString(),
+                    Packets = r.Counters.Packets,
+                    Bytes = r.Counters.Bytes,
+                    KernelDrops = r.Counters.KernelDrops,
+                    Message = r.Message,
+                    StartTime = r.StartedAt.UtcDateTime,
+                    CompletionTime = r.FinishedAt.UtcDateTime,
+                    Artifacts = r.Artifacts.Select(a => new ApiArtifact
+                    {
+                        Node = "",
+                        Output = AssignmentRequests.OutputName(a.Kind),
+                        Location = a.Location,
+                        SizeBytes = r.ArtifactBytes,
+                        Sha256 = r.Sha256,
+                    }).ToList(),
+                };
+            }
+
+            var s = Session!;
+            var c = s.Counters;
+            return new NodeWorkStatus
+            {
+                Key = Key,
+                Phase = s.Phase.ToString(),
+                Packets = c.Packets,
+                Bytes = c.Bytes,
+                KernelDrops = c.KernelDrops,
+                StartTime = s.StartedAt.UtcDateTime,
+            };
+        }
+    }
+}

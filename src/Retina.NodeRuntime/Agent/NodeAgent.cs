@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Retina.Api.NodeRuntime;
+using Retina.Kube.Client;
+using Retina.Kube.Informers;
+using Retina.NodeRuntime.Plugins;
+using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
+
+namespace Retina.NodeRuntime.Agent;
+
+/// <summary>
+/// The node runtime's control loop: it watches only this node's NodeRuntime, converges the node to its spec
+/// (plugins, captures), and writes status with a heartbeat. Level-triggered: every pass reads the latest spec.
+/// </summary>
+public sealed partial class NodeAgent(
+    IKubeClient client,
+    NodeAgentOptions options,
+    PluginHost? plugins,
+    CaptureRunner captures,
+    ILogger<NodeAgent> logger,
+    TimeProvider time)
+{
+    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private IReadOnlyList<PluginRequest> appliedPlugins = [];
+    private string lastFingerprint = "";
+    private DateTime lastWrite = DateTime.MinValue;
+
+    /// <summary>Extra metrics the runtime reports as capped (the pod-level metrics layer sets this).</summary>
+    public Func<IReadOnlyList<string>> CappedMetrics { get; set; } = () => [];
+
+    /// <summary>Called with the merged metric shaping whenever the spec changes it.</summary>
+    public Func<NodeMetricsSpec?, CancellationToken, Task> ApplyMetrics { get; set; } = (_, _) => Task.CompletedTask;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var informer = new Informer<NodeRuntimeObject>(client, new InformerOptions { FieldSelector = $"metadata.name={options.NodeName}" }, logger, time);
+        informer.AddHandler(new WakeHandler(wake.Writer));
+        captures.Changed += () => wake.Writer.TryWrite(true);
+        var informerTask = informer.RunAsync(ct);
+        try
+        {
+            await informer.WaitForSyncAsync(ct).ConfigureAwait(false);
+            LogStarted(logger, options.NodeName);
+            while (!ct.IsCancellationRequested)
+            {
+                var runtime = informer.Cache.Get(ObjectKey.Cluster(options.NodeName));
+                if (runtime is not null)
+                {
+                    await PassAsync(runtime, ct).ConfigureAwait(false);
+                }
+
+                var interval = captures.Active > 0 ? options.ProgressInterval : options.HeartbeatInterval;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(interval);
+                try
+                {
+                    await wake.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // The interval passed: a heartbeat pass.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await informerTask.ConfigureAwait(false);
+        }
+    }
+
+    private async Task PassAsync(NodeRuntimeObject runtime, CancellationToken ct)
+    {
+        var spec = runtime.Spec;
+        try
+        {
+            var desired = (spec.Plugins ?? []).Select(p => new PluginRequest(p.Name, p.Settings ?? new Dictionary<string, string>())).ToList();
+            if (plugins is not null && !SamePlugins(desired, appliedPlugins))
+            {
+                await plugins.ApplyAsync(desired, ct).ConfigureAwait(false);
+                appliedPlugins = desired;
+            }
+
+            await ApplyMetrics(spec.Metrics, ct).ConfigureAwait(false);
+            await captures.ConvergeAsync(spec.Captures ?? [], runtime.Status?.Captures ?? [], ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One failing part never stops the loop: it is reported and retried on the next pass.
+            LogPassFailed(logger, e.Message);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var status = NodeStatusBuilder.Build(spec, runtime.Metadata.Generation, plugins?.Current ?? [], captures.Report(), CappedMetrics(), Kernel, now);
+        var fingerprint = NodeStatusBuilder.Fingerprint(status);
+        if (fingerprint == lastFingerprint && now - lastWrite < options.HeartbeatInterval)
+        {
+            return;
+        }
+
+        await client.PatchStatusAsync<NodeRuntimeObject>(options.NodeName, null, KubePatch.Merge(NodeStatusBuilder.Patch(status)), ct).ConfigureAwait(false);
+        (lastFingerprint, lastWrite) = (fingerprint, now);
+    }
+
+    private static bool SamePlugins(IReadOnlyList<PluginRequest> a, IReadOnlyList<PluginRequest> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.SameAs(p.Second));
+
+    private static string Kernel { get; } = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : Environment.OSVersion.VersionString;
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Node runtime for {Node} watching its NodeRuntime")]
+    private static partial void LogStarted(ILogger logger, string node);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Converging the node failed (retried next pass): {Reason}")]
+    private static partial void LogPassFailed(ILogger logger, string reason);
+
+    private sealed class WakeHandler(ChannelWriter<bool> writer) : IInformerHandler<NodeRuntimeObject>
+    {
+        public void OnAdd(NodeRuntimeObject obj) => writer.TryWrite(true);
+
+        public void OnUpdate(NodeRuntimeObject oldObj, NodeRuntimeObject newObj) => writer.TryWrite(true);
+
+        public void OnDelete(NodeRuntimeObject obj) => writer.TryWrite(true);
+    }
+}

@@ -1,0 +1,60 @@
+namespace Retina.NodeRuntime.Agent;
+
+/// <summary>The node runtime's configuration (section <c>Retina:NodeRuntime</c> of /etc/retina/config.json, plus env).</summary>
+public sealed class NodeAgentOptions
+{
+    public const string Section = "Retina:NodeRuntime";
+
+    /// <summary>This node's name (env NODE_NAME in the DaemonSet).</summary>
+    public string NodeName { get; set; } = Environment.GetEnvironmentVariable("NODE_NAME") ?? Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>The runtime's own namespace: the only place it reads Secrets (staged credentials).</summary>
+    public string Namespace { get; set; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "retina-system";
+
+    public string MetricsAddress { get; set; } = ":10093";
+
+    /// <summary>Base directory of host-path outputs.</summary>
+    public string CaptureBaseDirectory { get; set; } = "/var/log/retina/captures";
+
+    /// <summary>Where captures are written while they run (partial captures survive a restart here).</summary>
+    public string WorkDirectory { get; set; } = "/var/lib/retina/work";
+
+    /// <summary>Disk allowance shared by all captures on the node.</summary>
+    public long DiskBudgetMB { get; set; } = 2048;
+
+    /// <summary>In-memory flight recorder size (0 = off).</summary>
+    public long FlightRecorderMB { get; set; }
+
+    /// <summary>How often status is written even when nothing changed.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often running captures' counters are reported.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Network namespace the node lives in (tests; null = the host's).</summary>
+    public string? NetworkNamespace { get; set; }
+
+    /// <summary>Where the plugin host records attachments that outlive the process.</summary>
+    public string PluginStateDirectory { get; set; } = "/run/retina/plugins";
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(NodeName))
+        {
+            problems.Add("NodeName is empty: set NODE_NAME");
+        }
+
+        if (!Path.IsPathRooted(CaptureBaseDirectory))
+        {
+            problems.Add($"{Section}:CaptureBaseDirectory \"{CaptureBaseDirectory}\" must be absolute");
+        }
+
+        if (DiskBudgetMB <= 0)
+        {
+            problems.Add($"{Section}:DiskBudgetMB must be positive");
+        }
+
+        return problems;
+    }
+}

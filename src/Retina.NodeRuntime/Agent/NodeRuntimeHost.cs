@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using Retina.Kube.Client;
+using Retina.NodeRuntime.Capture;
+using Retina.NodeRuntime.Metrics;
+using Retina.NodeRuntime.Plugins;
+
+namespace Retina.NodeRuntime.Agent;
+
+/// <summary>
+/// Composes one node's runtime over a client: the metrics exporter, the plugin host (root only), the capture engine
+/// and the agent loop. The DaemonSet and local mode both run exactly this. Disposing detaches everything we attached.
+/// </summary>
+public sealed class NodeRuntimeHost : IAsyncDisposable
+{
+    private readonly MetricsExporter exporter;
+    private readonly PluginHost? plugins;
+    private readonly CaptureRunner captures;
+    private readonly FlightRecorder? recorder;
+
+    private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics)
+    {
+        Agent = agent;
+        this.exporter = exporter;
+        this.plugins = plugins;
+        this.captures = captures;
+        this.recorder = recorder;
+        Metrics = metrics;
+    }
+
+    public NodeAgent Agent { get; }
+
+    public NodeMetrics Metrics { get; }
+
+    public Uri? MetricsAddress => exporter.BoundAddress;
+
+    /// <summary>Why parts were skipped (e.g. not root), for the operator to read.</summary>
+    public List<string> Notices { get; } = [];
+
+    public static async Task<NodeRuntimeHost> StartAsync(IKubeClient client, NodeAgentOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken ct,
+        Action<PluginHostOptions>? configurePlugins = null, Func<CaptureEngineOptions, CaptureEngineOptions>? configureCapture = null)
+    {
+        var metrics = new NodeMetrics();
+        var exporter = new MetricsExporter(metrics, new MetricsExporterOptions { Address = options.MetricsAddress });
+        await exporter.StartAsync(ct).ConfigureAwait(false);
+        var notices = new List<string>();
+
+        PluginHost? plugins = null;
+        if (Environment.IsPrivilegedProcess)
+        {
+            var pluginOptions = new PluginHostOptions { NetworkNamespace = options.NetworkNamespace, StateDirectory = options.PluginStateDirectory };
+            configurePlugins?.Invoke(pluginOptions);
+            plugins = new PluginHost(pluginOptions, metrics, loggers);
+        }
+        else
+        {
+            notices.Add("eBPF plugins skipped: loading programs needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON)");
+        }
+
+        FlightRecorder? recorder = null;
+        if (options.FlightRecorderMB > 0 && Environment.IsPrivilegedProcess)
+        {
+            recorder = await FlightRecorder.StartAsync(new FlightRecorderOptions
+            {
+                NetworkNamespacePath = options.NetworkNamespace,
+                MaxBytes = options.FlightRecorderMB * 1024 * 1024,
+            }).ConfigureAwait(false);
+        }
+
+        Directory.CreateDirectory(options.WorkDirectory);
+        Directory.CreateDirectory(options.CaptureBaseDirectory);
+        var engineOptions = new CaptureEngineOptions
+        {
+            WorkDirectory = options.WorkDirectory,
+            HostPathBaseDirectory = options.CaptureBaseDirectory,
+            DiskBudget = new DiskBudget(options.DiskBudgetMB * 1024 * 1024, options.CaptureBaseDirectory),
+            FlightRecorder = recorder,
+        };
+        var configured = configureCapture?.Invoke(engineOptions) ?? engineOptions;
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            notices.Add("packet captures will fail on this host: AF_PACKET sockets need root (CAP_NET_RAW)");
+        }
+
+        var engine = new CaptureEngine(configured, loggers.CreateLogger<CaptureEngine>(), time);
+        var captures = new CaptureRunner(engine, client, options, loggers.CreateLogger<CaptureRunner>());
+        var agent = new NodeAgent(client, options, plugins, captures, loggers.CreateLogger<NodeAgent>(), time);
+        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics);
+        host.Notices.AddRange(notices);
+        return host;
+    }
+
+    public Task RunAsync(CancellationToken ct) => Agent.RunAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await captures.DisposeAsync().ConfigureAwait(false);
+        if (plugins is not null)
+        {
+            await plugins.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (recorder is not null)
+        {
+            await recorder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await exporter.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Retina.Api.Common;
+using Retina.Api.NodeRuntime;
+using Retina.NodeRuntime.Plugins;
+
+namespace Retina.NodeRuntime.Agent;
+
+/// <summary>What the runtime reports in its NodeRuntime.status. Pure.</summary>
+public static class NodeStatusBuilder
+{
+    public static NodeRuntimeStatus Build(
+        NodeRuntimeSpec spec,
+        long? generation,
+        IReadOnlyList<PluginState> plugins,
+        IReadOnlyList<NodeWorkStatus> captures,
+        IReadOnlyList<string> cappedMetrics,
+        string kernel,
+        DateTime now)
+    {
+        var requested = spec.Plugins?.Count ?? 0;
+        var running = plugins.Count(p => p.State == PluginPhase.Running);
+        var status = new NodeRuntimeStatus
+        {
+            ObservedGeneration = generation,
+            HeartbeatTime = now,
+            KernelVersion = kernel,
+            PluginSummary = $"{running}/{requested}",
+            ActiveCaptures = captures.Count(c => c.Phase is "Pending" or "Running"),
+            Plugins = plugins.Select(p => new NodePluginStatus { Name = p.Name, State = p.State.ToString(), Hook = p.Hook, Reason = p.Reason }).ToList(),
+            Captures = [.. captures],
+            AppliedMetrics = spec.Metrics?.Sources,
+            CappedMetrics = cappedMetrics.Count > 0 ? [.. cappedMetrics] : null,
+            Conditions = [],
+        };
+        var degraded = plugins.Where(p => p.State != PluginPhase.Running).ToList();
+        Conditions.Set(status.Conditions, "Ready", ConditionStatus.True, "Converged", $"running spec generation {generation}", generation, now);
+        Conditions.Set(status.Conditions, "Degraded", degraded.Count > 0 ? ConditionStatus.True : ConditionStatus.False,
+            degraded.Count > 0 ? "PluginsDegraded" : "AllPluginsRunning",
+            degraded.Count > 0 ? string.Join("; ", degraded.Select(p => $"{p.Name}: {p.State} ({p.Reason})")) : "every requested plugin runs",
+            generation, now);
+        return status;
+    }
+
+    /// <summary>The status without its timestamps, to decide whether anything worth writing changed.</summary>
+    public static string Fingerprint(NodeRuntimeStatus status)
+    {
+        var node = JsonSerializer.SerializeToNode(status, Json)!.AsObject();
+        node.Remove("heartbeatTime");
+        node.Remove("conditions");
+        return node.ToJsonString();
+    }
+
+    public static JsonObject Patch(NodeRuntimeStatus status) => new() { ["status"] = JsonSerializer.SerializeToNode(status, Json) };
+
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+}

@@ -1,0 +1,10 @@
+namespace Retina.NodeRuntime.Capture;
+
+internal enum CaptureWriteOutcome
+{
+    Written,
+    WrittenAndMaxPacketsReached,
+    MaxPacketsReached,
+    MaxCaptureSizeReached,
+    DiskBudgetExceeded,
+}

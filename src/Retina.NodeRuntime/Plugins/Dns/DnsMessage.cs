@@ -1,0 +1,9 @@
+namespace Retina.NodeRuntime.Plugins.Dns;
+
+/// <summary>What the dns plugin needs from one DNS message.</summary>
+public sealed record DnsMessage(ushort Id, bool IsResponse, int Rcode, string QueryName, ushort QueryType, int AnswerCount, IReadOnlyList<string> Addresses)
+{
+    public string RcodeName => DnsNames.Rcode(Rcode);
+
+    public string QueryTypeName => DnsNames.Type(QueryType);
+}

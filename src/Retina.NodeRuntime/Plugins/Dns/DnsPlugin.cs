@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+using Retina.Native.Libbpf;
+
+namespace Retina.NodeRuntime.Plugins.Dns;
+
+/// <summary>
+/// DNS requests and responses seen on the node's interfaces: bpf/dns copies UDP port-53
+/// payloads into a ring buffer, <see cref="DnsParser"/> reads them in user space.
+/// </summary>
+public sealed class DnsPlugin : INodePlugin
+{
+    public const string PluginName = "dns";
+
+    // struct dns_event: len, direction, saddr, daddr, sport, dport, reserved, data[512]
+    private const int HeaderSize = 24;
+
+    private readonly object gate = new();
+    private PluginContext? context;
+    private BpfObject? obj;
+    private BpfMap? lost;
+    private TcAttachments? attachments;
+    private EventPump? pump;
+    private LabelCap queries = new(1000);
+    private LabelCap responses = new(1000);
+    private ulong lostSeen;
+
+    public string Name => PluginName;
+
+    public async Task<PluginState> StartAsync(PluginContext context, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        this.context = context;
+        if (context.Probes.FirstUnsupported(ProbeNames.Bpf, ProbeNames.RingBuffer) is { } why)
+        {
+            return PluginState.Failed(Name, why);
+        }
+
+        if (settings.TryGetValue("maxQueryNames", out var mq) && int.TryParse(mq, out var max) && max > 0)
+        {
+            queries = new LabelCap(max);
+            responses = new LabelCap(max);
+        }
+
+        var (interfaces, missing) = await context.ResolveInterfacesAsync(settings);
+        if (interfaces.Count == 0)
+        {
+            return PluginState.Failed(Name, missing.Count > 0 ? "interfaces not found: " + string.Join(",", missing) : "no interface to attach to");
+        }
+
+        obj = context.LoadObject(Name);
+        if (obj.StructSize("dns_event") != HeaderSize + 512)
+        {
+            return PluginState.Failed(Name, $"struct dns_event is {obj.StructSize("dns_event")} bytes, expected {HeaderSize + 512}");
+        }
+
+        lost = obj.Map("dns_lost");
+        pump = new EventPump(obj.Map("dns_events"), Name, context.Metrics, context.Options.EventChannelCapacity, Handle);
+        var (a, failure) = await TcAttachments.AttachAsync(context, obj.Program("retina_dns_ing"), obj.Program("retina_dns_egr"), interfaces);
+        if (a is null)
+        {
+            return PluginState.Failed(Name, failure!);
+        }
+
+        attachments = a;
+        var reasons = new List<string>();
+        if (a.FallbackReason is not null)
+        {
+            reasons.Add(a.FallbackReason);
+        }
+
+        if (missing.Count > 0)
+        {
+            reasons.Add("interfaces not found: " + string.Join(",", missing));
+        }
+
+        return reasons.Count == 0 ? PluginState.Running(Name, a.Hook) : PluginState.Degraded(Name, a.Hook, string.Join("; ", reasons));
+    }
+
+    private void Handle(ReadOnlyMemory<byte> record)
+    {
+        var span = record.Span;
+        var m = context!.Metrics;
+        if (span.Length < HeaderSize)
+        {
+            m.Lost(Name, "malformed");
+            return;
+        }
+
+        var len = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(span), (uint)(span.Length - HeaderSize));
+        m.ParsedPackets.WithLabels(Name).Inc();
+        if (!DnsParser.TryParse(span.Slice(HeaderSize, len), out var msg) || msg is null)
+        {
+            m.Lost(Name, "malformed");
+            return;
+        }
+
+        var query = queries.Apply(msg.QueryName);
+        if (!msg.IsResponse)
+        {
+            m.DnsRequestCount.WithLabels(msg.QueryTypeName, query).Inc();
+            return;
+        }
+
+        var response = responses.Apply(string.Join(",", msg.Addresses.Order(StringComparer.Ordinal)));
+        m.DnsResponseCount.WithLabels(msg.RcodeName, msg.QueryTypeName, query, response, msg.AnswerCount.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+    }
+
+    public void Collect()
+    {
+        lock (gate)
+        {
+            if (lost is null || context is null)
+            {
+                return;
+            }
+
+            var l = lost.SumPerCpuU64(0);
+            context.Metrics.Lost(Name, "ringbuf_full", l - lostSeen);
+            lostSeen = l;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (gate)
+        {
+            attachments?.Dispose();
+            attachments = null;
+        }
+
+        if (pump is not null)
+        {
+            await pump.DisposeAsync();
+        }
+
+        Collect();
+        lock (gate)
+        {
+            lost = null;
+            obj?.Dispose();
+            obj = null;
+        }
+    }
+}

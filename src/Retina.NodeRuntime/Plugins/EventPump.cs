@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Retina.Native.Libbpf;
+using Retina.NodeRuntime.Metrics;
+
+namespace Retina.NodeRuntime.Plugins;
+
+/// <summary>
+/// Moves records from a BPF ring buffer into a bounded channel (copied inside the libbpf
+/// callback) and hands them to a consumer task. Every record that does not fit is counted in
+/// lost_events_counter{type, reason="channel_full"}; kernel-side losses are counted by the plugin.
+/// </summary>
+public sealed class EventPump : IAsyncDisposable
+{
+    private readonly RingBuffer ring;
+    private readonly Channel<(byte[] Buffer, int Length)> channel;
+    private readonly Action<ReadOnlyMemory<byte>> handle;
+    private readonly NodeMetrics metrics;
+    private readonly string type;
+    private readonly Thread poller;
+    private readonly Task consumer;
+    private const int PollIntervalMs = 50;
+    private volatile bool stopping;
+    private long received;
+    private long handled;
+
+    public EventPump(BpfMap ringMap, string type, NodeMetrics metrics, int capacity, Action<ReadOnlyMemory<byte>> handle)
+    {
+        this.type = type;
+        this.metrics = metrics;
+        this.handle = handle;
+        channel = Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails instead of waiting: we count the loss
+        });
+        ring = new RingBuffer(ringMap, OnRecord);
+        poller = new Thread(Poll) { IsBackground = true, Name = "ringbuf " + type };
+        poller.Start();
+        consumer = Task.Run(ConsumeAsync);
+    }
+
+    /// <summary>Records taken from the ring buffer.</summary>
+    public long Received => Interlocked.Read(ref received);
+
+    /// <summary>Records handed to the consumer.</summary>
+    public long Handled => Interlocked.Read(ref handled);
+
+    private void OnRecord(ReadOnlySpan<byte> record)
+    {
+        Interlocked.Increment(ref received);
+        var buf = ArrayPool<byte>.Shared.Rent(record.Length);
+        record.CopyTo(buf);
+        if (!channel.Writer.TryWrite((buf, record.Length)))
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+            metrics.Lost(type, "channel_full");
+        }
+    }
+
+    private void Poll()
+    {
+        // The programs wake us only once a batch is waiting: consume after every timeout too,
+        // so a lone event waits at most one poll interval.
+        while (!stopping)
+        {
+            ring.Poll(PollIntervalMs);
+            ring.Consume();
+        }
+
+        ring.Consume();
+    }
+
+    private async Task ConsumeAsync()
+    {
+        await foreach (var (buf, len) in channel.Reader.ReadAllAsync())
+        {
+            try
+            {
+                handle(buf.AsMemory(0, len));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                metrics.Lost(type, "handler_error");
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buf);
+                Interlocked.Increment(ref handled);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (stopping)
+        {
+            return;
+        }
+
+        stopping = true;
+        poller.Join();
+        channel.Writer.TryComplete();
+        await consumer;
+        ring.Dispose();
+    }
+}

@@ -1,0 +1,123 @@
+namespace Retina.NodeRuntime.Plugins.LinuxUtil;
+
+/// <summary>
+/// TCP, IP, UDP and interface statistics and socket states from the namespace's procfs, read
+/// before each scrape (no BPF, so it also runs without root).
+/// </summary>
+public sealed class LinuxUtilPlugin : INodePlugin
+{
+    public const string PluginName = "linuxutil";
+    public const int MaxRemotes = 100;
+
+    private readonly object gate = new();
+    private PluginContext? context;
+    private IReadOnlyList<string>? interfaces;
+
+    public string Name => PluginName;
+
+    public Task<PluginState> StartAsync(PluginContext context, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        this.context = context;
+        if (context.Probes.FirstUnsupported(ProbeNames.Procfs) is { } why)
+        {
+            return Task.FromResult(PluginState.Failed(Name, why));
+        }
+
+        interfaces = settings.TryGetValue("interfaces", out var s) && !string.IsNullOrWhiteSpace(s)
+            ? s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
+        Collect();
+        return Task.FromResult(PluginState.Running(Name, "procfs"));
+    }
+
+    /// <summary>The files of the node's namespace, read on its thread.</summary>
+    public sealed record Snapshot(string Snmp, string Netstat, string Dev, string Tcp, string Tcp6);
+
+    public static Snapshot Read() => new(
+        ReadOrEmpty("snmp"), ReadOrEmpty("netstat"), ReadOrEmpty("dev"), ReadOrEmpty("tcp"), ReadOrEmpty("tcp6"));
+
+    private static string ReadOrEmpty(string file)
+    {
+        try
+        {
+            return File.ReadAllText("/proc/thread-self/net/" + file);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    public void Collect()
+    {
+        lock (gate)
+        {
+            if (context is null)
+            {
+                return;
+            }
+
+            var snap = context.Netns.Invoke(Read);
+            var m = context.Metrics;
+            var snmp = ProcNet.ParseKeyValuePairs(snap.Snmp);
+            var netstat = ProcNet.ParseKeyValuePairs(snap.Netstat);
+
+            Set(m.TcpConnectionStats, snmp, "Tcp");
+            Set(m.TcpConnectionStats, netstat, "TcpExt");
+            Set(m.IpConnectionStats, snmp, "Ip");
+            Set(m.IpConnectionStats, netstat, "IpExt");
+            Set(m.UdpConnectionStats, snmp, "Udp");
+
+            foreach (var (iface, stats) in ProcNet.ParseDev(snap.Dev))
+            {
+                if (interfaces is null || interfaces.Contains(iface))
+                {
+                    foreach (var (k, v) in stats)
+                    {
+                        m.InterfaceStats.WithLabels(iface, k).Set(v);
+                    }
+                }
+            }
+
+            var sockets = ProcNet.ParseTcpSockets(snap.Tcp).Concat(ProcNet.ParseTcpSockets(snap.Tcp6)).ToList();
+            foreach (var state in new[] { "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING" })
+            {
+                m.TcpState.WithLabels(state).Set(sockets.Count(s => s.State == state));
+            }
+
+            foreach (var series in m.TcpConnectionRemote.GetAllLabelValues().ToList())
+            {
+                m.TcpConnectionRemote.RemoveLabelled(series);
+            }
+
+            foreach (var g in sockets.Where(s => s.State == "ESTABLISHED")
+                         .GroupBy(s => (s.RemoteAddress, s.RemotePort))
+                         .OrderByDescending(g => g.Count())
+                         .Take(MaxRemotes))
+            {
+                m.TcpConnectionRemote.WithLabels(g.Key.RemoteAddress, g.Key.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(g.Count());
+            }
+        }
+    }
+
+    private static void Set(Prometheus.Gauge gauge, Dictionary<string, Dictionary<string, long>> data, string proto)
+    {
+        if (data.TryGetValue(proto, out var d))
+        {
+            foreach (var (k, v) in d)
+            {
+                gauge.WithLabels(k).Set(v);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (gate)
+        {
+            context = null;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

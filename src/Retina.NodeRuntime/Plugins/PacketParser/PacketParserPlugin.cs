@@ -1,0 +1,384 @@
+using System.Runtime.InteropServices;
+using Prometheus;
+using Retina.Native.Libbpf;
+using Retina.NodeRuntime.AdvancedMetrics;
+using Retina.NodeRuntime.Enrichment;
+using Retina.NodeRuntime.Metrics;
+using Retina.NodeRuntime.Plugins.Dns;
+using Retina.NodeRuntime.Plugins.DropReason;
+
+namespace Retina.NodeRuntime.Plugins.PacketParser;
+
+/// <summary>
+/// Pod-level traffic (bpf/packetparser): TC/tcx programs on every pod's host-side veth, followed
+/// as pods come and go, an in-kernel connection table so only reportable packets reach user
+/// space, kernel drops and TCP retransmits of the pods of interest; all of it recorded into the
+/// runtime's <see cref="PodLevelMetrics"/>. Never changes a verdict.
+/// </summary>
+public sealed class PacketParserPlugin : INodePlugin
+{
+    public const string PluginName = "packetparser";
+
+    private static readonly int EventSize = Marshal.SizeOf<PpEvent>();
+
+    private readonly CancellationTokenSource stop = new();
+    private readonly SemaphoreSlim wake = new(0);
+    private readonly HashSet<IpKey> ipsInKernel = [];
+    private readonly Dictionary<DropId, (ulong Packets, ulong Bytes)> dropTotals = [];
+    private readonly List<BpfLink> links = [];
+    private PluginContext? context;
+    private PodLevelMetrics? pod;
+    private PacketParserSettings? settings;
+    private BpfObject? obj;
+    private BpfMap? conntrack;
+    private BpfMap? drops;
+    private BpfMap? ips;
+    private BpfMap? lost;
+    private BpfMap? stats;
+    private EventPump? pump;
+    private InterfaceTracker? tracker;
+    private ConnectionLedger? ledger;
+    private DropReasonNames? reasonNames;
+    private Task? loop;
+    private Counter? kernelCounter;
+    private Counter.Child? parsedEvents;
+    private volatile bool ipsDirty = true;
+    private ulong lostSeen;
+    private ulong packetsSeen;
+    private ulong eventsSeen;
+
+    private readonly record struct DropId(UInt128 Source, UInt128 Destination, ulong Ports, uint Reason);
+
+    public string Name => PluginName;
+
+    /// <summary>Interfaces the programs are attached to now (for status and tests).</summary>
+    public IReadOnlyList<string> AttachedInterfaces => tracker?.Attached ?? [];
+
+    public async Task<PluginState> StartAsync(PluginContext context, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        this.context = context;
+        if (context.Probes.FirstUnsupported(ProbeNames.Bpf, ProbeNames.RingBuffer) is { } why)
+        {
+            return PluginState.Failed(Name, why);
+        }
+
+        var (parsed, error) = PacketParserSettings.Parse(settings);
+        if (parsed is null)
+        {
+            return PluginState.Failed(Name, "settings: " + error);
+        }
+
+        this.settings = parsed;
+        pod = PodLevelMetrics.For(context.Metrics);
+        if (pod is null)
+        {
+            return PluginState.Failed(Name, "pod-level metrics are not set up in this runtime (no enrichment cache)");
+        }
+
+        obj = context.LoadObject(Name);
+        obj = ReloadSized(context, parsed.ConnectionTableSize);
+        obj.CheckStruct<PpEvent>("pp_event");
+        obj.CheckStruct<PpCtKey>("pp_ct_key");
+        obj.CheckStruct<PpCtValue>("pp_ct_value");
+        obj.CheckStruct<PpDropKey>("pp_drop_key");
+        obj.CheckStruct<PpConfig>("pp_config");
+        conntrack = obj.Map("pp_conntrack");
+        drops = obj.Map("pp_drops");
+        ips = obj.Map("pp_ips");
+        lost = obj.Map("pp_lost");
+        stats = obj.Map("pp_stats");
+        obj.Map("pp_config").Update(0u, new PpConfig
+        {
+            Conntrack = parsed.Conntrack ? 1u : 0u,
+            Sampling = parsed.Sampling,
+            ReportIntervalNs = (ulong)(parsed.ReportInterval.Ticks * 100),
+            FilterIps = 1,
+        });
+
+        kernelCounter = Prometheus.Metrics.WithCustomRegistry(context.Metrics.Registry).CreateCounter(
+            NodeMetrics.HealthPrefix + "packetparser_kernel_total",
+            "packetparser: packets its programs saw and events they sent to user space.", "stage");
+        parsedEvents = context.Metrics.ParsedPackets.WithLabels(Name);
+        ledger = new ConnectionLedger(pod);
+        reasonNames = DropReasonNames.FromKernel();
+        UpdateAddresses();
+        pump = new EventPump(obj.Map("pp_events"), Name, context.Metrics, context.Options.EventChannelCapacity, OnEvent);
+
+        var reasons = new List<string>();
+        AttachTracepoint("retina_pp_drop", "skb", "kfree_skb", ProbeNames.KfreeSkb, "drops", reasons);
+        AttachTracepoint("retina_pp_retrans", "tcp", "tcp_retransmit_skb", ProbeNames.TcpRetransmitSkb, "retransmits", reasons);
+
+        tracker = new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.PodInterfacePrefixes, parsed.HostInterfaces);
+        await tracker.RescanAsync();
+        if (tracker.Problem is { } p)
+        {
+            reasons.Add(p);
+        }
+
+        pod.Cache.Changed += MarkAddresses;
+        pod.SpecChanged += MarkAddresses;
+        loop = Task.Run(() => RunAsync(stop.Token));
+
+        var hook = tracker.Hook ?? (context.Probes.Probe(ProbeNames.Tcx).IsUnsupported ? "clsact" : "tcx");
+        return reasons.Count == 0 ? PluginState.Running(Name, hook) : PluginState.Degraded(Name, hook, string.Join("; ", reasons));
+    }
+
+    // The connection table is sized before load; the first load only proved the object is ours.
+    private BpfObject ReloadSized(PluginContext ctx, uint tableSize)
+    {
+        if (tableSize == 65536)
+        {
+            return obj!;
+        }
+
+        obj!.Dispose();
+        return BpfObject.Load(ctx.ObjectPath(Name), o => o.Map("pp_conntrack").SetMaxEntries(tableSize));
+    }
+
+    private void AttachTracepoint(string program, string category, string tracepoint, string probe, string what, List<string> reasons)
+    {
+        var r = context!.Probes.Probe(probe);
+        if (r.IsUnsupported)
+        {
+            reasons.Add($"{what} not reported: {r.Reason}");
+            return;
+        }
+
+        try
+        {
+            links.Add(obj!.Program(program).AttachTracepoint(category, tracepoint));
+        }
+        catch (BpfException ex)
+        {
+            reasons.Add($"{what} not reported: {ex.Message}");
+        }
+    }
+
+    private void MarkAddresses()
+    {
+        ipsDirty = true;
+        try
+        {
+            wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var s = settings!;
+        var lastSweep = DateTime.UtcNow;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await wake.WaitAsync(s.RescanInterval, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await tracker!.RescanAsync();
+                if (ipsDirty)
+                {
+                    UpdateAddresses();
+                }
+
+                if (DateTime.UtcNow - lastSweep >= s.ReportInterval)
+                {
+                    lastSweep = DateTime.UtcNow;
+                    SweepTables();
+                }
+            }
+            catch (Exception ex) when (ex is BpfException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                context!.Metrics.PluginFailures.WithLabels(Name, "loop").Inc();
+            }
+        }
+    }
+
+    /// <summary>Writes the addresses of interest into the kernel's filter (0 marks a removed one: LRU ages it out).</summary>
+    private void UpdateAddresses()
+    {
+        ipsDirty = false;
+        var want = pod!.AddressesOfInterest().ToHashSet();
+        lock (ipsInKernel)
+        {
+            Addr16 a = default;
+            foreach (var ip in ipsInKernel.Where(i => !want.Contains(i)).ToList())
+            {
+                ip.WriteBytes(a);
+                ips!.Update(a, (byte)0);
+                ipsInKernel.Remove(ip);
+            }
+
+            foreach (var ip in want.Where(i => !ipsInKernel.Contains(i)))
+            {
+                ip.WriteBytes(a);
+                ips!.Update(a, (byte)1);
+                ipsInKernel.Add(ip);
+            }
+        }
+    }
+
+    /// <summary>Reads totals of connections (idle ones send no event) and of drops; forgets what the kernel evicted.</summary>
+    private void SweepTables()
+    {
+        Span<ulong> flags = stackalloc ulong[9];
+        var present = new HashSet<ConnectionLedger.ConnKey>();
+        foreach (var key in conntrack!.Keys<PpCtKey>())
+        {
+            if (conntrack.TryLookup(key, out PpCtValue v))
+            {
+                ReadOnlySpan<ulong> f = v.Flags;
+                ledger!.Cumulative(key, v.FirstNs, v.IsReply != 0, v.Packets, v.Bytes, f);
+                present.Add(ConnectionLedger.KeyOf(key));
+            }
+        }
+
+        ledger!.Retain(present);
+
+        var seenDrops = new HashSet<DropId>();
+        foreach (var key in drops!.Keys<PpDropKey>())
+        {
+            if (!drops.TryLookup(key, out PpDropValue v))
+            {
+                continue;
+            }
+
+            var id = new DropId(IpKey.FromBytes(key.Saddr).Value, IpKey.FromBytes(key.Daddr).Value,
+                ((ulong)key.Sport << 32) | ((ulong)key.Dport << 16) | ((ulong)key.Proto << 8) | key.Direction, key.Reason);
+            seenDrops.Add(id);
+            dropTotals.TryGetValue(id, out var before);
+            var dp = v.Packets >= before.Packets ? v.Packets - before.Packets : v.Packets;
+            var db = v.Bytes >= before.Bytes ? v.Bytes - before.Bytes : v.Bytes;
+            dropTotals[id] = (v.Packets, v.Bytes);
+            if (dp > 0 || db > 0)
+            {
+                var sample = new FlowSample(IpKey.FromBytes(key.Saddr), IpKey.FromBytes(key.Daddr), key.Sport, key.Dport, key.Proto,
+                    key.Direction == 1 ? TrafficDirection.Egress : TrafficDirection.Ingress, false);
+                var reason = reasonNames?.Name(key.Reason) ?? key.Reason.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                pod!.RecordDrop(sample, reason, dp, db);
+            }
+        }
+
+        foreach (var gone in dropTotals.Keys.Where(k => !seenDrops.Contains(k)).ToList())
+        {
+            dropTotals.Remove(gone);
+        }
+    }
+
+    private void OnEvent(ReadOnlyMemory<byte> memory)
+    {
+        var span = memory.Span;
+        if (span.Length < EventSize)
+        {
+            context!.Metrics.Lost(Name, "malformed");
+            return;
+        }
+
+        var ev = MemoryMarshal.Read<PpEvent>(span);
+        parsedEvents!.Inc();
+        ReadOnlySpan<ulong> flags = ev.Flags;
+        switch (ev.Kind)
+        {
+            case PpEventKind.New or PpEventKind.Control or PpEventKind.Report:
+                ledger!.Cumulative(ev.Key, ev.FirstNs, ev.IsReply != 0, ev.Packets, ev.Bytes, flags);
+                break;
+            case PpEventKind.Packet:
+                ledger!.Increment(ev.Key, ev.IsReply != 0, ev.Packets, ev.Bytes, flags);
+                break;
+            case PpEventKind.Retransmit:
+                pod!.RecordRetransmit(ConnectionLedger.Sample(ev.Key, false), ev.Packets);
+                break;
+            case PpEventKind.Dns:
+                var len = (int)Math.Min(ev.PayloadLen, (uint)(span.Length - EventSize));
+                if (DnsParser.TryParse(span.Slice(EventSize, len), out var msg) && msg is not null)
+                {
+                    pod!.RecordDns(ConnectionLedger.Sample(ev.Key, msg.IsResponse), msg);
+                }
+                else
+                {
+                    context!.Metrics.Lost(Name, "malformed_dns");
+                }
+
+                break;
+            default:
+                context!.Metrics.Lost(Name, "unknown_event");
+                break;
+        }
+    }
+
+    public void Collect()
+    {
+        if (lost is null || stats is null || context is null)
+        {
+            return;
+        }
+
+        var l = lost.SumPerCpuU64(0);
+        if (l > lostSeen)
+        {
+            context.Metrics.Lost(Name, "ringbuf_full", l - lostSeen);
+            lostSeen = l;
+        }
+
+        var packets = stats.SumPerCpuU64(0);
+        var events = stats.SumPerCpuU64(1);
+        if (packets > packetsSeen)
+        {
+            kernelCounter!.WithLabels("packets").Inc(packets - packetsSeen);
+            packetsSeen = packets;
+        }
+
+        if (events > eventsSeen)
+        {
+            kernelCounter!.WithLabels("events").Inc(events - eventsSeen);
+            eventsSeen = events;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (pod is not null)
+        {
+            pod.Cache.Changed -= MarkAddresses;
+            pod.SpecChanged -= MarkAddresses;
+        }
+
+        await stop.CancelAsync();
+        if (loop is not null)
+        {
+            await loop;
+        }
+
+        tracker?.Dispose();
+        foreach (var l in links)
+        {
+            l.Dispose();
+        }
+
+        links.Clear();
+        if (pump is not null)
+        {
+            await pump.DisposeAsync();
+        }
+
+        if (conntrack is not null)
+        {
+            SweepTables();
+            Collect();
+        }
+
+        obj?.Dispose();
+        obj = null;
+        conntrack = null;
+        stop.Dispose();
+        wake.Dispose();
+    }
+}

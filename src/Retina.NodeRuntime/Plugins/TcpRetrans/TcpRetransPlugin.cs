@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+using System.Net;
+using Retina.Native.Libbpf;
+
+namespace Retina.NodeRuntime.Plugins.TcpRetrans;
+
+/// <summary>TCP retransmissions from tracepoint tcp:tcp_retransmit_skb (bpf/tcpretrans), one ring-buffer event each.</summary>
+public sealed class TcpRetransPlugin : INodePlugin
+{
+    public const string PluginName = "tcpretrans";
+    public const string Hook = "tracepoint tcp:tcp_retransmit_skb";
+
+    // struct tcpretrans_event: saddr, daddr, sport, dport, family, state, saddr6[16], daddr6[16]
+    private const int EventSize = 48;
+
+    private readonly object gate = new();
+    private readonly LabelCap pairs = new(1000);
+    private PluginContext? context;
+    private BpfObject? obj;
+    private BpfMap? lost;
+    private BpfLink? link;
+    private EventPump? pump;
+    private ulong lostSeen;
+    private long events;
+
+    public string Name => PluginName;
+
+    /// <summary>Retransmissions handled since start (for tests and TraceSession).</summary>
+    public long Events => Interlocked.Read(ref events);
+
+    /// <summary>Every retransmission with its 4-tuple, for trace sessions; called on the consumer task.</summary>
+    public event Action<TcpRetransEvent>? Retransmitted;
+
+    public Task<PluginState> StartAsync(PluginContext context, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        this.context = context;
+        if (context.Probes.FirstUnsupported(ProbeNames.Bpf, ProbeNames.RingBuffer, ProbeNames.Tracefs, ProbeNames.TcpRetransmitSkb) is { } why)
+        {
+            return Task.FromResult(PluginState.Failed(Name, why));
+        }
+
+        obj = context.LoadObject(Name);
+        if (obj.StructSize("tcpretrans_event") != EventSize)
+        {
+            return Task.FromResult(PluginState.Failed(Name, $"struct tcpretrans_event is {obj.StructSize("tcpretrans_event")} bytes, expected {EventSize}"));
+        }
+
+        obj.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
+        lost = obj.Map("tcpretrans_lost");
+        pump = new EventPump(obj.Map("tcpretrans_events"), Name, context.Metrics, context.Options.EventChannelCapacity, Handle);
+        try
+        {
+            link = obj.Program("retina_tcpretx").AttachTracepoint("tcp", "tcp_retransmit_skb");
+        }
+        catch (BpfException ex)
+        {
+            return Task.FromResult(PluginState.Failed(Name, ex.Message));
+        }
+
+        return Task.FromResult(PluginState.Running(Name, Hook));
+    }
+
+    private void Handle(ReadOnlyMemory<byte> record)
+    {
+        var s = record.Span;
+        if (s.Length < EventSize)
+        {
+            context!.Metrics.Lost(Name, "malformed");
+            return;
+        }
+
+        var family = BinaryPrimitives.ReadUInt16LittleEndian(s[12..]);
+        var v6 = family == 10;
+        var src = v6 ? new IPAddress(s.Slice(16, 16)) : new IPAddress(s[..4]);
+        var dst = v6 ? new IPAddress(s.Slice(32, 16)) : new IPAddress(s.Slice(4, 4));
+        var e = new TcpRetransEvent(src, BinaryPrimitives.ReadUInt16LittleEndian(s[8..]), dst, BinaryPrimitives.ReadUInt16LittleEndian(s[10..]),
+            BinaryPrimitives.ReadUInt16LittleEndian(s[14..]));
+
+        var pair = pairs.Apply(src + ">" + dst);
+        var (ip, remote) = pair == LabelCap.Other ? (LabelCap.Other, LabelCap.Other) : (src.ToString(), dst.ToString());
+        context!.Metrics.TcpRetransCount.WithLabels(ip, remote).Inc();
+        Interlocked.Increment(ref events);
+        Retransmitted?.Invoke(e);
+    }
+
+    public void Collect()
+    {
+        lock (gate)
+        {
+            if (lost is null || context is null)
+            {
+                return;
+            }
+
+            var l = lost.SumPerCpuU64(0);
+            context.Metrics.Lost(Name, "ringbuf_full", l - lostSeen);
+            lostSeen = l;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (gate)
+        {
+            link?.Dispose();
+            link = null;
+        }
+
+        if (pump is not null)
+        {
+            await pump.DisposeAsync();
+        }
+
+        Collect();
+        lock (gate)
+        {
+            lost = null;
+            obj?.Dispose();
+            obj = null;
+        }
+    }
+}

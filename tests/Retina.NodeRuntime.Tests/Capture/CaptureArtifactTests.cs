@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Retina.NodeRuntime.Capture;
+using Retina.Testing.Kernel;
+
+namespace Retina.NodeRuntime.Tests.Capture;
+
+/// <summary>What the tarball holds and where the host-path output puts it.</summary>
+public sealed class CaptureArtifactTests
+{
+    private const int Port = 7201;
+
+    [KernelFact]
+    public async Task The_tarball_holds_the_capture_the_manifest_and_the_namespaces_network_state()
+    {
+        await using var bed = await CaptureBed.CreateAsync();
+        await bed.ListenOnAAsync(Port);
+        var sender = await bed.BindOnBAsync();
+        var session = await bed.Engine().StartAsync(bed.Request() with { PcapFilter = "udp", IncludeMetadata = true });
+        CaptureBed.Send(sender, bed.Pair.AddressA, Port, 5);
+        await CaptureBed.WaitUntilAsync(() => session.Counters.Packets >= 5, "5 packets are written");
+
+        var result = await session.StopAsync();
+        var dir = await bed.ExtractAsync(result.ArtifactPath!);
+
+        foreach (var f in new[] { "capture.json", "ip-resources.txt", "iptables-rules.txt", "socket-stats.txt", "proc-net/dev", "proc-net/snmp", "proc-sys-net/ipv4/ip_forward" })
+        {
+            File.Exists(Path.Combine(dir, f)).ShouldBeTrue(f);
+        }
+
+        // Collected inside the node's namespace, not the test runner's.
+        File.ReadAllText(Path.Combine(dir, "ip-resources.txt")).ShouldContain(bed.Pair.AddressA);
+        File.ReadAllText(Path.Combine(dir, "proc-net", "dev")).ShouldContain(bed.Pair.VethA);
+        Directory.Exists(Path.Combine(dir, "proc-sys-net", "ipv4", "conf", bed.Pair.VethA)).ShouldBeTrue();
+        File.ReadAllText(Path.Combine(dir, "socket-stats.txt")).ShouldContain($"{bed.Pair.AddressA}:{Port}");
+
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "capture.json")));
+        var root = manifest.RootElement;
+        root.GetProperty("node").GetProperty("name").GetString().ShouldBe("node-a");
+        root.GetProperty("node").GetProperty("kernel").GetString().ShouldBe(File.ReadAllText("/proc/sys/kernel/osrelease").Trim());
+        root.GetProperty("counters").GetProperty("packets").GetInt64().ShouldBe(5);
+        root.GetProperty("counters").GetProperty("kernelDrops").GetInt64().ShouldBe(0);
+        root.GetProperty("spec").GetProperty("pcapFilter").GetString().ShouldBe("udp");
+        root.GetProperty("timings").GetProperty("firstPacketAt").GetDateTimeOffset().ShouldBeGreaterThanOrEqualTo(root.GetProperty("timings").GetProperty("startedAt").GetDateTimeOffset());
+        root.GetProperty("stop").GetProperty("reason").GetString().ShouldBe(CaptureReasons.Stopped);
+    }
+
+    [KernelFact]
+    public async Task Without_metadata_the_tarball_holds_only_the_capture_and_the_manifest()
+    {
+        await using var bed = await CaptureBed.CreateAsync();
+        var session = await bed.Engine().StartAsync(bed.Request() with { IncludeMetadata = false });
+
+        var result = await session.StopAsync();
+        var dir = await bed.ExtractAsync(result.ArtifactPath!);
+
+        Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ShouldBe(["capture.json", result.CaptureFiles.ShouldHaveSingleItem()], ignoreOrder: true);
+    }
+
+    [KernelFact]
+    public async Task A_host_path_output_receives_an_identical_copy_under_the_base_directory()
+    {
+        await using var bed = await CaptureBed.CreateAsync();
+        var session = await bed.Engine(bed.Options() with { KeepLocalArtifacts = false }).StartAsync(bed.Request() with { HostPath = new HostPathOutputTarget("team-a/run1") });
+
+        var result = await session.StopAsync();
+
+        result.Phase.ShouldBe(CapturePhase.Completed, result.Message);
+        var copy = Path.Combine(bed.HostPathBase, "team-a", "run1", result.ArtifactName!);
+        result.Artifacts.ShouldHaveSingleItem().ShouldBe(new CaptureArtifactLocation("hostPath", copy));
+        Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(copy))).ShouldBe(result.Sha256);
+        result.ArtifactPath.ShouldBeNull(); // the local copy is gone once delivered
+        Directory.GetFiles(bed.WorkDirectory, "*", SearchOption.AllDirectories).ShouldBeEmpty();
+        Directory.GetFiles(Path.GetDirectoryName(copy)!).ShouldHaveSingleItem(); // no partial file left behind
+    }
+
+    [KernelTheory]
+    [InlineData("../escape")]
+    [InlineData("/etc")]
+    [InlineData("a/../../b")]
+    public async Task A_host_path_that_would_leave_the_base_directory_fails_the_upload_and_keeps_the_local_artifact(string path)
+    {
+        await using var bed = await CaptureBed.CreateAsync();
+        var session = await bed.Engine().StartAsync(bed.Request() with { HostPath = new HostPathOutputTarget(path) });
+
+        var result = await session.StopAsync();
+
+        result.Phase.ShouldBe(CapturePhase.Failed);
+        result.Reason.ShouldBe(CaptureReasons.UploadFailed);
+        result.Message.ShouldContain("outputConfiguration.hostPath");
+        File.Exists(result.ArtifactPath).ShouldBeTrue();
+        result.Artifacts.ShouldBeEmpty();
+    }
+}

@@ -1,0 +1,128 @@
+using Retina.NodeRuntime.Plugins.Dns;
+
+namespace Retina.NodeRuntime.Tests.Plugins.Dns;
+
+public sealed class DnsParserTests
+{
+    internal static byte[] Query(string name, ushort type = 1, ushort id = 0x1234)
+    {
+        var b = new List<byte> { (byte)(id >> 8), (byte)id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
+        foreach (var label in name.TrimEnd('.').Split('.'))
+        {
+            b.Add((byte)label.Length);
+            b.AddRange(System.Text.Encoding.ASCII.GetBytes(label));
+        }
+
+        b.AddRange(new byte[] { 0, (byte)(type >> 8), (byte)type, 0, 1 });
+        return b.ToArray();
+    }
+
+    internal static byte[] Response(string name, int rcode, params byte[][] addresses)
+    {
+        var q = Query(name);
+        q[2] = 0x81;
+        q[3] = (byte)(0x80 | rcode);
+        q[7] = (byte)addresses.Length;
+        var b = new List<byte>(q);
+        foreach (var a in addresses)
+        {
+            b.AddRange(new byte[] { 0xc0, 12, 0, (byte)(a.Length == 4 ? 1 : 28), 0, 1, 0, 0, 0, 60, 0, (byte)a.Length });
+            b.AddRange(a);
+        }
+
+        return b.ToArray();
+    }
+
+    [Fact]
+    public void A_query_yields_name_and_type()
+    {
+        DnsParser.TryParse(Query("Example.COM", 28), out var m).ShouldBeTrue();
+        m!.IsResponse.ShouldBeFalse();
+        m.QueryName.ShouldBe("example.com.");
+        m.QueryTypeName.ShouldBe("AAAA");
+    }
+
+    [Fact]
+    public void A_response_yields_rcode_and_compressed_answers()
+    {
+        DnsParser.TryParse(Response("a.test", 0, [10, 0, 0, 1], [10, 0, 0, 2]), out var m).ShouldBeTrue();
+        m!.IsResponse.ShouldBeTrue();
+        m.RcodeName.ShouldBe("NOERROR");
+        m.Addresses.ShouldBe(["10.0.0.1", "10.0.0.2"]);
+        DnsParser.TryParse(Response("nx.test", 3), out var nx).ShouldBeTrue();
+        nx!.RcodeName.ShouldBe("NXDOMAIN");
+        nx.AnswerCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Pointer_loops_and_forward_pointers_are_rejected()
+    {
+        var loop = new byte[] { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1 };
+        DnsParser.TryParse(loop, out _).ShouldBeFalse();
+        var forward = new byte[] { 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 14, 1, (byte)'a', 0, 0, 1, 0, 1 };
+        DnsParser.TryParse(forward, out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Truncated_messages_are_rejected_not_thrown()
+    {
+        var q = Query("truncated.example");
+        for (var n = 0; n < q.Length; n++)
+        {
+            DnsParser.TryParse(q.AsSpan(0, n), out _).ShouldBeFalse();
+        }
+    }
+
+    [Fact]
+    public void Two_million_random_and_mutated_inputs_never_throw()
+    {
+        var rng = new Random(4);
+        var seeds = new[]
+        {
+            Query("kubernetes.default.svc.cluster.local"), Query("x.y", 65), Response("a.b.c", 0, [1, 2, 3, 4], new byte[16]),
+            Response("nx.example", 3), Response("s", 2, [9, 9, 9, 9]),
+        };
+        var buf = new byte[600];
+        var parsed = 0;
+        for (var i = 0; i < 2_000_000; i++)
+        {
+            int len;
+            if (i % 2 == 0)
+            {
+                len = rng.Next(0, buf.Length);
+                rng.NextBytes(buf.AsSpan(0, len));
+            }
+            else
+            {
+                var seed = seeds[rng.Next(seeds.Length)];
+                len = Math.Min(buf.Length, seed.Length + rng.Next(-4, 8));
+                len = Math.Max(len, 0);
+                seed.AsSpan(0, Math.Min(len, seed.Length)).CopyTo(buf);
+                if (len > seed.Length)
+                {
+                    rng.NextBytes(buf.AsSpan(seed.Length, len - seed.Length));
+                }
+
+                for (var k = rng.Next(1, 6); k > 0 && len > 0; k--)
+                {
+                    var at = rng.Next(len);
+                    buf[at] = rng.Next(4) switch
+                    {
+                        0 => (byte)rng.Next(256),
+                        1 => 0xc0,
+                        2 => (byte)(buf[at] ^ (1 << rng.Next(8))),
+                        _ => (byte)rng.Next(64),
+                    };
+                }
+            }
+
+            if (DnsParser.TryParse(buf.AsSpan(0, len), out var m))
+            {
+                m.ShouldNotBeNull();
+                parsed++;
+            }
+        }
+
+        parsed.ShouldBeGreaterThan(1000, "mutated seeds should often still parse");
+    }
+}

@@ -1,0 +1,127 @@
+namespace Retina.Testing.Netns;
+
+/// <summary>
+/// A "node" network namespace with "pods" behind veths, wired like a routed CNI: each pod has a
+/// /32 address and a default route via 169.254.1.1 to its host-side veth in the node namespace,
+/// which routes /32s back to the pods. Static neighbours and IPv6 off keep packet counts exact.
+/// The node also owns <see cref="NodeAddress"/> (on lo) for servers such as DNS. Addresses come
+/// from 10.200.250.0–10.200.255.255, one /28 per fixture. Disposing deletes every namespace.
+/// </summary>
+public sealed class PodNetwork : IAsyncDisposable
+{
+    private static int next = Random.Shared.Next(0, 96);
+    private readonly List<string> namespaces = [];
+    private readonly int block;
+    private readonly string tag;
+
+    private PodNetwork(int n, string tag)
+    {
+        block = n;
+        this.tag = tag;
+        Node = tag + "n";
+        InterfacePrefix = $"rp{n}h";
+        NodeAddress = Address(15);
+    }
+
+    public sealed record Pod(string Namespace, string HostVeth, string PodVeth, string Address);
+
+    /// <summary>The node's namespace (holds the host-side veths).</summary>
+    public string Node { get; }
+
+    /// <summary>Prefix of every host-side veth of this fixture.</summary>
+    public string InterfacePrefix { get; }
+
+    /// <summary>An address of the node itself (on its lo), reachable from every pod.</summary>
+    public string NodeAddress { get; }
+
+    public List<Pod> Pods { get; } = [];
+
+    /// <summary>Creates the node and <paramref name="pods"/> pods (at most 14).</summary>
+    public static async Task<PodNetwork> CreateAsync(string prefix, int pods)
+    {
+        var n = Interlocked.Increment(ref next) % 96;
+        var net = new PodNetwork(n, $"{prefix}{Environment.ProcessId % 10000}y{n}");
+        try
+        {
+            await net.ExecNodeSetupAsync();
+            for (var i = 0; i < pods; i++)
+            {
+                await net.AddPodAsync();
+            }
+        }
+        catch
+        {
+            await net.DisposeAsync();
+            throw;
+        }
+
+        return net;
+    }
+
+    private string Address(int i) => $"10.200.{250 + block / 16}.{block % 16 * 16 + i}";
+
+    private async Task ExecNodeSetupAsync()
+    {
+        await Shell.CheckAsync("ip", "netns", "add", Node);
+        namespaces.Add(Node);
+        await NetnsPair.ExecAsync(Node, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        await NetnsPair.ExecAsync(Node, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        await NetnsPair.ExecAsync(Node, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        await NetnsPair.ExecAsync(Node, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
+        await NetnsPair.ExecAsync(Node, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
+        await NetnsPair.ExecAsync(Node, "sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0");
+        await NetnsPair.ExecAsync(Node, "ip", "link", "set", "lo", "up");
+        await NetnsPair.ExecAsync(Node, "ip", "addr", "add", NodeAddress + "/32", "dev", "lo");
+    }
+
+    /// <summary>Adds one more pod (and its veth) to the node.</summary>
+    public async Task<Pod> AddPodAsync()
+    {
+        var i = Pods.Count + 1;
+        if (i > 14)
+        {
+            throw new InvalidOperationException("at most 14 pods per PodNetwork");
+        }
+
+        var ns = $"{tag}p{i}";
+        var pod = new Pod(ns, $"{InterfacePrefix}{i}", $"rp{block}p{i}", Address(i));
+        await Shell.CheckAsync("ip", "netns", "add", ns);
+        namespaces.Add(ns);
+        await NetnsPair.ExecAsync(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        await NetnsPair.ExecAsync(ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        await NetnsPair.ExecAsync(ns, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
+        await Shell.CheckAsync("ip", "link", "add", pod.HostVeth, "netns", Node, "type", "veth", "peer", "name", pod.PodVeth, "netns", ns);
+        await NetnsPair.ExecAsync(Node, "sysctl", "-qw", $"net.ipv6.conf.{pod.HostVeth}.disable_ipv6=1");
+        await NetnsPair.ExecAsync(ns, "sysctl", "-qw", $"net.ipv6.conf.{pod.PodVeth}.disable_ipv6=1");
+        await NetnsPair.ExecAsync(ns, "ip", "link", "set", "lo", "up");
+        await NetnsPair.ExecAsync(ns, "ip", "link", "set", pod.PodVeth, "up");
+        await NetnsPair.ExecAsync(Node, "ip", "link", "set", pod.HostVeth, "up");
+        await NetnsPair.ExecAsync(ns, "ip", "addr", "add", pod.Address + "/32", "dev", pod.PodVeth);
+        await NetnsPair.ExecAsync(ns, "ip", "route", "add", "169.254.1.1", "dev", pod.PodVeth, "scope", "link");
+        await NetnsPair.ExecAsync(ns, "ip", "route", "add", "default", "via", "169.254.1.1", "dev", pod.PodVeth);
+        await NetnsPair.ExecAsync(Node, "ip", "route", "add", pod.Address + "/32", "dev", pod.HostVeth);
+        var hostMac = (await NetnsPair.ExecAsync(Node, "cat", $"/sys/class/net/{pod.HostVeth}/address")).Trim();
+        var podMac = (await NetnsPair.ExecAsync(ns, "cat", $"/sys/class/net/{pod.PodVeth}/address")).Trim();
+        await NetnsPair.ExecAsync(ns, "ip", "neigh", "replace", "169.254.1.1", "lladdr", hostMac, "dev", pod.PodVeth, "nud", "permanent");
+        await NetnsPair.ExecAsync(Node, "ip", "neigh", "replace", pod.Address, "lladdr", podMac, "dev", pod.HostVeth, "nud", "permanent");
+        Pods.Add(pod);
+        return pod;
+    }
+
+    /// <summary>Deletes a pod's namespace (its veth goes with it).</summary>
+    public async Task RemovePodAsync(Pod pod)
+    {
+        await Shell.RunAsync("ip", ["netns", "del", pod.Namespace]);
+        namespaces.Remove(pod.Namespace);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var ns in Enumerable.Reverse(namespaces).ToList())
+        {
+            await Shell.RunAsync("ip", ["netns", "del", ns]);
+        }
+
+        namespaces.Clear();
+    }
+}
