@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
@@ -35,9 +34,7 @@ internal static class Program
             stop.Cancel();
         }
 
-        using var client = new KubeApiClient(KubernetesClientConfiguration.IsInCluster()
-            ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile());
+        using var client = new KubeApiClient(KubeConfigLoader.Load());
         await using var host = await NodeRuntimeHost.StartAsync(client, options, loggers, TimeProvider.System, stop.Token);
         foreach (var notice in host.Notices)
         {

@@ -1,4 +1,3 @@
-using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Retina.Controllers.Options;
@@ -18,9 +17,7 @@ public static class RetinaControllersServiceCollectionExtensions
     public static IServiceCollection AddRetinaControllers(this IServiceCollection services, RetinaControllerOptions options, LeaderElectionOptions? leaderElection)
     {
         services.AddSingleton(options);
-        services.AddSingleton<IKubeClient>(_ => new KubeApiClient(KubernetesClientConfiguration.IsInCluster()
-            ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile()));
+        services.AddSingleton<IKubeClient>(_ => new KubeApiClient(KubeConfigLoader.Load()));
         services.AddSingleton(sp =>
         {
             var client = sp.GetRequiredService<IKubeClient>();

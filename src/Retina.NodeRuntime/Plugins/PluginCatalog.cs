@@ -6,11 +6,12 @@ namespace Retina.NodeRuntime.Plugins;
 /// <summary>The one explicit list of plugins this runtime knows (no reflection scanning).</summary>
 public static class PluginCatalog
 {
-    public static IReadOnlyList<string> Names { get; } =
+    /// <summary>The basic plugins Retina runs by default (node-level metrics).</summary>
+    public static IReadOnlyList<string> Basic { get; } =
         [PacketForwardPlugin.PluginName, DropReasonPlugin.PluginName, Dns.DnsPlugin.PluginName, TcpRetrans.TcpRetransPlugin.PluginName, LinuxUtil.LinuxUtilPlugin.PluginName];
 
-    /// <summary>The basic plugins Retina runs by default.</summary>
-    public static IReadOnlyList<string> Basic => Names;
+    /// <summary>Every plugin this runtime knows; <see cref="PluginHost.Current"/> reports each of them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Basic, PacketParser.PacketParserPlugin.PluginName];
 
     public static INodePlugin? Create(string name) => name switch
     {

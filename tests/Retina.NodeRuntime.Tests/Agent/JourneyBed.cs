@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Retina.Controllers.Hosting;
+using Retina.Controllers.Options;
+using Retina.Kube.Client;
+using Retina.Native.Packet;
+using Retina.NodeRuntime.Agent;
+using Retina.Testing.FakeKubeApi;
+using Retina.Testing.Netns;
+
+namespace Retina.NodeRuntime.Tests.Agent;
+
+/// <summary>
+/// A whole cluster in one test: the fake API server, the real controllers, and two nodes — each a network namespace
+/// of a NetnsPair with its own node runtime (in-process, or as a real child process that a test can SIGKILL).
+/// </summary>
+public sealed class JourneyBed : IAsyncDisposable
+{
+    private readonly List<(CancellationTokenSource Stop, Task Run, IAsyncDisposable Host)> runtimes = [];
+    private readonly List<Process> processes = [];
+    private CancellationTokenSource controllersStop = new();
+    private Task controllers = Task.CompletedTask;
+
+    private JourneyBed(NetnsPair pair, FakeKubeApiServer api, string root)
+    {
+        Pair = pair;
+        Api = api;
+        Client = api.CreateClient();
+        Root = root;
+    }
+
+    public NetnsPair Pair { get; }
+
+    public FakeKubeApiServer Api { get; }
+
+    public IKubeClient Client { get; }
+
+    public string Root { get; }
+
+    public static string NodeA => "node-a";
+
+    public static string NodeB => "node-b";
+
+    public string HostPathBase(string node) => Path.Combine(Root, node, "captures");
+
+    public static async Task<JourneyBed> StartAsync()
+    {
+        var pair = await NetnsPair.CreateAsync("jr");
+        var api = await FakeKubeApiServer.StartAsync();
+        var bed = new JourneyBed(pair, api, Directory.CreateTempSubdirectory("journey-").FullName);
+        bed.StartControllers();
+        foreach (var node in new[] { NodeA, NodeB })
+        {
+            await bed.Client.CreateAsync(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = node, Labels = new Dictionary<string, string> { ["role"] = "worker" } } }, CancellationToken.None);
+        }
+
+        return bed;
+    }
+
+    public void StartControllers()
+    {
+        controllersStop = new CancellationTokenSource();
+        var set = RetinaControllers.Create(Client, new RetinaControllerOptions { Plugins = [] }, NullLoggerFactory.Instance, TimeProvider.System);
+        controllers = Task.WhenAll(set.Select(c => c.RunAsync(controllersStop.Token)));
+    }
+
+    /// <summary>Stops every controller (as a leader's process dying would); the nodes keep running.</summary>
+    public async Task StopControllersAsync()
+    {
+        await controllersStop.CancelAsync();
+        await controllers.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public string NamespaceOf(string node) => node == NodeA ? Pair.NamespaceA : Pair.NamespaceB;
+
+    public NodeAgentOptions AgentOptions(string node) => new()
+    {
+        NodeName = node,
+        NetworkNamespace = NetworkNamespace.PathOf(NamespaceOf(node)),
+        MetricsAddress = "127.0.0.1:0",
+        CaptureBaseDirectory = HostPathBase(node),
+        WorkDirectory = Path.Combine(Root, node, "work"),
+        PluginStateDirectory = Path.Combine(Root, node, "plugins"),
+        ProgressInterval = TimeSpan.FromMilliseconds(200),
+        HeartbeatInterval = TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>Runs a node's runtime inside this test process.</summary>
+    public async Task StartRuntimeAsync(string node)
+    {
+        var stop = new CancellationTokenSource();
+        var host = await NodeRuntimeHost.StartAsync(Client, AgentOptions(node), NullLoggerFactory.Instance, TimeProvider.System, stop.Token);
+        runtimes.Add((stop, host.RunAsync(stop.Token), host));
+    }
+
+    /// <summary>Runs a node's runtime as the real binary in a child process (talking to the fake API through a kubeconfig).</summary>
+    public Process StartRuntimeProcess(string node)
+    {
+        var o = AgentOptions(node);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Retina.NodeRuntime.dll"));
+        foreach (var (key, value) in new[]
+        {
+            ("NodeName", o.NodeName), ("NetworkNamespace", o.NetworkNamespace!), ("MetricsAddress", o.MetricsAddress),
+            ("CaptureBaseDirectory", o.CaptureBaseDirectory), ("WorkDirectory", o.WorkDirectory), ("PluginStateDirectory", o.PluginStateDirectory),
+            ("ProgressInterval", "00:00:00.200"), ("HeartbeatInterval", "00:00:02"),
+        })
+        {
+            psi.ArgumentList.Add($"--Retina:NodeRuntime:{key}={value}");
+        }
+
+        psi.Environment["KUBECONFIG"] = Api.WriteKubeconfig(Path.Combine(Root, "kubeconfig"));
+        psi.Environment["RETINA_CONFIG"] = Path.Combine(Root, "no-config.json");
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        processes.Add(process);
+        return process;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in processes.Where(p => !p.HasExited))
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+
+        foreach (var (stop, run, host) in runtimes)
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await run.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await host.DisposeAsync();
+        }
+
+        await StopControllersAsync();
+        await Api.DisposeAsync();
+        await Pair.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
+}
