@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
+using Azure.Storage.Blobs;
 using Retina.Controllers.Hosting;
 using Retina.Controllers.Options;
 using Retina.Kube.Client;
 using Retina.Native.Packet;
 using Retina.NodeRuntime.Agent;
 using Retina.Testing.FakeKubeApi;
+using Retina.Testing.Logging;
 using Retina.Testing.Netns;
 
 namespace Retina.NodeRuntime.Tests.Agent;
@@ -31,6 +32,9 @@ public sealed class JourneyBed : IAsyncDisposable
     }
 
     public NetnsPair Pair { get; }
+
+    /// <summary>Every log line of the controllers and in-process runtimes.</summary>
+    public CollectingLoggerProvider Logs { get; } = new();
 
     public FakeKubeApiServer Api { get; }
 
@@ -61,7 +65,7 @@ public sealed class JourneyBed : IAsyncDisposable
     public void StartControllers()
     {
         controllersStop = new CancellationTokenSource();
-        var set = RetinaControllers.Create(Client, new RetinaControllerOptions { Plugins = [] }, NullLoggerFactory.Instance, TimeProvider.System);
+        var set = RetinaControllers.Create(Client, new RetinaControllerOptions { Plugins = [] }, Logs.CreateFactory(), TimeProvider.System);
         controllers = Task.WhenAll(set.Select(c => c.RunAsync(controllersStop.Token)));
     }
 
@@ -90,7 +94,8 @@ public sealed class JourneyBed : IAsyncDisposable
     public async Task StartRuntimeAsync(string node)
     {
         var stop = new CancellationTokenSource();
-        var host = await NodeRuntimeHost.StartAsync(Client, AgentOptions(node), NullLoggerFactory.Instance, TimeProvider.System, stop.Token);
+        var host = await NodeRuntimeHost.StartAsync(Client, AgentOptions(node), Logs.CreateFactory(), TimeProvider.System, stop.Token,
+            configureCapture: o => o with { BlobClientOptionsFactory = () => new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06) });
         runtimes.Add((stop, host.RunAsync(stop.Token), host));
     }
 
