@@ -12,11 +12,11 @@ public sealed class NetnsThread : IDisposable
     private readonly BlockingCollection<Action> work = new();
     private readonly Thread thread;
 
-    private NetnsThread(string? path)
+    private NetnsThread(string? path, string? threadName)
     {
         Path = path;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        thread = new Thread(() => Run(path, ready)) { IsBackground = true, Name = "netns " + (path ?? "host") };
+        thread = new Thread(() => Run(path, ready)) { IsBackground = true, Name = threadName ?? "netns " + (path ?? "host") };
         thread.Start();
         ready.Task.GetAwaiter().GetResult();
     }
@@ -28,11 +28,40 @@ public sealed class NetnsThread : IDisposable
     public uint Inode { get; private set; }
 
     /// <summary>Starts the thread and enters the namespace; a bare name means /run/netns/&lt;name&gt;.</summary>
-    public static NetnsThread Start(string? nameOrPath)
+    public static NetnsThread Start(string? nameOrPath, string? threadName = null)
     {
         var path = string.IsNullOrEmpty(nameOrPath) ? null
             : nameOrPath.Contains('/') ? nameOrPath : "/run/netns/" + nameOrPath;
-        return new NetnsThread(path);
+        return new NetnsThread(path, threadName);
+    }
+
+    /// <summary>Runs one piece of work on a fresh thread inside the namespace, then ends the thread.</summary>
+    public static async Task<T> RunOnceAsync<T>(string? nameOrPath, Func<T> work, string? threadName = null)
+    {
+        using var thread = Start(nameOrPath, threadName);
+        return await thread.RunAsync(work).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the calling thread into the namespace at <paramref name="path"/>. Only for threads that are ours alone.</summary>
+    public static void Enter(string path)
+    {
+        var fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open network namespace {path}: {LibC.Describe(LibC.LastErrno)}");
+        }
+
+        try
+        {
+            if (LibC.SetNs(fd, LibC.CLONE_NEWNET) != 0)
+            {
+                throw new IOException($"cannot enter network namespace {path}: {LibC.Describe(LibC.LastErrno)}");
+            }
+        }
+        finally
+        {
+            LibC.Close(fd);
+        }
     }
 
     private void Run(string? path, TaskCompletionSource ready)
@@ -41,23 +70,7 @@ public sealed class NetnsThread : IDisposable
         {
             if (path is not null)
             {
-                var fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
-                if (fd < 0)
-                {
-                    throw new IOException($"cannot open network namespace {path}: {LibC.Describe(LibC.LastErrno)}");
-                }
-
-                try
-                {
-                    if (LibC.SetNs(fd, LibC.CLONE_NEWNET) != 0)
-                    {
-                        throw new IOException($"cannot enter network namespace {path}: {LibC.Describe(LibC.LastErrno)}");
-                    }
-                }
-                finally
-                {
-                    LibC.Close(fd);
-                }
+                Enter(path);
             }
 
             Inode = CurrentInode();

@@ -35,7 +35,6 @@ internal static unsafe partial class PacketNative
     public const ulong SiocGifHwAddr = 0x8927;
     public const short IffUp = 1;
 
-    public const int CloneNewNet = 0x40000000;
     public const int Eintr = 4;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -142,9 +141,6 @@ internal static unsafe partial class PacketNative
 
     [LibraryImport(Lib, EntryPoint = "if_freenameindex")]
     public static partial void IfFreeNameIndex(IfNameIndex* list);
-
-    [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
-    public static partial int SetNs(int fd, int nsType);
 
     public static ushort HostToNetwork(ushort value) =>
         BitConverter.IsLittleEndian ? (ushort)((value >> 8) | (value << 8)) : value;

@@ -25,12 +25,7 @@ public sealed class PodLevelMetrics : IDisposable
     private readonly NodeMetrics metrics;
     private readonly AdvancedMetricsOptions options;
     private readonly TimeProvider time;
-    private readonly MetricFactory factory;
-    private readonly Dictionary<string, SeriesTable> tables = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<(SeriesTable Table, string Key)>> byPod = new(StringComparer.Ordinal);
-    private readonly Counter overflow;
-    private readonly Counter expired;
-    private readonly Gauge seriesGauge;
+    private readonly SeriesStore store;
     private readonly LabelCap dnsQueries;
     private readonly System.Threading.ITimer sweepTimer;
     private NamespaceFilter filter = NamespaceFilter.All;
@@ -46,10 +41,7 @@ public sealed class PodLevelMetrics : IDisposable
         Cache = cache;
         this.options = options ?? new AdvancedMetricsOptions();
         time = timeProvider ?? TimeProvider.System;
-        factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
-        overflow = factory.CreateCounter(NodeMetrics.HealthPrefix + "adv_series_overflow_total", "Pod-level samples not recorded because their metric reached its series cap, by metric.", "metric");
-        expired = factory.CreateCounter(NodeMetrics.HealthPrefix + "expired_series_total", "Pod-level series removed because their ttl passed or their pod was deleted, by metric and cause.", "metric", "cause");
-        seriesGauge = factory.CreateGauge(NodeMetrics.HealthPrefix + "adv_series", "Live pod-level series, by metric.", "metric");
+        store = new SeriesStore(Prometheus.Metrics.WithCustomRegistry(metrics.Registry), this.options.MaxSeriesPerMetric, time);
         dnsQueries = new LabelCap(this.options.MaxDnsQueryNames);
         cache.PodRemoved += OnPodRemoved;
         metrics.Registry.AddBeforeCollectCallback(BeforeCollect);
@@ -74,7 +66,7 @@ public sealed class PodLevelMetrics : IDisposable
         {
             lock (gate)
             {
-                return tables.Count > 0;
+                return store.Count > 0;
             }
         }
     }
@@ -84,7 +76,7 @@ public sealed class PodLevelMetrics : IDisposable
     {
         lock (gate)
         {
-            return tables.ContainsKey(metricName);
+            return store.Contains(metricName);
         }
     }
 
@@ -95,7 +87,7 @@ public sealed class PodLevelMetrics : IDisposable
         {
             lock (gate)
             {
-                return tables.Values.Where(t => t.Capped).Select(t => $"{t.Shape.MetricName}={t.Cap}").Order(StringComparer.Ordinal).ToList();
+                return store.Capped;
             }
         }
     }
@@ -105,7 +97,7 @@ public sealed class PodLevelMetrics : IDisposable
     {
         lock (gate)
         {
-            return tables.TryGetValue(metricName, out var t) ? t.Entries.Count : 0;
+            return store.SeriesCount(metricName);
         }
     }
 
@@ -127,28 +119,7 @@ public sealed class PodLevelMetrics : IDisposable
         lock (gate)
         {
             filter = NamespaceFilter.From(spec?.Namespaces);
-            foreach (var (name, table) in tables.ToList())
-            {
-                if (shapes.TryGetValue(name, out var shape) && shape.SameLabels(table.Shape))
-                {
-                    table.Shape = shape;
-                    continue;
-                }
-
-                RemoveAll(table);
-                tables.Remove(name);
-                seriesGauge.RemoveLabelled(name);
-            }
-
-            foreach (var (name, shape) in shapes)
-            {
-                if (!tables.ContainsKey(name))
-                {
-                    var counter = factory.CreateCounter(NodeMetrics.NodePrefix + shape.ExportedName, AdvancedMetricNames.Help(name), shape.LabelNames);
-                    tables[name] = new SeriesTable(shape, counter, options.MaxSeriesPerMetric);
-                    seriesGauge.WithLabels(name).Set(0);
-                }
-            }
+            store.Reshape(shapes);
         }
 
         SpecChanged?.Invoke();
@@ -192,12 +163,12 @@ public sealed class PodLevelMetrics : IDisposable
 
             if (packets > 0)
             {
-                Add(AdvancedMetricNames.ForwardCount, f, src, dst, [], packets);
+                store.Add(AdvancedMetricNames.ForwardCount, f, src, dst, [], packets);
             }
 
             if (bytes > 0)
             {
-                Add(AdvancedMetricNames.ForwardBytes, f, src, dst, [], bytes);
+                store.Add(AdvancedMetricNames.ForwardBytes, f, src, dst, [], bytes);
             }
         }
     }
@@ -209,7 +180,7 @@ public sealed class PodLevelMetrics : IDisposable
         {
             if (count > 0 && Resolve(f, out var src, out var dst))
             {
-                Add(AdvancedMetricNames.TcpFlags, f, src, dst, [flag], count);
+                store.Add(AdvancedMetricNames.TcpFlags, f, src, dst, [flag], count);
             }
         }
     }
@@ -226,12 +197,12 @@ public sealed class PodLevelMetrics : IDisposable
 
             if (packets > 0)
             {
-                Add(AdvancedMetricNames.DropCount, f, src, dst, [reason], packets);
+                store.Add(AdvancedMetricNames.DropCount, f, src, dst, [reason], packets);
             }
 
             if (bytes > 0)
             {
-                Add(AdvancedMetricNames.DropBytes, f, src, dst, [reason], bytes);
+                store.Add(AdvancedMetricNames.DropBytes, f, src, dst, [reason], bytes);
             }
         }
     }
@@ -242,7 +213,7 @@ public sealed class PodLevelMetrics : IDisposable
         {
             if (count > 0 && Resolve(f, out var src, out var dst))
             {
-                Add(AdvancedMetricNames.TcpRetransmissions, f, src, dst, [], count);
+                store.Add(AdvancedMetricNames.TcpRetransmissions, f, src, dst, [], count);
             }
         }
     }
@@ -252,7 +223,7 @@ public sealed class PodLevelMetrics : IDisposable
         lock (gate)
         {
             var name = message.IsResponse ? AdvancedMetricNames.DnsResponses : AdvancedMetricNames.DnsRequests;
-            if (!tables.ContainsKey(name) || !Resolve(f, out var src, out var dst))
+            if (!store.Contains(name) || !Resolve(f, out var src, out var dst))
             {
                 return;
             }
@@ -260,11 +231,11 @@ public sealed class PodLevelMetrics : IDisposable
             var query = dnsQueries.Apply(message.QueryName);
             if (message.IsResponse)
             {
-                Add(name, f, src, dst, [message.RcodeName, message.QueryTypeName, query, string.Join(",", message.Addresses), message.AnswerCount.ToString(System.Globalization.CultureInfo.InvariantCulture)], 1);
+                store.Add(name, f, src, dst, [message.RcodeName, message.QueryTypeName, query, string.Join(",", message.Addresses), message.AnswerCount.ToString(System.Globalization.CultureInfo.InvariantCulture)], 1);
             }
             else
             {
-                Add(name, f, src, dst, [message.QueryTypeName, query], 1);
+                store.Add(name, f, src, dst, [message.QueryTypeName, query], 1);
             }
         }
     }
@@ -274,33 +245,9 @@ public sealed class PodLevelMetrics : IDisposable
     {
         lock (gate)
         {
-            if (disposed)
+            if (!disposed)
             {
-                return;
-            }
-
-            var now = time.GetTimestamp();
-            foreach (var table in tables.Values)
-            {
-                if (table.Shape.Ttl is not { } ttl)
-                {
-                    continue;
-                }
-
-                var limit = now - (long)(ttl.TotalSeconds * time.TimestampFrequency);
-                List<string>? stale = null;
-                foreach (var (key, s) in table.Entries)
-                {
-                    if (s.LastTouched < limit)
-                    {
-                        (stale ??= []).Add(key);
-                    }
-                }
-
-                foreach (var key in stale ?? [])
-                {
-                    Remove(table, key, "ttl");
-                }
+                store.Expire();
             }
         }
     }
@@ -310,7 +257,7 @@ public sealed class PodLevelMetrics : IDisposable
     {
         src = Cache.Lookup(f.Source);
         dst = Cache.Lookup(f.Destination);
-        if (tables.Count == 0)
+        if (store.Count == 0)
         {
             return false;
         }
@@ -323,126 +270,11 @@ public sealed class PodLevelMetrics : IDisposable
         return Covers(f.Direction == TrafficDirection.Egress ? src : dst);
     }
 
-    private void Add(string metric, in FlowSample f, PodInfo? src, PodInfo? dst, ReadOnlySpan<string> own, double value)
-    {
-        if (!tables.TryGetValue(metric, out var table))
-        {
-            return;
-        }
-
-        var shape = table.Shape;
-        var values = shape.Values(f, src, dst, own);
-        var key = SeriesTable.Key(values);
-        if (!table.Entries.TryGetValue(key, out var series))
-        {
-            if (table.Entries.Count >= table.Cap)
-            {
-                table.Capped = true;
-                overflow.WithLabels(metric).Inc();
-                return;
-            }
-
-            string? srcPod, dstPod;
-            if (shape.Remote)
-            {
-                srcPod = shape.SourceIdentifiesPod ? src?.Key : null;
-                dstPod = shape.DestinationIdentifiesPod ? dst?.Key : null;
-            }
-            else
-            {
-                srcPod = shape.SourceIdentifiesPod ? (f.Direction == TrafficDirection.Egress ? src : dst)?.Key : null;
-                dstPod = null;
-            }
-
-            series = new SeriesTable.Series(values, table.Counter.WithLabels(values), srcPod, dstPod);
-            table.Entries[key] = series;
-            Index(srcPod, table, key);
-            Index(dstPod, table, key);
-            seriesGauge.WithLabels(metric).Set(table.Entries.Count);
-        }
-
-        series.LastTouched = time.GetTimestamp();
-        series.Child.Inc(value);
-    }
-
-    private void Index(string? pod, SeriesTable table, string key)
-    {
-        if (pod is null)
-        {
-            return;
-        }
-
-        if (!byPod.TryGetValue(pod, out var set))
-        {
-            set = [];
-            byPod[pod] = set;
-        }
-
-        set.Add((table, key));
-    }
-
-    private void Unindex(string? pod, SeriesTable table, string key)
-    {
-        if (pod is not null && byPod.TryGetValue(pod, out var set) && set.Remove((table, key)) && set.Count == 0)
-        {
-            byPod.Remove(pod);
-        }
-    }
-
-    private void Remove(SeriesTable table, string key, string cause)
-    {
-        if (!table.Entries.Remove(key, out var s))
-        {
-            return;
-        }
-
-        table.Counter.RemoveLabelled(s.Values);
-        Unindex(s.SourcePod, table, key);
-        Unindex(s.DestinationPod, table, key);
-        expired.WithLabels(table.Shape.MetricName, cause).Inc();
-        if (table.Entries.Count < table.Cap)
-        {
-            table.Capped = false;
-        }
-
-        seriesGauge.WithLabels(table.Shape.MetricName).Set(table.Entries.Count);
-    }
-
-    private void RemoveAll(SeriesTable table)
-    {
-        foreach (var s in table.Entries.Values)
-        {
-            table.Counter.RemoveLabelled(s.Values);
-        }
-
-        foreach (var set in byPod.Values)
-        {
-            set.RemoveWhere(e => ReferenceEquals(e.Table, table));
-        }
-
-        foreach (var empty in byPod.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList())
-        {
-            byPod.Remove(empty);
-        }
-
-        table.Entries.Clear();
-    }
-
     private void OnPodRemoved(PodInfo pod)
     {
         lock (gate)
         {
-            if (!byPod.TryGetValue(pod.Key, out var set))
-            {
-                return;
-            }
-
-            foreach (var (table, key) in set.ToList())
-            {
-                Remove(table, key, "pod_deleted");
-            }
-
-            byPod.Remove(pod.Key);
+            store.RemovePod(pod.Key);
         }
     }
 
@@ -458,12 +290,7 @@ public sealed class PodLevelMetrics : IDisposable
             }
 
             disposed = true;
-            foreach (var table in tables.Values)
-            {
-                RemoveAll(table);
-            }
-
-            tables.Clear();
+            store.Clear();
         }
 
         sweepTimer.Dispose();

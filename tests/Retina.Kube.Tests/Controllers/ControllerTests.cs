@@ -52,7 +52,7 @@ public sealed class ControllerTests
             await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "w" + i), ctx.Token);
         }
 
-        await Eventually.TrueAsync(() => seen.Count == 5, "every widget is reconciled");
+        await Until.TrueAsync(() => seen.Count == 5, "every widget is reconciled");
 
         ctx.Server.WatchesDown = true;
         await ctx.Client.PatchAsync<Widget>("w1", ctx.Namespace, KubePatch.Merge("""{"spec":{"size":2}}"""), ctx.Token);
@@ -61,9 +61,9 @@ public sealed class ControllerTests
         ctx.Server.Store.CompactHistory();
         ctx.Server.WatchesDown = false;
 
-        await Eventually.TrueAsync(() => controller.Informer.ListCount == 2, "the informer relisted after 410");
+        await Until.TrueAsync(() => controller.Informer.ListCount == 2, "the informer relisted after 410");
         await ctx.Client.PatchAsync<Widget>("w3", ctx.Namespace, KubePatch.Merge("""{"spec":{"size":3}}"""), ctx.Token);
-        await Eventually.TrueAsync(() => seen.ContainsKey("w3@2") && seen.ContainsKey("w1@2") && seen.ContainsKey("w2@gone") && seen.ContainsKey("w5@1"), "the changes made while the watch was down are reconciled");
+        await Until.TrueAsync(() => seen.ContainsKey("w3@2") && seen.ContainsKey("w1@2") && seen.ContainsKey("w2@gone") && seen.ContainsKey("w5@1"), "the changes made while the watch was down are reconciled");
 
         seen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}x{p.Value}").ShouldBe(
             ["w0@1x1", "w1@1x1", "w1@2x1", "w2@1x1", "w2@gonex1", "w3@1x1", "w3@2x1", "w4@1x1", "w5@1x1"]);
@@ -93,7 +93,7 @@ public sealed class ControllerTests
             await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "good" + i), ctx.Token);
         }
 
-        await Eventually.TrueAsync(() => done.Count == 10 && reconciler.CallsOf("bad") >= 4, "the good keys are reconciled while the bad one retries");
+        await Until.TrueAsync(() => done.Count == 10 && reconciler.CallsOf("bad") >= 4, "the good keys are reconciled while the bad one retries");
         var badKey = new ObjectKey(ctx.Namespace, "bad");
         controller.Queue.Failures(badKey).ShouldBeGreaterThanOrEqualTo(4);
 
@@ -136,11 +136,11 @@ public sealed class ControllerTests
         var controller = NewController(ctx, reconciler);
         var run = ctx.Run(controller.RunAsync);
         await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "w"), ctx.Token);
-        await Eventually.TrueAsync(async () => (await ctx.Client.GetAsync<Widget>("w", ctx.Namespace, ctx.Token))?.HasFinalizer(finalizer) == true, "the finalizer is added");
+        await Until.TrueAsync(async () => (await ctx.Client.GetAsync<Widget>("w", ctx.Namespace, ctx.Token))?.HasFinalizer(finalizer) == true, "the finalizer is added");
 
         await ctx.Client.DeleteAsync<Widget>("w", ctx.Namespace, ctx.Token);
-        await Eventually.TrueAsync(async () => await ctx.Client.GetAsync<Widget>("w", ctx.Namespace, ctx.Token) is null, "the object is gone after cleanup");
-        await Eventually.TrueAsync(() => controller.Queue.Depth == 0 && reconciler.CallsOf("w") >= 3, "the deletion is reconciled");
+        await Until.TrueAsync(async () => await ctx.Client.GetAsync<Widget>("w", ctx.Namespace, ctx.Token) is null, "the object is gone after cleanup");
+        await Until.TrueAsync(() => controller.Queue.Depth == 0 && reconciler.CallsOf("w") >= 3, "the deletion is reconciled");
         cleanups["w"].ShouldBe(1);
     }
 
@@ -152,7 +152,7 @@ public sealed class ControllerTests
         var controller = NewController(ctx, reconciler);
         var run = ctx.Run(controller.RunAsync);
         await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "w"), ctx.Token);
-        await Eventually.TrueAsync(() => reconciler.CallsOf("w") >= 4, "the key is requeued");
+        await Until.TrueAsync(() => reconciler.CallsOf("w") >= 4, "the key is requeued");
         ctx.Server.WriteCount("widgets").ShouldBe(1);
     }
 
@@ -165,7 +165,7 @@ public sealed class ControllerTests
         controller.Owns<V1ConfigMap>(new InformerOptions { Namespace = ctx.Namespace });
         var run = ctx.Run(controller.RunAsync);
         var owner = await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "owner"), ctx.Token);
-        await Eventually.TrueAsync(() => reconciler.CallsOf("owner") == 1, "the owner is reconciled");
+        await Until.TrueAsync(() => reconciler.CallsOf("owner") == 1, "the owner is reconciled");
 
         await ctx.Client.CreateAsync(new V1ConfigMap
         {
@@ -177,7 +177,7 @@ public sealed class ControllerTests
             },
             Data = new Dictionary<string, string> { ["k"] = "v" },
         }, ctx.Token);
-        await Eventually.TrueAsync(() => reconciler.CallsOf("owner") == 2, "the child's creation reconciles the owner");
+        await Until.TrueAsync(() => reconciler.CallsOf("owner") == 2, "the child's creation reconciles the owner");
         reconciler.CallsOf("child").ShouldBe(0);
     }
 
@@ -197,5 +197,5 @@ public sealed class ControllerTests
     }
 
     private static Task WaitSeenAsync(KubeTestContext ctx, string name, int size) =>
-        Eventually.TrueAsync(async () => (await ctx.Client.GetAsync<Widget>(name, ctx.Namespace, ctx.Token))?.Status?.SeenSize == size, $"{name} is reconciled at size {size}");
+        Until.TrueAsync(async () => (await ctx.Client.GetAsync<Widget>(name, ctx.Namespace, ctx.Token))?.Status?.SeenSize == size, $"{name} is reconciled at size {size}");
 }

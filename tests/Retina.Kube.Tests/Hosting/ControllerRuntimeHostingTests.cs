@@ -48,7 +48,7 @@ public sealed class ControllerRuntimeHostingTests
         try
         {
             await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "w"), ctx.Token);
-            await Eventually.TrueAsync(() => reconciler.CallsOf("w") == 1, "the leader reconciles");
+            await Until.TrueAsync(() => reconciler.CallsOf("w") == 1, "the leader reconciles");
             app.Services.GetRequiredService<ControllerManager>().IsLeader.ShouldBeTrue();
 
             await Leases.StealAsync(ctx.Client, ctx.Namespace, "retina-controllers", "host-b", ctx.Token);

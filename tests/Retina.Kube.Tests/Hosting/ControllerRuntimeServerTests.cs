@@ -26,14 +26,14 @@ public sealed class ControllerRuntimeServerTests
         ctx.Server.WatchesDown = true;
         ctx.Server.FailNextRequests(1000);
         var run = ctx.Run(manager.RunAsync);
-        await Eventually.TrueAsync(() => manager.IsLeader, "the manager runs its controllers");
+        await Until.TrueAsync(() => manager.IsLeader, "the manager runs its controllers");
         (await http.GetAsync("/readyz", ctx.Token)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
 
         ctx.Server.FailNextRequests(0);
         ctx.Server.WatchesDown = false;
-        await Eventually.TrueAsync(async () => (await http.GetAsync("/readyz", ctx.Token)).StatusCode == HttpStatusCode.OK, "ready once the informer synced");
+        await Until.TrueAsync(async () => (await http.GetAsync("/readyz", ctx.Token)).StatusCode == HttpStatusCode.OK, "ready once the informer synced");
         await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "w"), ctx.Token);
-        await Eventually.TrueAsync(() => reconciler.CallsOf("w") == 1, "the widget is reconciled");
+        await Until.TrueAsync(() => reconciler.CallsOf("w") == 1, "the widget is reconciled");
 
         var text = await http.GetStringAsync("/metrics", ctx.Token);
         text.ShouldContain("retina_controller_reconcile_total{controller=\"widgets\",result=\"done\"} 1");

@@ -21,14 +21,14 @@ public sealed class InformerTests
 
         await ctx.Client.CreateAsync(Pod(ctx.Namespace, "p2", "n2", "db"), ctx.Token);
         await ctx.Client.CreateAsync(Pod("other-" + ctx.Namespace, "p3", "n1", "web"), ctx.Token);
-        await Eventually.TrueAsync(() => informer.Cache.Count == 3, "the informer sees the new pods");
+        await Until.TrueAsync(() => informer.Cache.Count == 3, "the informer sees the new pods");
 
         informer.Cache.ByNode("n1").Select(p => p.Metadata.Name).Order().ShouldBe(["p1", "p3"]);
         informer.Cache.ByNamespace(ctx.Namespace).Count.ShouldBe(2);
         informer.Cache.ByLabel("app", "web").Count.ShouldBe(2);
 
         await ctx.Client.DeleteAsync<V1Pod>("p1", ctx.Namespace, ctx.Token);
-        await Eventually.TrueAsync(() => handler.Deletes.ContainsKey("p1"), "the delete is seen");
+        await Until.TrueAsync(() => handler.Deletes.ContainsKey("p1"), "the delete is seen");
         informer.Cache.ByNode("n1").Single().Metadata.Name.ShouldBe("p3");
         handler.Adds.Keys.Order().ShouldBe(["p1", "p2", "p3"]);
     }
@@ -56,9 +56,9 @@ public sealed class InformerTests
         ctx.Server.Store.CompactHistory();
         ctx.Server.WatchesDown = false;
 
-        await Eventually.TrueAsync(() => informer.ListCount == 2 && informer.Cache.Count == 5 && handler.Adds.ContainsKey("w5"), "the informer relisted");
+        await Until.TrueAsync(() => informer.ListCount == 2 && informer.Cache.Count == 5 && handler.Adds.ContainsKey("w5"), "the informer relisted");
         await ctx.Client.PatchAsync<Widget>("w3", ctx.Namespace, Retina.Kube.Client.KubePatch.Merge("""{"spec":{"size":4}}"""), ctx.Token);
-        await Eventually.TrueAsync(() => handler.Updates.ContainsKey("w3"), "the watch resumed after the relist");
+        await Until.TrueAsync(() => handler.Updates.ContainsKey("w3"), "the watch resumed after the relist");
 
         handler.Adds.Values.ShouldAllBe(n => n == 1);
         handler.Adds.Count.ShouldBe(6);
@@ -83,7 +83,7 @@ public sealed class InformerTests
             await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "w" + i), ctx.Token);
         }
 
-        await Eventually.TrueAsync(() => informer.Cache.Count == 6 && informer.ListCount >= 2, "every widget is seen across relists");
+        await Until.TrueAsync(() => informer.Cache.Count == 6 && informer.ListCount >= 2, "every widget is seen across relists");
         ctx.Server.ExpireWatchesAfterEvents = null;
         handler.Adds.Count.ShouldBe(6);
         handler.Adds.Values.ShouldAllBe(n => n == 1);
@@ -100,9 +100,9 @@ public sealed class InformerTests
         var run = ctx.Run(informer.RunAsync);
         await informer.WaitForSyncAsync(ctx.Token);
 
-        await Eventually.TrueAsync(() => ctx.Server.RequestCount("watch", "widgets") >= 3, "the informer re-watches after each server timeout");
+        await Until.TrueAsync(() => ctx.Server.RequestCount("watch", "widgets") >= 3, "the informer re-watches after each server timeout");
         await ctx.Client.CreateAsync(Widget.Create(ctx.Namespace, "late"), ctx.Token);
-        await Eventually.TrueAsync(() => handler.Adds.ContainsKey("late"), "the re-opened watch delivers events");
+        await Until.TrueAsync(() => handler.Adds.ContainsKey("late"), "the re-opened watch delivers events");
         informer.ListCount.ShouldBe(1);
     }
 

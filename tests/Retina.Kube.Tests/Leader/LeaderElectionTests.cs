@@ -42,16 +42,16 @@ public sealed class LeaderElectionTests
         };
 
         var runA = a.RunAsync(Work("a"), killA.Token);
-        await Eventually.TrueAsync(() => a.IsLeader, "the first instance leads");
+        await Until.TrueAsync(() => a.IsLeader, "the first instance leads");
         var runB = b.RunAsync(Work("b"), killB.Token);
-        await Eventually.TrueAsync(() => b.CurrentLeader == "a", "the second instance sees the leader");
+        await Until.TrueAsync(() => b.CurrentLeader == "a", "the second instance sees the leader");
         b.IsLeader.ShouldBeFalse();
 
         // Kill the leader without releasing the lease, as a crashed process would.
         var killedAt = Stopwatch.StartNew();
         await killA.CancelAsync();
         (await runA).ShouldBeFalse();
-        await Eventually.TrueAsync(() => b.IsLeader && leading.GetValueOrDefault("b"), "the standby takes over");
+        await Until.TrueAsync(() => b.IsLeader && leading.GetValueOrDefault("b"), "the standby takes over");
         killedAt.Elapsed.ShouldBeLessThan(lease + TimeSpan.FromSeconds(3));
         leading["a"].ShouldBeFalse();
 
@@ -89,7 +89,7 @@ public sealed class LeaderElectionTests
                 workStopped.TrySetResult();
             }
         }, ctx.Token);
-        await Eventually.TrueAsync(() => elector.IsLeader, "it leads");
+        await Until.TrueAsync(() => elector.IsLeader, "it leads");
 
         // Someone else overwrites the lease (e.g. after a long GC pause of ours).
         await Leases.StealAsync(ctx.Client, ctx.Namespace, "controllers", "intruder", ctx.Token);

@@ -31,15 +31,15 @@ public sealed class FileKubeClientTests : IDisposable
         informer.Cache.Count.ShouldBe(2);
 
         await File.WriteAllTextAsync(file, WidgetYaml("a", 5, "x") + "---\n" + WidgetYaml("b", 2, "y"), cts.Token);
-        await Eventually.TrueAsync(() => handler.Updates.ContainsKey("a") && handler.Updates.ContainsKey("b"), "both edits are seen");
+        await Until.TrueAsync(() => handler.Updates.ContainsKey("a") && handler.Updates.ContainsKey("b"), "both edits are seen");
         informer.Cache.Get(new ObjectKey("default", "a"))!.Metadata.Generation.ShouldBe(2);
         informer.Cache.Get(new ObjectKey("default", "b"))!.Metadata.Generation.ShouldBe(1);
         informer.Cache.Get(new ObjectKey("default", "b"))!.Metadata.Labels["tier"].ShouldBe("y");
 
         await File.WriteAllTextAsync(file, WidgetYaml("a", 5, "x"), cts.Token);
-        await Eventually.TrueAsync(() => handler.Deletes.ContainsKey("b"), "removing a document deletes the object");
+        await Until.TrueAsync(() => handler.Deletes.ContainsKey("b"), "removing a document deletes the object");
         await File.WriteAllTextAsync(Path.Combine(Source, "more.yml"), WidgetYaml("c", 1, "x"), cts.Token);
-        await Eventually.TrueAsync(() => handler.Adds.ContainsKey("c"), "a new file adds its objects");
+        await Until.TrueAsync(() => handler.Adds.ContainsKey("c"), "a new file adds its objects");
         handler.Updates["a"].ShouldBe(1);
     }
 

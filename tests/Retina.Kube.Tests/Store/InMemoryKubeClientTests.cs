@@ -29,7 +29,7 @@ public sealed class InMemoryKubeClientTests
         }
 
         events.Single().IsGone.ShouldBeTrue();
-        await Eventually.TrueAsync(() => handler.Adds.ContainsKey("b"), "the live watch sees the new object");
+        await Until.TrueAsync(() => handler.Adds.ContainsKey("b"), "the live watch sees the new object");
         handler.Adds.Count.ShouldBe(2);
     }
 }

@@ -1,3 +1,4 @@
+using Retina.Testing.Waiting;
 using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Plugins;
 
@@ -41,7 +42,7 @@ public sealed class PluginTestHost : IAsyncDisposable
     /// <summary>Waits until the metric grew by exactly <paramref name="delta"/> over <paramref name="baseline"/>; returns the final growth.</summary>
     public async Task<double> GrowthAsync(string metric, double baseline, double delta, params (string, string)[] labels)
     {
-        await Eventually.TrueAsync(async () => await ValueAsync(metric, labels) - baseline >= delta);
+        await Until.TryAsync(async () => await ValueAsync(metric, labels) - baseline >= delta);
         return await ValueAsync(metric, labels) - baseline;
     }
 

@@ -31,6 +31,20 @@ public static class Until
         }
     }
 
+    /// <summary>Waits like <see cref="TrueAsync(Func{Task{bool}}, string, TimeSpan?)"/> but answers false on timeout, so the caller can assert on the value it got.</summary>
+    public static async Task<bool> TryAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await TrueAsync(condition, "", timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Polls <paramref name="read"/> until <paramref name="accept"/> holds; returns the accepted value.</summary>
     public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> accept, string because, TimeSpan? timeout = null)
     {

@@ -24,21 +24,18 @@ public sealed class PacketParserPlugin : INodePlugin
     private readonly CancellationTokenSource stop = new();
     private readonly SemaphoreSlim wake = new(0);
     private readonly HashSet<IpKey> ipsInKernel = [];
-    private readonly Dictionary<DropId, (ulong Packets, ulong Bytes)> dropTotals = [];
     private readonly List<BpfLink> links = [];
     private PluginContext? context;
     private PodLevelMetrics? pod;
     private PacketParserSettings? settings;
     private BpfObject? obj;
-    private BpfMap? conntrack;
-    private BpfMap? drops;
+    private KernelTableReader? tables;
     private BpfMap? ips;
     private BpfMap? lost;
     private BpfMap? stats;
     private EventPump? pump;
     private InterfaceTracker? tracker;
     private ConnectionLedger? ledger;
-    private DropReasonNames? reasonNames;
     private Task? loop;
     private Counter? kernelCounter;
     private Counter.Child? parsedEvents;
@@ -46,8 +43,6 @@ public sealed class PacketParserPlugin : INodePlugin
     private ulong lostSeen;
     private ulong packetsSeen;
     private ulong eventsSeen;
-
-    private readonly record struct DropId(UInt128 Source, UInt128 Destination, ulong Ports, uint Reason);
 
     public string Name => PluginName;
 
@@ -82,8 +77,6 @@ public sealed class PacketParserPlugin : INodePlugin
         obj.CheckStruct<PpCtValue>("pp_ct_value");
         obj.CheckStruct<PpDropKey>("pp_drop_key");
         obj.CheckStruct<PpConfig>("pp_config");
-        conntrack = obj.Map("pp_conntrack");
-        drops = obj.Map("pp_drops");
         ips = obj.Map("pp_ips");
         lost = obj.Map("pp_lost");
         stats = obj.Map("pp_stats");
@@ -100,7 +93,7 @@ public sealed class PacketParserPlugin : INodePlugin
             "packetparser: packets its programs saw and events they sent to user space.", "stage");
         parsedEvents = context.Metrics.ParsedPackets.WithLabels(Name);
         ledger = new ConnectionLedger(pod);
-        reasonNames = DropReasonNames.FromKernel();
+        tables = new KernelTableReader(obj.Map("pp_conntrack"), obj.Map("pp_drops"), ledger, pod, DropReasonNames.FromKernel());
         UpdateAddresses();
         pump = new EventPump(obj.Map("pp_events"), Name, context.Metrics, context.Options.EventChannelCapacity, OnEvent);
 
@@ -192,7 +185,7 @@ public sealed class PacketParserPlugin : INodePlugin
                 if (DateTime.UtcNow - lastSweep >= s.ReportInterval)
                 {
                     lastSweep = DateTime.UtcNow;
-                    SweepTables();
+                    tables!.Read();
                 }
             }
             catch (Exception ex) when (ex is BpfException or IOException or ObjectDisposedException or InvalidOperationException)
@@ -223,53 +216,6 @@ public sealed class PacketParserPlugin : INodePlugin
                 ips!.Update(a, (byte)1);
                 ipsInKernel.Add(ip);
             }
-        }
-    }
-
-    /// <summary>Reads totals of connections (idle ones send no event) and of drops; forgets what the kernel evicted.</summary>
-    private void SweepTables()
-    {
-        Span<ulong> flags = stackalloc ulong[9];
-        var present = new HashSet<ConnectionLedger.ConnKey>();
-        foreach (var key in conntrack!.Keys<PpCtKey>())
-        {
-            if (conntrack.TryLookup(key, out PpCtValue v))
-            {
-                ReadOnlySpan<ulong> f = v.Flags;
-                ledger!.Cumulative(key, v.FirstNs, v.IsReply != 0, v.Packets, v.Bytes, f);
-                present.Add(ConnectionLedger.KeyOf(key));
-            }
-        }
-
-        ledger!.Retain(present);
-
-        var seenDrops = new HashSet<DropId>();
-        foreach (var key in drops!.Keys<PpDropKey>())
-        {
-            if (!drops.TryLookup(key, out PpDropValue v))
-            {
-                continue;
-            }
-
-            var id = new DropId(IpKey.FromBytes(key.Saddr).Value, IpKey.FromBytes(key.Daddr).Value,
-                ((ulong)key.Sport << 32) | ((ulong)key.Dport << 16) | ((ulong)key.Proto << 8) | key.Direction, key.Reason);
-            seenDrops.Add(id);
-            dropTotals.TryGetValue(id, out var before);
-            var dp = v.Packets >= before.Packets ? v.Packets - before.Packets : v.Packets;
-            var db = v.Bytes >= before.Bytes ? v.Bytes - before.Bytes : v.Bytes;
-            dropTotals[id] = (v.Packets, v.Bytes);
-            if (dp > 0 || db > 0)
-            {
-                var sample = new FlowSample(IpKey.FromBytes(key.Saddr), IpKey.FromBytes(key.Daddr), key.Sport, key.Dport, key.Proto,
-                    key.Direction == 1 ? TrafficDirection.Egress : TrafficDirection.Ingress, false);
-                var reason = reasonNames?.Name(key.Reason) ?? key.Reason.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                pod!.RecordDrop(sample, reason, dp, db);
-            }
-        }
-
-        foreach (var gone in dropTotals.Keys.Where(k => !seenDrops.Contains(k)).ToList())
-        {
-            dropTotals.Remove(gone);
         }
     }
 
@@ -369,15 +315,15 @@ public sealed class PacketParserPlugin : INodePlugin
             await pump.DisposeAsync();
         }
 
-        if (conntrack is not null)
+        if (tables is not null)
         {
-            SweepTables();
+            tables.Read();
             Collect();
         }
 
         obj?.Dispose();
         obj = null;
-        conntrack = null;
+        tables = null;
         stop.Dispose();
         wake.Dispose();
     }

@@ -1,3 +1,4 @@
+using Retina.Testing.Waiting;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -30,7 +31,7 @@ public sealed class DnsPluginTests
 
             // dnsmasq may still be starting: retry the first query until it answers, counting attempts
             var attempts = 0;
-            (await Eventually.TrueAsync(() => Task.FromResult(++attempts > 0 && Ask(client, server, "known.retina.test", 1) == 0))).ShouldBe(true);
+            (await Until.TryAsync(() => Task.FromResult(++attempts > 0 && Ask(client, server, "known.retina.test", 1) == 0))).ShouldBe(true);
             (await t.GrowthAsync("networkobservability_dns_request_count", 0, attempts, ("query", "known.retina.test."))).ShouldBe(attempts);
             (await t.GrowthAsync("networkobservability_dns_response_count", 0, 1, ("return_code", "NOERROR"))).ShouldBe(1);
             var reqBase = (double)attempts;
