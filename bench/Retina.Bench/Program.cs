@@ -10,8 +10,11 @@ internal static class Program
             case "controllers":
                 await ControllerBench.RunAsync(configs: Arg(args, 1, 200), nodes: Arg(args, 2, 1000));
                 return 0;
+            case "capture-latency":
+                await CaptureLatencyBench.RunAsync(runs: Arg(args, 1, 20));
+                return 0;
             default:
-                Console.Error.WriteLine("usage: Retina.Bench controllers [configs] [nodes]");
+                Console.Error.WriteLine("usage: Retina.Bench controllers [configs] [nodes] | capture-latency [runs]");
                 return 2;
         }
     }
