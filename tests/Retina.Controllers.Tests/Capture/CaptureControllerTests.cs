@@ -90,6 +90,33 @@ public sealed class CaptureControllerTests
     }
 
     [Fact]
+    public async Task A_workload_capture_follows_the_deployments_selector_to_its_pods()
+    {
+        await using var h = await ControllerHarness.StartAsync();
+        await h.AddNodeAsync("n1");
+        await h.AddNodeAsync("n2");
+        await h.Client.CreateAsync(new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = "checkout", NamespaceProperty = "shop" },
+            Spec = new V1DeploymentSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "checkout" } },
+                Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "x" }] } },
+            },
+        }, None);
+        await h.AddPodAsync(Objects.Pod("shop", "checkout-1", "n2", "10.2.0.4", new() { ["app"] = "checkout" }));
+        await h.AddPodAsync(Objects.Pod("shop", "web-1", "n1", "10.2.0.5"));
+        var c = Objects.NodeCapture("shop", "wl");
+        c.Spec.CaptureConfiguration.CaptureTarget = new CaptureTarget { WorkloadRef = new WorkloadReference { Kind = "Deployment", Name = "checkout" } };
+        await h.Client.CreateAsync(c, None);
+
+        (await AssignmentOn(h, "n2")).PodIps.ShouldBe(["10.2.0.4"]);
+        (await Runtime(h, "n1"))!.Spec.Captures.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task An_invalid_capture_fails_with_the_field_path_and_is_never_assigned()
     {
         await using var h = await ControllerHarness.StartAsync();

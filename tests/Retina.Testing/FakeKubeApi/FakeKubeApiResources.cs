@@ -14,6 +14,9 @@ public static class FakeKubeApiResources
         new("", "v1", "configmaps", "ConfigMap", Namespaced: true, HasStatusSubresource: false),
         new("", "v1", "events", "Event", Namespaced: true, HasStatusSubresource: false),
         new("batch", "v1", "jobs", "Job", Namespaced: true),
+        new("apps", "v1", "deployments", "Deployment", Namespaced: true),
+        new("apps", "v1", "statefulsets", "StatefulSet", Namespaced: true),
+        new("apps", "v1", "daemonsets", "DaemonSet", Namespaced: true),
         new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true, HasStatusSubresource: false),
     ];
 
