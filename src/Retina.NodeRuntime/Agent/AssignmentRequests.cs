@@ -34,6 +34,7 @@ public static class AssignmentRequests
             NoPromiscuous = a.NoPromiscuous ?? false,
             PreTriggerSeconds = a.PreTriggerSeconds ?? 0,
             IncludeMetadata = a.IncludeMetadata,
+            CleanUpAfterUpload = a.CleanUpAfterUpload ?? false,
             HostPath = a.HostPath is null ? null : new HostPathOutputTarget(a.HostPath),
             Blob = credentials.BlobSasUrl is null ? null : new BlobOutputTarget(credentials.BlobSasUrl),
             S3 = a.S3 is { } s3 && credentials.S3AccessKeyId is not null

@@ -61,6 +61,9 @@ public sealed record CaptureRequest
 
     public bool IncludeMetadata { get; init; } = true;
 
+    /// <summary>Once every remote upload (blob, S3) succeeded, remove the host-path copy (spec.cleanUpAfterUpload).</summary>
+    public bool CleanUpAfterUpload { get; init; }
+
     public HostPathOutputTarget? HostPath { get; init; }
 
     public BlobOutputTarget? Blob { get; init; }

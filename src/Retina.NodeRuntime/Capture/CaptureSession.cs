@@ -333,6 +333,15 @@ public sealed class CaptureSession : IAsyncDisposable
                 (phase, reason, message) = (CapturePhase.Failed, CaptureReasons.UploadFailed, string.Join("; ", errors));
             }
 
+            if (request.CleanUpAfterUpload && errors.Count == 0 && locations.Any(l => l.Kind is "blob" or "s3"))
+            {
+                foreach (var copy in locations.Where(l => l.Kind == "hostPath").ToList())
+                {
+                    File.Delete(copy.Location);
+                    locations = [.. locations.Where(l => l != copy)];
+                }
+            }
+
             var keep = errors.Count > 0 || options.KeepLocalArtifacts || locations.Count == 0;
             if (!keep)
             {

@@ -48,6 +48,8 @@ public sealed class BlobJourneyTests
         c.Spec.CaptureConfiguration.CaptureTarget = new CaptureTarget { NodeSelector = new LabelSelector() };
         c.Spec.CaptureConfiguration.CaptureOption = new CaptureOption { Duration = "30s", PcapFilter = "udp port 7777", MaxPackets = n };
         c.Spec.OutputConfiguration.BlobUpload = "sas";
+        c.Spec.OutputConfiguration.HostPath = "staging";
+        c.Spec.CleanUpAfterUpload = true;
         await bed.Client.CreateAsync(c, None);
         await Until.ValueAsync(() => bed.Client.GetAsync<CaptureObject>("to-blob", "default", None),
             x => x?.Status?.Nodes?.Count == 2 && x.Status.Nodes.All(s => s.Phase == CapturePhase.Running), "both nodes capture", TimeSpan.FromSeconds(60));
@@ -68,6 +70,8 @@ public sealed class BlobJourneyTests
         }
 
         blobs.Count.ShouldBe(2);
+        done!.Status!.Artifacts!.ShouldAllBe(a => a.Output == "blobUpload", "cleanUpAfterUpload removed the host-path copies once uploaded");
+        Directory.GetFiles(bed.HostPathBase(JourneyBed.NodeA), "*.tar.gz", SearchOption.AllDirectories).ShouldBeEmpty();
         foreach (var artifact in done!.Status!.Artifacts!.Where(a => a.Output == "blobUpload"))
         {
             var name = blobs.Single(b => artifact.Location.EndsWith(b, StringComparison.Ordinal));
