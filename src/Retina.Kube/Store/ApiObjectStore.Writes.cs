@@ -7,7 +7,9 @@ namespace Retina.Kube.Store;
 /// <summary>The write side: create, update (PUT), patch and delete, with the API's metadata rules.</summary>
 public sealed partial class ApiObjectStore
 {
-    public JsonObject Create(ResourceDescriptor d, string? ns, JsonObject body)
+    /// <summary>Creates an object. With <paramref name="restoreIdentity"/> (local mode reloading its own records), a uid and
+    /// creationTimestamp in the body are kept, so an object keeps its identity and age across restarts.</summary>
+    public JsonObject Create(ResourceDescriptor d, string? ns, JsonObject body, bool restoreIdentity = false)
     {
         lock (gate)
         {
@@ -38,8 +40,13 @@ public sealed partial class ApiObjectStore
                 meta.Remove("namespace");
             }
 
-            meta["uid"] = Guid.NewGuid().ToString();
-            meta["creationTimestamp"] = Now();
+            var restored = restoreIdentity && meta["uid"] is not null && meta["creationTimestamp"] is not null;
+            if (!restored)
+            {
+                meta["uid"] = Guid.NewGuid().ToString();
+                meta["creationTimestamp"] = Now();
+            }
+
             meta["generation"] = 1L;
             meta.Remove("deletionTimestamp");
             if (d.HasStatusSubresource)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Retina.Kube.Client;
+using Retina.Kube.Json;
 
 namespace Retina.Kube.Store;
 
@@ -13,8 +14,19 @@ public sealed partial class FileKubeClient
         {
             if (existing is null)
             {
-                var created = Store.Create(d, key.Namespace, obj);
-                if (state.Read(d, key.Namespace, key.Name)?["status"] is JsonObject status)
+                var recorded = state.Read(d, key.Namespace, key.Name);
+                var body = obj;
+                if (recorded?["metadata"] is JsonObject recordedMeta && recordedMeta["uid"] is not null)
+                {
+                    // The same file seen again (e.g. after a restart): keep the object's uid and age.
+                    body = (JsonObject)obj.DeepClone();
+                    var bodyMeta = KubeJson.EnsureObject(body, "metadata");
+                    bodyMeta["uid"] = recordedMeta["uid"]!.DeepClone();
+                    bodyMeta["creationTimestamp"] = recordedMeta["creationTimestamp"]?.DeepClone();
+                }
+
+                var created = Store.Create(d, key.Namespace, body, restoreIdentity: true);
+                if (recorded?["status"] is JsonObject status)
                 {
                     created["status"] = status.DeepClone();
                     Store.Update(d, key.Namespace, key.Name, created, d.HasStatusSubresource);
@@ -92,7 +104,7 @@ public sealed partial class FileKubeClient
 
             try
             {
-                var created = Store.Create(d, ns, obj);
+                var created = Store.Create(d, ns, obj, restoreIdentity: true);
                 if (obj["status"] is JsonObject status && d.HasStatusSubresource)
                 {
                     created["status"] = status.DeepClone();

@@ -72,6 +72,14 @@ internal sealed class FileStateDirectory(string root)
         }
 
         meta["annotations"] = new JsonObject { [StatusOnlyAnnotation] = "status" };
+        foreach (var field in new[] { "uid", "creationTimestamp" })
+        {
+            if (obj["metadata"]?[field] is { } value)
+            {
+                meta[field] = value.DeepClone();
+            }
+        }
+
         Write(d, ns, name, new JsonObject
         {
             ["apiVersion"] = d.ApiVersion,

@@ -67,6 +67,24 @@ public sealed class FileKubeClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_object_keeps_its_uid_and_creation_time_when_the_store_restarts()
+    {
+        Directory.CreateDirectory(Source);
+        await File.WriteAllTextAsync(Path.Combine(Source, "w.yaml"), WidgetYaml("a", 1, "x"), cts.Token);
+        Widget first;
+        await using (var client = await StartAsync())
+        {
+            await client.UpdateStatusAsync<Widget>(new ObjectKey("default", "a"), w => { (w.Status ??= new()).Phase = "Running"; return true; }, cts.Token);
+            first = (await client.GetAsync<Widget>("a", "default", cts.Token))!;
+        }
+
+        await using var restarted = await StartAsync();
+        var again = (await restarted.GetAsync<Widget>("a", "default", cts.Token))!;
+        again.Metadata.Uid.ShouldBe(first.Metadata.Uid);
+        again.Metadata.CreationTimestamp.ShouldBe(first.Metadata.CreationTimestamp);
+    }
+
+    [Fact]
     public async Task Objects_created_through_the_client_are_kept_in_the_state_directory_and_restored()
     {
         await using (var client = await StartAsync())
