@@ -17,12 +17,11 @@ public sealed class DnsPlugin : INodePlugin
     private readonly object gate = new();
     private PluginContext? context;
     private BpfObject? obj;
-    private BpfMap? lost;
+    private RingLossCounter? lost;
     private TcAttachments? attachments;
     private EventPump? pump;
     private LabelCap queries = new(1000);
     private LabelCap responses = new(1000);
-    private ulong lostSeen;
 
     public string Name => PluginName;
 
@@ -52,7 +51,7 @@ public sealed class DnsPlugin : INodePlugin
             return PluginState.Failed(Name, $"struct dns_event is {obj.StructSize("dns_event")} bytes, expected {HeaderSize + 512}");
         }
 
-        lost = obj.Map("dns_lost");
+        lost = new RingLossCounter(obj.Map("dns_lost"), Name);
         pump = new EventPump(obj.Map("dns_events"), Name, context.Metrics, context.Options.EventChannelCapacity, Handle);
         var (a, failure) = await TcAttachments.AttachAsync(context, obj.Program("retina_dns_ing"), obj.Program("retina_dns_egr"), interfaces);
         if (a is null)
@@ -113,9 +112,7 @@ public sealed class DnsPlugin : INodePlugin
                 return;
             }
 
-            var l = lost.SumPerCpuU64(0);
-            context.Metrics.Lost(Name, "ringbuf_full", l - lostSeen);
-            lostSeen = l;
+            lost.Report(context.Metrics);
         }
     }
 

@@ -17,10 +17,9 @@ public sealed class TcpRetransPlugin : INodePlugin
     private readonly LabelCap pairs = new(1000);
     private PluginContext? context;
     private BpfObject? obj;
-    private BpfMap? lost;
+    private RingLossCounter? lost;
     private BpfLink? link;
     private EventPump? pump;
-    private ulong lostSeen;
     private long events;
 
     public string Name => PluginName;
@@ -46,7 +45,7 @@ public sealed class TcpRetransPlugin : INodePlugin
         }
 
         obj.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
-        lost = obj.Map("tcpretrans_lost");
+        lost = new RingLossCounter(obj.Map("tcpretrans_lost"), Name);
         pump = new EventPump(obj.Map("tcpretrans_events"), Name, context.Metrics, context.Options.EventChannelCapacity, Handle);
         try
         {
@@ -92,9 +91,7 @@ public sealed class TcpRetransPlugin : INodePlugin
                 return;
             }
 
-            var l = lost.SumPerCpuU64(0);
-            context.Metrics.Lost(Name, "ringbuf_full", l - lostSeen);
-            lostSeen = l;
+            lost.Report(context.Metrics);
         }
     }
 
