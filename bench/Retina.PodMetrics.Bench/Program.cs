@@ -35,7 +35,7 @@ internal static class Program
 
         if (what is "all" or "throughput")
         {
-            await ThroughputBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+            await ThroughputBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 11);
         }
 
         if (what is "all" or "load")

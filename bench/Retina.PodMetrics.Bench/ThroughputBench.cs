@@ -15,6 +15,8 @@ internal static class ThroughputBench
         public double Events { get; set; }
     }
 
+    private const double Slice = 0.5;
+
     public static async Task RunAsync(int pairs)
     {
         await using var node = await BenchNode.CreateAsync("ppb", 0);
@@ -39,18 +41,22 @@ internal static class ThroughputBench
                 var order = r % 2 == 0 ? modes : modes.Reverse().ToArray();
                 foreach (var m in order)
                 {
-                    m.Rates.Add(await Measure(node, m, kind, 1.0, port++));
+                    m.Rates.Add(await Measure(node, m, kind, Slice, port++));
                 }
             }
 
             await node.Host.ApplyAsync([], CancellationToken.None);
             var b = Median(modes[0].Rates);
-            Console.WriteLine($"{kind} pod → pod on one node ({(kind == "UDP" ? "64-byte frames" : "1 KiB writes, Nagle off")}), median of {pairs} alternating 1 s slices; programs on both pods' veths");
+            Console.WriteLine($"{kind} pod → pod on one node ({(kind == "UDP" ? "64-byte frames" : "1 KiB writes, Nagle off")}), median of {pairs} alternating {Slice} s slices; programs on both pods' veths");
             Console.WriteLine($"  {"",-24} {"no programs",14} {"packetparser",14} {"per-packet",14}");
             Console.WriteLine($"  {unit,-24} {b,14:N1} {Median(modes[1].Rates),14:N1} {Median(modes[2].Rates),14:N1}");
             Console.WriteLine($"  {"ratio to baseline",-24} {1.0,14:F3} {Median(PairRatios(modes[1], modes[0])),14:F3} {Median(PairRatios(modes[2], modes[0])),14:F3}   target >= 0.95");
+            var r1 = PairRatios(modes[1], modes[0]).ToList();
+            var r2 = PairRatios(modes[2], modes[0]).ToList();
+            Console.WriteLine($"  {"ratio spread (pairs)",-24} {"",14} {$"{r1.Min():F2}..{r1.Max():F2}",14} {$"{r2.Min():F2}..{r2.Max():F2}",14}");
             Console.WriteLine($"  {"events / packet seen",-24} {"",14} {modes[1].Events / Math.Max(1, modes[1].Packets),14:F5} {modes[2].Events / Math.Max(1, modes[2].Packets),14:F5}");
             Console.WriteLine($"  {"packets seen by programs",-24} {"",14} {modes[1].Packets,14:N0} {modes[2].Packets,14:N0}");
+            Console.WriteLine($"  (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
             Console.WriteLine();
         }
     }

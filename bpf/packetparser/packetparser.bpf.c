@@ -62,7 +62,7 @@ struct pp_ct_value {
 	__u64 bytes;
 	__u64 flags[PP_FLAG_COUNT];
 	__u64 first_ns;
-	__u64 last_ns;
+	__u64 last_ns; /* of the latest report decision (every 16th packet), not of every packet */
 	__u64 last_report_ns;
 	__u32 is_reply;
 	__u32 reserved;
@@ -169,17 +169,21 @@ static __always_inline void pp_v4mapped(__u8 *dst, __u32 addr)
 	__builtin_memcpy(dst + 12, &addr, 4);
 }
 
+/* Plain increments: one direction of one connection at one interface is updated by one CPU at a
+ * time in practice; atomics here cost more than the rare lost increment. Packets and bytes stay atomic. */
 static __always_inline void pp_count_flags(__u64 *flags, __u8 f)
 {
-	if (f & 0x01) __sync_fetch_and_add(&flags[0], 1);
-	if (f & 0x02) __sync_fetch_and_add(&flags[1], 1);
-	if (f & 0x04) __sync_fetch_and_add(&flags[2], 1);
-	if (f & 0x08) __sync_fetch_and_add(&flags[3], 1);
-	if (f & 0x10) __sync_fetch_and_add(&flags[4], 1);
-	if (f & 0x20) __sync_fetch_and_add(&flags[5], 1);
-	if (f & 0x40) __sync_fetch_and_add(&flags[6], 1);
-	if (f & 0x80) __sync_fetch_and_add(&flags[7], 1);
-	if ((f & 0x12) == 0x12) __sync_fetch_and_add(&flags[8], 1);
+	if (!f)
+		return;
+	if (f & 0x01) flags[0]++;
+	if (f & 0x02) flags[1]++;
+	if (f & 0x04) flags[2]++;
+	if (f & 0x08) flags[3]++;
+	if (f & 0x10) flags[4]++;
+	if (f & 0x20) flags[5]++;
+	if (f & 0x40) flags[6]++;
+	if (f & 0x80) flags[7]++;
+	if ((f & 0x12) == 0x12) flags[8]++;
 }
 
 static __always_inline void pp_fill(struct pp_event *e, struct pp_ct_key *key, __u8 kind, __u8 tcp_flags)
@@ -267,6 +271,21 @@ static __always_inline void pp_emit_dns(struct __sk_buff *skb, struct pp_ct_key 
 	bpf_ringbuf_submit(d, retina_ringbuf_wakeup(&pp_events));
 }
 
+/* Headers of packets crossing a veth are nearly always in the linear part: read them directly,
+ * and through the helper only when they are not. */
+static __always_inline int pp_load(struct __sk_buff *skb, __u32 off, void *to, __u32 len)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	if (off > 128)
+		return -1;
+	if (data + off + len <= end) {
+		__builtin_memcpy(to, data + off, len);
+		return 0;
+	}
+	return bpf_skb_load_bytes(skb, off, to, len);
+}
+
 /* Whether a new connection-table entry is the reply side of a connection already seen. */
 static __always_inline __u32 pp_is_reply(struct pp_ct_key *key, __u8 tcp_flags)
 {
@@ -295,7 +314,7 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 	__u32 l4;
 	if (proto_be == ETH_P_IP_BE) {
 		struct iphdr ip;
-		if (bpf_skb_load_bytes(skb, PP_ETH_HLEN, &ip, sizeof(ip)) < 0)
+		if (pp_load(skb, PP_ETH_HLEN, &ip, sizeof(ip)) < 0)
 			return RETINA_TC_CONTINUE;
 		pp_v4mapped(key.saddr, ip.saddr);
 		pp_v4mapped(key.daddr, ip.daddr);
@@ -306,7 +325,7 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 		l4 = PP_ETH_HLEN + ip.ihl * 4;
 	} else if (proto_be == ETH_P_IPV6_BE) {
 		struct ipv6hdr ip6;
-		if (bpf_skb_load_bytes(skb, PP_ETH_HLEN, &ip6, sizeof(ip6)) < 0)
+		if (pp_load(skb, PP_ETH_HLEN, &ip6, sizeof(ip6)) < 0)
 			return RETINA_TC_CONTINUE;
 		__builtin_memcpy(key.saddr, &ip6.saddr, 16);
 		__builtin_memcpy(key.daddr, &ip6.daddr, 16);
@@ -316,20 +335,17 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 		return RETINA_TC_CONTINUE;
 	}
 
-	if (!pp_interesting(cfg, key.saddr, key.daddr))
-		return RETINA_TC_CONTINUE;
-
 	__u8 tcp_flags = 0;
 	if (key.proto == 6) {
 		__u8 th[14];
-		if (bpf_skb_load_bytes(skb, l4, th, sizeof(th)) == 0) {
+		if (pp_load(skb, l4, th, sizeof(th)) == 0) {
 			key.sport = ((__u16)th[0] << 8) | th[1];
 			key.dport = ((__u16)th[2] << 8) | th[3];
 			tcp_flags = th[13];
 		}
 	} else if (key.proto == 17) {
 		__u8 uh[4];
-		if (bpf_skb_load_bytes(skb, l4, uh, sizeof(uh)) == 0) {
+		if (pp_load(skb, l4, uh, sizeof(uh)) == 0) {
 			key.sport = ((__u16)uh[0] << 8) | uh[1];
 			key.dport = ((__u16)uh[2] << 8) | uh[3];
 		}
@@ -337,6 +353,13 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 	key.direction = direction;
 	key.ifindex = skb->ifindex;
 	__u32 len = skb->len;
+
+	__u64 now;
+	/* A tracked connection was of interest when it was created: skip the address filter (user
+	 * space re-checks the namespace filter anyway), except for DNS, reported packet by packet. */
+	struct pp_ct_value *v = cfg->conntrack ? bpf_map_lookup_elem(&pp_conntrack, &key) : NULL;
+	if (!v && !pp_interesting(cfg, key.saddr, key.daddr))
+		return RETINA_TC_CONTINUE;
 
 	if (key.proto == 17 && (key.sport == 53 || key.dport == 53))
 		pp_emit_dns(skb, &key, l4 + 8);
@@ -349,9 +372,8 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 		return RETINA_TC_CONTINUE;
 	}
 
-	__u64 now = bpf_ktime_get_ns();
-	struct pp_ct_value *v = bpf_map_lookup_elem(&pp_conntrack, &key);
 	if (!v) {
+		now = bpf_ktime_get_ns();
 		struct pp_ct_value init = {};
 		init.packets = 1;
 		init.bytes = len;
@@ -375,11 +397,20 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 	__sync_fetch_and_add(&v->packets, 1);
 	__sync_fetch_and_add(&v->bytes, len);
 	pp_count_flags(v->flags, tcp_flags);
-	v->last_ns = now;
 	if (tcp_flags & 0x07) {
+		now = bpf_ktime_get_ns();
+		v->last_ns = now;
 		v->last_report_ns = now;
 		pp_emit_ct(&key, v, PP_EV_CONTROL, tcp_flags);
-	} else if (now - v->last_report_ns >= cfg->report_interval_ns) {
+		return RETINA_TC_CONTINUE;
+	}
+	/* The clock is read on every 16th packet of a connection only: a busy connection is still
+	 * reported about every interval, an idle one is read from the table by user space. */
+	if ((v->packets & 15) != 0)
+		return RETINA_TC_CONTINUE;
+	now = bpf_ktime_get_ns();
+	v->last_ns = now;
+	if (now - v->last_report_ns >= cfg->report_interval_ns) {
 		v->last_report_ns = now;
 		pp_emit_ct(&key, v, PP_EV_REPORT, tcp_flags);
 	}

@@ -106,9 +106,9 @@ public sealed class MetricsConfigurationControllerTests
             "all five runtimes carry the metrics");
         var before = h.Api.WriteCount("noderuntimes");
 
-        var current = (await h.Client.GetAsync<MetricsConfig>("web", null, CancellationToken.None))!;
-        current.Spec.ContextOptions[0].SourceLabels = ["ip", "namespace"];
-        await h.Client.UpdateAsync(current, CancellationToken.None);
+        // A spec-only merge patch, as `kubectl apply` would send: the controller writes status at the same time.
+        var patch = System.Text.Json.Nodes.JsonNode.Parse("""{"spec":{"contextOptions":[{"metricName":"drop_count","sourceLabels":["ip","namespace"]}]}}""")!;
+        await h.Client.PatchAsync<MetricsConfig>("web", null, KubePatch.Merge(patch), CancellationToken.None);
 
         await Until.TrueAsync(async () =>
             (await h.Client.ListAsync<NodeRuntimeObject>(new ListOptions(), CancellationToken.None)).Items

@@ -93,6 +93,40 @@ public sealed class PodLevelMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_pod_level_metric_passes_promtool_check_metrics()
+    {
+        pod.Apply(Spec(
+            Option("forward_count", ["ip", "namespace", "podname", "workload", "service", "port", "zone"], ["ip", "namespace", "podname", "workload", "service", "port", "zone"], ["direction", "is_reply"]),
+            Option("forward_bytes", ["podname"], ["podname"]),
+            Option("drop_count", ["podname"], ["podname"]),
+            Option("drop_bytes", ["podname"], ["podname"]),
+            Option("tcp_flag_gauges", ["podname"], []),
+            Option("tcp_retransmission_count", ["podname"], ["ip"]),
+            Option("dns_request_count", ["podname"], []),
+            Option("dns_response_count", [], ["podname"])));
+        var f = Flow("10.1.0.1", "10.1.0.2");
+        pod.RecordForward(f, 1, 100);
+        pod.RecordDrop(f, "NO_SOCKET", 1, 100);
+        pod.RecordTcpFlag(f, "ACK", 1);
+        pod.RecordRetransmit(f);
+        pod.RecordDns(f, new DnsMessage(1, false, 0, "a.test.", 1, 0, []));
+        pod.RecordDns(Flow("10.9.9.9", "10.1.0.1"), new DnsMessage(1, true, 0, "a.test.", 1, 1, ["10.2.2.2"]));
+        pod.RecordForward(Flow("10.200.0.1", "10.1.0.2"), 1, 1);
+
+        var text = await metrics.ScrapeAsync();
+        foreach (var name in AdvancedMetricNames.Exported.Values)
+        {
+            text.ShouldContain("networkobservability_" + name + "{");
+        }
+
+        if (File.Exists("/usr/bin/promtool"))
+        {
+            var (code, output) = await Retina.NodeRuntime.Tests.Metrics.MetricsExporterTests.PromtoolAsync(text);
+            code.ShouldBe(0, output);
+        }
+    }
+
+    [Fact]
     public async Task Series_disappear_after_their_ttl_and_others_stay()
     {
         pod.Apply(Spec(Option("forward_count", ["podname"], ["podname"], ttl: "30s"), Option("forward_bytes", ["podname"], ["podname"])));

@@ -62,6 +62,23 @@ public sealed class PacketParserPluginTests
     }
 
     [KernelFact]
+    public async Task Without_connection_tracking_every_packet_is_an_event_and_counts_stay_exact()
+    {
+        await using var bed = await PodLevelBed.StartAsync("ppp", 2, PairSpec, settings: ("conntrack", "false"));
+        var (a, b) = (bed.Network.Pods[0], bed.Network.Pods[1]);
+        using var sa = await NsUdp.BindAsync(a.Namespace, a.Address, 7006);
+        using var sb = await NsUdp.BindAsync(b.Namespace, b.Address, 7006);
+
+        NsUdp.Send(sa, b.Address, 7006, 9);
+
+        await bed.WaitForAsync(Forward, 9, Pair("pod-0", "pod-1", "egress"));
+        await bed.WaitForAsync(Forward, 9, Pair("pod-0", "pod-1", "ingress"));
+        var text = await bed.ScrapeAsync();
+        AdvancedMetrics.SeriesLines.Sum(text, "controlplane_networkobservability_packetparser_kernel_total", ("stage", "events"))
+            .ShouldBe(AdvancedMetrics.SeriesLines.Sum(text, "controlplane_networkobservability_packetparser_kernel_total", ("stage", "packets")));
+    }
+
+    [KernelFact]
     public async Task Tcp_connections_report_flags_and_only_reportable_packets_reach_user_space()
     {
         await using var bed = await PodLevelBed.StartAsync("ppt", 2, PairSpec);

@@ -40,7 +40,14 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
     {
         foreach (var w in watches.Keys)
         {
-            w.Cancel.Cancel();
+            try
+            {
+                w.Cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // That watch ended on its own between the snapshot and the cancel.
+            }
         }
     }
 

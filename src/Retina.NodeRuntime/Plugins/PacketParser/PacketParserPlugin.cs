@@ -22,7 +22,8 @@ public sealed class PacketParserPlugin : INodePlugin
     private static readonly int EventSize = Marshal.SizeOf<PpEvent>();
 
     private readonly CancellationTokenSource stop = new();
-    private readonly SemaphoreSlim wake = new(0);
+    // At most one pending wake-up: a burst of pod changes costs one pass, not one per change.
+    private readonly SemaphoreSlim wake = new(0, 1);
     private readonly HashSet<IpKey> ipsInKernel = [];
     private readonly List<BpfLink> links = [];
     private PluginContext? context;
@@ -31,7 +32,8 @@ public sealed class PacketParserPlugin : INodePlugin
     private BpfObject? obj;
     private KernelTableReader? tables;
     private BpfMap? ips;
-    private BpfMap? lost;
+    private RingLossCounter? lost;
+    private readonly object collectGate = new();
     private BpfMap? stats;
     private EventPump? pump;
     private InterfaceTracker? tracker;
@@ -40,7 +42,6 @@ public sealed class PacketParserPlugin : INodePlugin
     private Counter? kernelCounter;
     private Counter.Child? parsedEvents;
     private volatile bool ipsDirty = true;
-    private ulong lostSeen;
     private ulong packetsSeen;
     private ulong eventsSeen;
 
@@ -78,7 +79,7 @@ public sealed class PacketParserPlugin : INodePlugin
         obj.CheckStruct<PpDropKey>("pp_drop_key");
         obj.CheckStruct<PpConfig>("pp_config");
         ips = obj.Map("pp_ips");
-        lost = obj.Map("pp_lost");
+        lost = new RingLossCounter(obj.Map("pp_lost"), Name);
         stats = obj.Map("pp_stats");
         obj.Map("pp_config").Update(0u, new PpConfig
         {
@@ -154,8 +155,9 @@ public sealed class PacketParserPlugin : INodePlugin
         {
             wake.Release();
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
         {
+            // already signalled, or stopping
         }
     }
 
@@ -262,29 +264,19 @@ public sealed class PacketParserPlugin : INodePlugin
 
     public void Collect()
     {
-        if (lost is null || stats is null || context is null)
+        lock (collectGate)
         {
-            return;
-        }
+            if (lost is null || stats is null || context is null)
+            {
+                return;
+            }
 
-        var l = lost.SumPerCpuU64(0);
-        if (l > lostSeen)
-        {
-            context.Metrics.Lost(Name, "ringbuf_full", l - lostSeen);
-            lostSeen = l;
-        }
-
-        var packets = stats.SumPerCpuU64(0);
-        var events = stats.SumPerCpuU64(1);
-        if (packets > packetsSeen)
-        {
-            kernelCounter!.WithLabels("packets").Inc(packets - packetsSeen);
+            lost.Report(context.Metrics);
+            var packets = stats.SumPerCpuU64(0);
+            var events = stats.SumPerCpuU64(1);
+            kernelCounter!.WithLabels("packets").Inc(packets - Math.Min(packets, packetsSeen));
+            kernelCounter.WithLabels("events").Inc(events - Math.Min(events, eventsSeen));
             packetsSeen = packets;
-        }
-
-        if (events > eventsSeen)
-        {
-            kernelCounter!.WithLabels("events").Inc(events - eventsSeen);
             eventsSeen = events;
         }
     }
@@ -319,6 +311,12 @@ public sealed class PacketParserPlugin : INodePlugin
         {
             tables.Read();
             Collect();
+        }
+
+        lock (collectGate)
+        {
+            lost = null;
+            stats = null;
         }
 
         obj?.Dispose();
