@@ -11,7 +11,8 @@ public static class NodeRuntimeSpecBuilder
     {
         var spec = new NodeRuntimeSpec
         {
-            Plugins = plugins.Select(p => new NodePluginSpec { Name = p }).ToList(),
+            // packetparser exists for pod-level metrics: it runs only while a MetricsConfiguration asks for them.
+            Plugins = plugins.Where(p => p != "packetparser" || metrics is not null).Select(p => new NodePluginSpec { Name = p }).ToList(),
             Metrics = metrics,
         };
         var node = JsonSerializer.SerializeToNode(spec, JsonOptions)!.AsObject();

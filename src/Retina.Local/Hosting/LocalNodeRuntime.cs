@@ -24,6 +24,9 @@ public static class LocalNodeRuntime
                 PluginStateDirectory = Path.GetFullPath(Path.Combine(options.StateDirectory, "..", "plugins")),
                 DiskBudgetMB = 1024,
                 HeartbeatInterval = TimeSpan.FromSeconds(5),
+
+                // No pods on a laptop: each `ip netns` namespace of this host counts as a pod of namespace "local".
+                PodsFromNetworkNamespaces = true,
             };
             await using var host = await NodeRuntimeHost.StartAsync(store, agentOptions, loggers, TimeProvider.System, ct);
             var log = loggers.CreateLogger("retina.noderuntime");

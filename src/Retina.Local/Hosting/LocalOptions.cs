@@ -15,7 +15,8 @@ public sealed class LocalOptions
 
     public string NodeName { get; set; } = Environment.MachineName.ToLowerInvariant();
 
-    public List<string> Plugins { get; set; } = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil"];
+    /// <summary>packetparser runs only while a MetricsConfiguration asks for pod-level metrics.</summary>
+    public List<string> Plugins { get; set; } = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser"];
 
     /// <summary>Lines printed under the banner (e.g. what was skipped without root, and why).</summary>
     public List<string> Notices { get; } = [];

@@ -17,7 +17,7 @@ public static class LocalStore
             options.Resources.Add(ResourceDescriptor.For(kind.Type));
         }
 
-        options.Register<V1Node>().Register<V1Pod>().Register<V1Namespace>().Register<V1Secret>().Register<Corev1Event>().Register<V1Lease>();
+        options.Register<V1Node>().Register<V1Pod>().Register<V1Service>().Register<V1Namespace>().Register<V1Secret>().Register<Corev1Event>().Register<V1Lease>();
         options.TransientKinds.Add("Node");
         return options;
     }

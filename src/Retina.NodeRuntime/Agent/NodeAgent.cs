@@ -76,14 +76,14 @@ public sealed partial class NodeAgent(
         var spec = runtime.Spec;
         try
         {
+            // Metric shaping first: packetparser records into it from the moment it starts.
+            await ApplyMetrics(spec.Metrics, ct).ConfigureAwait(false);
             var desired = (spec.Plugins ?? []).Select(p => new PluginRequest(p.Name, p.Settings ?? new Dictionary<string, string>())).ToList();
             if (plugins is not null && !SamePlugins(desired, appliedPlugins))
             {
                 await plugins.ApplyAsync(desired, ct).ConfigureAwait(false);
                 appliedPlugins = desired;
             }
-
-            await ApplyMetrics(spec.Metrics, ct).ConfigureAwait(false);
             await captures.ConvergeAsync(spec.Captures ?? [], runtime.Status?.Captures ?? [], ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)

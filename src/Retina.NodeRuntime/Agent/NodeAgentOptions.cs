@@ -37,6 +37,16 @@ public sealed class NodeAgentOptions
     /// <summary>Where the plugin host records attachments that outlive the process.</summary>
     public string PluginStateDirectory { get; set; } = "/run/retina/plugins";
 
+    /// <summary>Where pod identities come from: the API (pods, services, nodes), or — in local mode — this host's
+    /// network namespaces, each taken as a pod of namespace "local".</summary>
+    public bool PodsFromNetworkNamespaces { get; set; }
+
+    /// <summary>Remote context (source_/destination_ labels, every pod in the cluster cached) or local context (this node's pods only).</summary>
+    public bool RemoteContext { get; set; } = true;
+
+    /// <summary>Series cap per pod-level metric; beyond it samples go to the overflow counter.</summary>
+    public int MaxSeriesPerMetric { get; set; } = 10_000;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();

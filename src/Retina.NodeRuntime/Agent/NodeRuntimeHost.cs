@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
+using Retina.NodeRuntime.AdvancedMetrics;
 using Retina.NodeRuntime.Capture;
+using Retina.NodeRuntime.Enrichment;
 using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Plugins;
 
@@ -16,9 +18,14 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
     private readonly PluginHost? plugins;
     private readonly CaptureRunner captures;
     private readonly FlightRecorder? recorder;
+    private readonly PodLevelMetrics podLevel;
+    private readonly IAsyncDisposable podSource;
 
-    private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics)
+    private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics,
+        PodLevelMetrics podLevel, IAsyncDisposable podSource)
     {
+        this.podLevel = podLevel;
+        this.podSource = podSource;
         Agent = agent;
         this.exporter = exporter;
         this.plugins = plugins;
@@ -84,8 +91,31 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
 
         var engine = new CaptureEngine(configured, loggers.CreateLogger<CaptureEngine>(), time);
         var captures = new CaptureRunner(engine, client, options, loggers.CreateLogger<CaptureRunner>());
-        var agent = new NodeAgent(client, options, plugins, captures, loggers.CreateLogger<NodeAgent>(), time);
-        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics);
+        // Pod identities for the pod-level metrics, and the metrics themselves, shaped by NodeRuntime.spec.metrics.
+        var cache = new EnrichmentCache(options.NodeName);
+        IAsyncDisposable podSource;
+        if (options.PodsFromNetworkNamespaces)
+        {
+            var netns = new NetnsPodSource(cache);
+            netns.Start(TimeSpan.FromSeconds(2));
+            podSource = netns;
+        }
+        else
+        {
+            podSource = EnrichmentFeed.Start(client, cache, new EnrichmentOptions { AllPods = options.RemoteContext }, loggers);
+        }
+
+        var podLevel = new PodLevelMetrics(metrics, cache, new AdvancedMetricsOptions { RemoteContext = options.RemoteContext, MaxSeriesPerMetric = options.MaxSeriesPerMetric }, time);
+        var agent = new NodeAgent(client, options, plugins, captures, loggers.CreateLogger<NodeAgent>(), time)
+        {
+            ApplyMetrics = (spec, _) =>
+            {
+                podLevel.Apply(spec);
+                return Task.CompletedTask;
+            },
+            CappedMetrics = () => podLevel.CappedMetrics,
+        };
+        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource);
         host.Notices.AddRange(notices);
         return host;
     }
@@ -104,6 +134,10 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         {
             await recorder.DisposeAsync().ConfigureAwait(false);
         }
+
+        // After the plugins: packetparser records into the pod-level metrics until it is detached.
+        podLevel.Dispose();
+        await podSource.DisposeAsync().ConfigureAwait(false);
 
         await exporter.DisposeAsync().ConfigureAwait(false);
     }

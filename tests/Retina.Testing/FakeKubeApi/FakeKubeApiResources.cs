@@ -10,6 +10,7 @@ public static class FakeKubeApiResources
         new("", "v1", "pods", "Pod", Namespaced: true),
         new("", "v1", "nodes", "Node", Namespaced: false),
         new("", "v1", "namespaces", "Namespace", Namespaced: false),
+        new("", "v1", "services", "Service", Namespaced: true),
         new("", "v1", "secrets", "Secret", Namespaced: true, HasStatusSubresource: false),
         new("", "v1", "configmaps", "ConfigMap", Namespaced: true, HasStatusSubresource: false),
         new("", "v1", "events", "Event", Namespaced: true, HasStatusSubresource: false),
