@@ -92,6 +92,25 @@ public sealed class MetricsConfigurationControllerTests
     }
 
     [Fact]
+    public async Task A_node_reporting_a_capped_metric_raises_a_cardinality_warning_naming_metric_and_cap()
+    {
+        await using var h = await ControllerHarness.StartAsync();
+        await h.AddNodeAsync("node-a");
+        await h.Client.CreateAsync(Config("web", "forward_count", "ip"), CancellationToken.None);
+        await Until.TrueAsync(async () => await h.Client.GetAsync<NodeRuntimeObject>("node-a", null, CancellationToken.None) is not null, "node-a's runtime exists");
+
+        var capped = new JsonObject { ["status"] = new JsonObject { ["cappedMetrics"] = new JsonArray("forward_count=10000") } };
+        await h.Client.PatchStatusAsync<NodeRuntimeObject>("node-a", null, KubePatch.Merge(capped), CancellationToken.None);
+
+        var config = await Until.ValueAsync(() => h.Client.GetAsync<MetricsConfig>("web", null, CancellationToken.None),
+            c => c?.Status?.Conditions?.Any(x => x.Type == "CardinalityWarning") == true, "the warning is raised");
+        config!.Status!.State.ShouldBe(MetricsState.Warning);
+        var warning = config.Status.Conditions!.Single(x => x.Type == "CardinalityWarning");
+        warning.Message!.ShouldContain("forward_count");
+        warning.Message!.ShouldContain("10000");
+    }
+
+    [Fact]
     public async Task Changing_the_configuration_writes_each_node_runtime_once()
     {
         await using var h = await ControllerHarness.StartAsync();
