@@ -96,15 +96,7 @@ public sealed class CaptureOutputTests
         var result = await stopping.WaitAsync(TimeSpan.FromMinutes(2));
 
         result.Phase.ShouldBe(CapturePhase.Completed, result.Message);
-        var container = new BlobServiceClient(azurite.ConnectionString, AzuriteOptions()).GetBlobContainerClient("captures");
-        var blobs = new List<string>();
-        await foreach (var b in container.GetBlobsAsync())
-        {
-            blobs.Add(b.Name);
-        }
-
-        blobs.ShouldBe([result.ArtifactName!]);
-        (await BlobSha256Async(azurite, "captures", result.ArtifactName!)).ShouldBe(LocalSha(result));
+        await ShouldHoldExactlyTheArtifactAsync(azurite, result);
     }
 
     [KernelFact]
@@ -138,15 +130,7 @@ public sealed class CaptureOutputTests
 
         result.Phase.ShouldBe(CapturePhase.Completed, result.Message);
         result.ArtifactBytes.ShouldBeGreaterThan(1_000_000);
-        var container = new BlobServiceClient(azurite.ConnectionString, AzuriteOptions()).GetBlobContainerClient("captures");
-        var blobs = new List<string>();
-        await foreach (var b in container.GetBlobsAsync())
-        {
-            blobs.Add(b.Name);
-        }
-
-        blobs.ShouldBe([result.ArtifactName!]);
-        (await BlobSha256Async(azurite, "captures", result.ArtifactName!)).ShouldBe(LocalSha(result));
+        await ShouldHoldExactlyTheArtifactAsync(azurite, result);
     }
 
     [KernelFact]
@@ -163,15 +147,7 @@ public sealed class CaptureOutputTests
 
         result.Phase.ShouldBe(CapturePhase.Completed, result.Message);
         relay.ResponsesCut.ShouldBe(1);
-        var container = new BlobServiceClient(azurite.ConnectionString, AzuriteOptions()).GetBlobContainerClient("captures");
-        var blobs = new List<string>();
-        await foreach (var b in container.GetBlobsAsync())
-        {
-            blobs.Add(b.Name);
-        }
-
-        blobs.ShouldBe([result.ArtifactName!]);
-        (await BlobSha256Async(azurite, "captures", result.ArtifactName!)).ShouldBe(LocalSha(result));
+        await ShouldHoldExactlyTheArtifactAsync(azurite, result);
         bed.Log.Lines.ShouldContain(l => l.Contains("upload to blob failed (attempt 1)"));
     }
 
@@ -239,5 +215,19 @@ public sealed class CaptureOutputTests
         {
             everything.ShouldNotContain(secret);
         }
+    }
+
+    /// <summary>The container holds one blob, the artifact, byte for byte (no duplicate, no half-written object).</summary>
+    private static async Task ShouldHoldExactlyTheArtifactAsync(AzuriteBlob azurite, CaptureResult result)
+    {
+        var container = new BlobServiceClient(azurite.ConnectionString, AzuriteOptions()).GetBlobContainerClient("captures");
+        var blobs = new List<string>();
+        await foreach (var b in container.GetBlobsAsync())
+        {
+            blobs.Add(b.Name);
+        }
+
+        blobs.ShouldBe([result.ArtifactName!]);
+        (await BlobSha256Async(azurite, "captures", result.ArtifactName!)).ShouldBe(LocalSha(result));
     }
 }
