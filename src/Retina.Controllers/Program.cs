@@ -19,7 +19,7 @@ internal static class Program
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Configuration.AddJsonFile(Environment.GetEnvironmentVariable("RETINA_CONFIG") ?? "/etc/retina/config.json", optional: true);
-        var options = builder.Configuration.GetSection(RetinaControllerOptions.Section).Get<RetinaControllerOptions>() ?? new RetinaControllerOptions();
+        var options = RetinaControllerOptions.From(builder.Configuration);
         options.Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? options.Namespace;
         var problems = options.Validate();
         if (problems.Count > 0)

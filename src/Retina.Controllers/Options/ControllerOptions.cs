@@ -12,7 +12,7 @@ public sealed class RetinaControllerOptions
 
     public static readonly string[] KnownOutputs = ["hostPath", "persistentVolumeClaim", "blobUpload", "s3Upload"];
 
-    /// <summary>Plugins every node runs.</summary>
+    /// <summary>Plugins every node runs (unset or empty: the five basic plugins).</summary>
     public List<string> Plugins { get; set; } = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil"];
 
     /// <summary>Base directory of host-path outputs on the nodes.</summary>
@@ -38,6 +38,28 @@ public sealed class RetinaControllerOptions
 
     /// <summary>Namespace the controllers and node runtimes run in (staged Secrets, Leases, copy Jobs).</summary>
     public string Namespace { get; set; } = "retina-system";
+
+    /// <summary>
+    /// Binds the section. Lists are bound onto empty lists and defaulted afterwards: the configuration binder adds to a
+    /// list that already holds items, so a configured plugin list would otherwise be appended to the defaults.
+    /// </summary>
+    public static RetinaControllerOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var defaults = new RetinaControllerOptions();
+        var options = new RetinaControllerOptions { Plugins = [], AllowedOutputs = [], CrossNamespaceCapture = [] };
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), options);
+        if (options.Plugins.Count == 0)
+        {
+            options.Plugins = defaults.Plugins;
+        }
+
+        if (options.AllowedOutputs.Count == 0)
+        {
+            options.AllowedOutputs = defaults.AllowedOutputs;
+        }
+
+        return options;
+    }
 
     /// <summary>Every problem with the options, so start-up fails with all of them at once.</summary>
     public IReadOnlyList<string> Validate()
