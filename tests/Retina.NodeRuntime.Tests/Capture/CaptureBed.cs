@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Retina.Native.Packet;
 using Retina.NodeRuntime.Capture;
 using Retina.Testing.Netns;
+using Retina.Testing.Waiting;
 
 namespace Retina.NodeRuntime.Tests.Capture;
 
@@ -98,19 +99,8 @@ public sealed class CaptureBed : IAsyncDisposable
         }
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting until {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        Until.TrueAsync(condition, what, timeout ?? TimeSpan.FromSeconds(30));
 
     public static async Task<CaptureResult> CompletedAsync(CaptureSession session, TimeSpan? timeout = null) =>
         await session.Completion.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
