@@ -59,7 +59,15 @@ public static class CaptureTargetResolver
             selects = p => allowed.Contains(p.Metadata.NamespaceProperty) && podSelector.Matches(Labels(p.Metadata));
         }
 
-        foreach (var pod in pods.Where(p => IsCapturable(p) && selects(p)))
+        var selected = pods.Where(selects).ToList();
+        var hostNetwork = selected.Where(p => p.Spec?.HostNetwork == true).Select(p => p.Metadata.Name).Order(StringComparer.Ordinal).ToList();
+        if (hostNetwork.Count > 0)
+        {
+            // Their IP is the node's: narrowing to it would capture the whole node, so say so instead of doing it.
+            notes.Add($"pods on the host network are not captured by pod target (capture their node instead): {string.Join(", ", hostNetwork.Take(5))}");
+        }
+
+        foreach (var pod in selected.Where(IsCapturable))
         {
             if (!result.TryGetValue(pod.Spec.NodeName, out var ips))
             {

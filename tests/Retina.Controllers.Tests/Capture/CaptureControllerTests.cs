@@ -66,8 +66,14 @@ public sealed class CaptureControllerTests
         await h.AddPodAsync(Objects.Pod("other", "web-9", "n2", "10.1.0.8"));
         await h.Client.CreateAsync(Objects.PodCapture("shop", "web"), None);
 
+        var hostPod = Objects.Pod("shop", "web-host", "n2", "192.168.0.2");
+        hostPod.Spec.HostNetwork = true;
+        await h.AddPodAsync(hostPod);
         var a = await AssignmentOn(h, "n1");
         a.PodIps.ShouldBe(["10.1.0.5", "10.1.0.6"]);
+        var accepted = await Until.ValueAsync(() => Get(h, "shop", "web"), x => x?.Status?.Conditions?.Any(k => k.Type == "Accepted" && k.Message!.Contains("web-host")) == true,
+            "the host-network pod is named in the Accepted condition");
+        accepted.ShouldNotBeNull();
         await Until.ValueAsync(() => Get(h, "shop", "web"), c => c?.Status?.TotalNodes == 1, "status counts one node");
         (await Runtime(h, "n2"))!.Spec.Captures.ShouldBeNull();
     }
