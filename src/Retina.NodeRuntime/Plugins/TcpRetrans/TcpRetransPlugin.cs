@@ -75,9 +75,15 @@ public sealed class TcpRetransPlugin : INodePlugin
         var e = new TcpRetransEvent(src, BinaryPrimitives.ReadUInt16LittleEndian(s[8..]), dst, BinaryPrimitives.ReadUInt16LittleEndian(s[10..]),
             BinaryPrimitives.ReadUInt16LittleEndian(s[14..]));
 
-        var pair = pairs.Apply(src + ">" + dst);
-        var (ip, remote) = pair == LabelCap.Other ? (LabelCap.Other, LabelCap.Other) : (src.ToString(), dst.ToString());
-        context!.Metrics.TcpRetransCount.WithLabels(ip, remote).Inc();
+        // With pod-level retransmits configured, packetparser owns adv_tcpretrans_count (with context labels):
+        // one family, one shape, no per-address series beside it.
+        if (AdvancedMetrics.PodLevelMetrics.For(context!.Metrics)?.IsEnabled(AdvancedMetrics.AdvancedMetricNames.TcpRetransmissions) != true)
+        {
+            var pair = pairs.Apply(src + ">" + dst);
+            var (ip, remote) = pair == LabelCap.Other ? (LabelCap.Other, LabelCap.Other) : (src.ToString(), dst.ToString());
+            context.Metrics.TcpRetransCount.WithLabels(ip, remote).Inc();
+        }
+
         Interlocked.Increment(ref events);
         Retransmitted?.Invoke(e);
     }
