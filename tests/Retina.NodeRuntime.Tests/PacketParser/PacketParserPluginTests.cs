@@ -163,13 +163,13 @@ public sealed class PacketParserPluginTests
             using var client = await NsUdp.BindAsync(a.Namespace, a.Address, 7053);
             var server = new IPEndPoint(IPAddress.Parse(bed.Network.NodeAddress), 53);
             var attempts = 0;
-            await Until.TrueAsync(() => { attempts++; return Ask(client, server, "api.retina.test", (ushort)attempts) == 0; }, "dnsmasq answers");
+            await Until.TrueAsync(() => { attempts++; return DnsQueries.Ask(client, server, "api.retina.test", (ushort)attempts) == 0; }, "dnsmasq answers");
             for (var i = 0; i < 5; i++)
             {
-                Ask(client, server, "api.retina.test", (ushort)(100 + i)).ShouldBe(0);
+                DnsQueries.Ask(client, server, "api.retina.test", (ushort)(100 + i)).ShouldBe(0);
             }
 
-            Ask(client, server, "nope.retina.test", 200).ShouldBe(3);
+            DnsQueries.Ask(client, server, "nope.retina.test", 200).ShouldBe(3);
 
             await bed.WaitForAsync("networkobservability_adv_dns_request_count", attempts + 5, ("source_podname", "pod-0"), ("query", "api.retina.test."), ("query_type", "A"));
             await bed.WaitForAsync("networkobservability_adv_dns_response_count", 6, ("destination_podname", "pod-0"), ("return_code", "NOERROR"), ("response", "10.9.8.7"));
@@ -269,28 +269,5 @@ public sealed class PacketParserPluginTests
             s.Connect(new IPEndPoint(IPAddress.Parse(remote), port));
             return s;
         });
-    }
-
-    /// <summary>Sends one A query and returns the rcode of the answer, or -1 on timeout.</summary>
-    private static int Ask(Socket s, IPEndPoint server, string name, ushort id)
-    {
-        s.SendTo(DnsParserTests.Query(name, 1, id), server);
-        var buf = new byte[1500];
-        s.ReceiveTimeout = 1000;
-        try
-        {
-            while (true)
-            {
-                var n = s.Receive(buf);
-                if (n >= 12 && ((buf[0] << 8) | buf[1]) == id)
-                {
-                    return buf[3] & 0x0f;
-                }
-            }
-        }
-        catch (SocketException)
-        {
-            return -1;
-        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class DnsPluginTests
 
             // dnsmasq may still be starting: retry the first query until it answers, counting attempts
             var attempts = 0;
-            (await Until.TryAsync(() => Task.FromResult(++attempts > 0 && Ask(client, server, "known.retina.test", 1) == 0))).ShouldBe(true);
+            (await Until.TryAsync(() => Task.FromResult(++attempts > 0 && DnsQueries.Ask(client, server, "known.retina.test", 1) == 0))).ShouldBe(true);
             (await t.GrowthAsync("networkobservability_dns_request_count", 0, attempts, ("query", "known.retina.test."))).ShouldBe(attempts);
             (await t.GrowthAsync("networkobservability_dns_response_count", 0, 1, ("return_code", "NOERROR"))).ShouldBe(1);
             var reqBase = (double)attempts;
@@ -40,12 +40,12 @@ public sealed class DnsPluginTests
             const int n = 20, nx = 15;
             for (var i = 0; i < n; i++)
             {
-                Ask(client, server, "known.retina.test", (ushort)(100 + i)).ShouldBe(0);
+                DnsQueries.Ask(client, server, "known.retina.test", (ushort)(100 + i)).ShouldBe(0);
             }
 
             for (var i = 0; i < nx; i++)
             {
-                Ask(client, server, "missing.retina.test", (ushort)(200 + i)).ShouldBe(3);
+                DnsQueries.Ask(client, server, "missing.retina.test", (ushort)(200 + i)).ShouldBe(3);
             }
 
             (await t.GrowthAsync("networkobservability_dns_request_count", reqBase, n, ("query", "known.retina.test."), ("query_type", "A"))).ShouldBe(n);
@@ -59,29 +59,6 @@ public sealed class DnsPluginTests
             dnsmasq.Kill();
             await dnsmasq.WaitForExitAsync();
             Directory.Delete(dir, true);
-        }
-    }
-
-    /// <summary>Sends one A query and returns the rcode of the answer, or -1 on timeout.</summary>
-    private static int Ask(Socket s, IPEndPoint server, string name, ushort id)
-    {
-        s.SendTo(DnsParserTests.Query(name, 1, id), server);
-        var buf = new byte[1500];
-        s.ReceiveTimeout = 1000;
-        try
-        {
-            while (true)
-            {
-                var n = s.Receive(buf);
-                if (n >= 12 && ((buf[0] << 8) | buf[1]) == id)
-                {
-                    return buf[3] & 0x0f;
-                }
-            }
-        }
-        catch (SocketException)
-        {
-            return -1;
         }
     }
 }
