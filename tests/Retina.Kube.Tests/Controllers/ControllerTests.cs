@@ -38,14 +38,17 @@ public sealed class ControllerTests
     public async Task A_410_relist_loses_no_reconcile_and_duplicates_none()
     {
         await using var ctx = await KubeTestContext.StartAsync();
+        var trail = new ConcurrentQueue<string>();
         var seen = new ConcurrentDictionary<string, int>();
         var reconciler = new DelegateReconciler(async (key, ct) =>
         {
             var w = await ctx.Client.GetAsync<Widget>(key.Name, key.Namespace, ct);
             seen.AddOrUpdate(key.Name + "@" + (w?.Metadata.Generation.ToString() ?? "gone"), 1, (_, n) => n + 1);
+            trail.Enqueue($"reconcile:{key.Name}@{w?.Metadata.ResourceVersion ?? "gone"}");
             return ReconcileResult.Done;
         });
         var controller = NewController(ctx, reconciler);
+        controller.Informer.AddHandler(new TrailHandler(trail, () => controller.Informer.ListCount));
         var run = ctx.Run(controller.RunAsync);
         for (var i = 0; i < 5; i++)
         {
@@ -66,7 +69,19 @@ public sealed class ControllerTests
         await Until.TrueAsync(() => seen.ContainsKey("w3@2") && seen.ContainsKey("w1@2") && seen.ContainsKey("w2@gone") && seen.ContainsKey("w5@1"), "the changes made while the watch was down are reconciled");
 
         seen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}x{p.Value}").ShouldBe(
-            ["w0@1x1", "w1@1x1", "w1@2x1", "w2@1x1", "w2@gonex1", "w3@1x1", "w3@2x1", "w4@1x1", "w5@1x1"]);
+            ["w0@1x1", "w1@1x1", "w1@2x1", "w2@1x1", "w2@gonex1", "w3@1x1", "w3@2x1", "w4@1x1", "w5@1x1"],
+            "informer events: " + string.Join(" ", trail));
+    }
+
+    /// <summary>Records what the informer told handlers, so a failure shows the sequence behind it.</summary>
+    private sealed class TrailHandler(ConcurrentQueue<string> trail, Func<int> lists) : IInformerHandler<Widget>
+    {
+        public void OnAdd(Widget obj) => trail.Enqueue($"add:{obj.Metadata.Name}@{obj.Metadata.ResourceVersion}/list{lists()}");
+
+        public void OnUpdate(Widget previous, Widget current) =>
+            trail.Enqueue($"update:{current.Metadata.Name}@{previous.Metadata.ResourceVersion}->{current.Metadata.ResourceVersion}/list{lists()}");
+
+        public void OnDelete(Widget obj) => trail.Enqueue($"delete:{obj.Metadata.Name}/list{lists()}");
     }
 
     [Fact]
