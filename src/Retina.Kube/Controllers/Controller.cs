@@ -186,17 +186,17 @@ public sealed class Controller<T> : IController
     {
         public void OnAdd(TObj obj) => Enqueue(obj);
 
-        public void OnUpdate(TObj previous, TObj current)
-        {
-            Enqueue(previous);
-            Enqueue(current);
-        }
+        // Both the old and the new object's keys (a change can move an object to another owner), each once: adding the
+        // same key twice could hand it to a worker in between and reconcile it twice for one change.
+        public void OnUpdate(TObj previous, TObj current) => Enqueue(map(previous).Concat(map(current)).Distinct());
 
         public void OnDelete(TObj obj) => Enqueue(obj);
 
-        private void Enqueue(TObj obj)
+        private void Enqueue(TObj obj) => Enqueue(map(obj));
+
+        private void Enqueue(IEnumerable<ObjectKey> keys)
         {
-            foreach (var key in map(obj))
+            foreach (var key in keys)
             {
                 controller.Enqueue(key);
             }
