@@ -40,6 +40,9 @@ public sealed class EnrichmentFeedTests
         cache.PodRemoved += p => { lock (removed) { removed.Add(p.Key); } };
         await client.DeleteAsync<V1Pod>("web-1", "shop", default);
         await Until.TrueAsync(() => cache.Lookup(IPAddress.Parse("10.7.0.1")) is null, "the deleted pod's IP is forgotten");
+
+        // PodRemoved is raised after the cache changed, on the informer's thread: wait for it, then check it came once.
+        await Until.TrueAsync(() => { lock (removed) { return removed.Count > 0; } }, "the removal is announced");
         lock (removed)
         {
             removed.ShouldBe(["shop/web-1"]);
