@@ -1,3 +1,4 @@
+using Retina.Testing.Waiting;
 using System.Text.Json;
 using Retina.Native.Libbpf;
 using Retina.Native.Libc;
@@ -77,8 +78,9 @@ public sealed class PluginHostTests
         await t.DisposeAsync();
 
         t.Host.ProgramIds.ShouldBeEmpty();
-        BpfInventory.Programs().Where(p => ids.Contains(p.Id)).ShouldBeEmpty();
-        BpfInventory.Links().Where(l => ids.Contains(l.ProgId)).ShouldBeEmpty();
+        // Closed programs and links are freed after an RCU grace period: wait for it, a leak still fails here.
+        await Until.TrueAsync(() => !BpfInventory.Programs().Any(p => ids.Contains(p.Id)), "the kernel released our programs");
+        await Until.TrueAsync(() => !BpfInventory.Links().Any(l => ids.Contains(l.ProgId)), "the kernel released our links");
         (await TcFiltersAsync(pair)).ShouldBe(0);
         var bpftool = await Shell.RunAsync("bpftool", ["-j", "prog", "show"]);
         var shown = JsonDocument.Parse(bpftool.StdOut).RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetUInt32());
