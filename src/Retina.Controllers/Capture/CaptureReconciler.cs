@@ -100,13 +100,15 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             }
         }
 
-        var copies = await PvcCopiesAsync(capture, assigned, ct).ConfigureAwait(false);
+        // One snapshot of the nodes' reports for this pass: the copy Jobs and the status must judge the same reports.
+        var runtimes = assigned.ToDictionary(n => n, n => Runtimes!.Get(ObjectKey.Cluster(n)), StringComparer.Ordinal);
+        var copies = await PvcCopiesAsync(capture, runtimes, ct).ConfigureAwait(false);
         var updated = await client.UpdateStatusAsync<Api.Capture.Capture>(key, c =>
         {
             var status = c.Status ??= new CaptureStatus();
             status.StartTime ??= start;
             SetAccepted(c, resolved.Notes, now);
-            CaptureStatusAggregator.Apply(c, assigned, node => Runtimes!.Get(ObjectKey.Cluster(node)), now, copies.GetValueOrDefault);
+            CaptureStatusAggregator.Apply(c, assigned, runtimes.GetValueOrDefault, now, copies.GetValueOrDefault);
             if (assigned.Count == 0 && now >= deadline)
             {
                 status.Phase = CapturePhase.Failed;
@@ -134,7 +136,8 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
     }
 
     /// <summary>For a PVC output: for each node that finished, the copy Job's state (creating the Job when it is missing).</summary>
-    private async Task<Dictionary<string, CaptureStatusAggregator.PvcCopy>> PvcCopiesAsync(Api.Capture.Capture capture, IEnumerable<string> nodes, CancellationToken ct)
+    private async Task<Dictionary<string, CaptureStatusAggregator.PvcCopy>> PvcCopiesAsync(Api.Capture.Capture capture,
+        IReadOnlyDictionary<string, NodeRuntimeObject?> runtimes, CancellationToken ct)
     {
         var copies = new Dictionary<string, CaptureStatusAggregator.PvcCopy>(StringComparer.Ordinal);
         if (capture.Spec.OutputConfiguration.PersistentVolumeClaim is not { } claim)
@@ -143,9 +146,9 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         }
 
         var key = CaptureAssignmentBuilder.Key(capture);
-        foreach (var node in nodes)
+        foreach (var (node, runtime) in runtimes)
         {
-            var report = Runtimes!.Get(ObjectKey.Cluster(node))?.Status?.Captures?.FirstOrDefault(c => c.Key == key);
+            var report = runtime?.Status?.Captures?.FirstOrDefault(c => c.Key == key);
             var source = report?.Artifacts?.FirstOrDefault(a => a.Output == "hostPath")?.Location;
             if (report?.Phase != CapturePhase.Completed || source is null)
             {

@@ -37,7 +37,17 @@ public sealed class PvcCopyJobTests
             Artifacts = [new Api.Capture.CaptureArtifact { Node = "n1", Output = "hostPath", Location = source }],
         });
 
-        var job = await Until.ValueAsync(() => h.Client.GetAsync<V1Job>(PvcCopyJob.Name(created, "n1"), "shop", None), j => j is not null, "the copy Job exists");
+        V1Job? job;
+        try
+        {
+            job = await Until.ValueAsync(() => h.Client.GetAsync<V1Job>(PvcCopyJob.Name(created, "n1"), "shop", None), j => j is not null, "the copy Job exists");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "; capture: " + System.Text.Json.JsonSerializer.Serialize(await h.Client.GetAsync<CaptureObject>("pvc", "shop", None))
+                + "; runtime: " + System.Text.Json.JsonSerializer.Serialize(await h.Client.GetAsync<NodeRuntimeObject>("n1", null, None)));
+        }
+
         var pod = job!.Spec.Template.Spec;
         pod.NodeName.ShouldBe("n1");
         pod.Containers[0].Command.ShouldBe(["cp", "--", "/source/pvc-n1-20261125010203UTC.tar.gz", "/destination/pvc-n1-20261125010203UTC.tar.gz"]);
