@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Retina.Native.Libbpf;
+using Retina.NodeRuntime.Plugins.Interfaces;
 
 namespace Retina.NodeRuntime.Plugins.Dns;
 
@@ -18,7 +19,7 @@ public sealed class DnsPlugin : INodePlugin
     private PluginContext? context;
     private BpfObject? obj;
     private RingLossCounter? lost;
-    private TcAttachments? attachments;
+    private InterfaceTracker? attachments;
     private EventPump? pump;
     private LabelCap queries = new(1000);
     private LabelCap responses = new(1000);
@@ -39,12 +40,6 @@ public sealed class DnsPlugin : INodePlugin
             responses = new LabelCap(max);
         }
 
-        var (interfaces, missing) = await context.ResolveInterfacesAsync(settings);
-        if (interfaces.Count == 0)
-        {
-            return PluginState.Failed(Name, missing.Count > 0 ? "interfaces not found: " + string.Join(",", missing) : "no interface to attach to");
-        }
-
         obj = context.LoadObject(Name);
         if (obj.StructSize("dns_event") != HeaderSize + 512)
         {
@@ -53,25 +48,10 @@ public sealed class DnsPlugin : INodePlugin
 
         lost = new RingLossCounter(obj.Map("dns_lost"), Name);
         pump = new EventPump(obj.Map("dns_events"), Name, context.Metrics, context.Options.EventChannelCapacity, Handle);
-        var (a, failure) = await TcAttachments.AttachAsync(context, obj.Program("retina_dns_ing"), obj.Program("retina_dns_egr"), interfaces);
-        if (a is null)
-        {
-            return PluginState.Failed(Name, failure!);
-        }
-
-        attachments = a;
-        var reasons = new List<string>();
-        if (a.FallbackReason is not null)
-        {
-            reasons.Add(a.FallbackReason);
-        }
-
-        if (missing.Count > 0)
-        {
-            reasons.Add("interfaces not found: " + string.Join(",", missing));
-        }
-
-        return reasons.Count == 0 ? PluginState.Running(Name, a.Hook) : PluginState.Degraded(Name, a.Hook, string.Join("; ", reasons));
+        var selection = InterfaceSelection.FromSettings(settings, context.Options, InterfaceRole.Host, InterfaceRole.Pod, InterfaceRole.Tunnel);
+        var (tracker, state) = await NodeAttachment.StartAsync(context, Name, obj.Program("retina_dns_ing"), obj.Program("retina_dns_egr"), selection, settings);
+        attachments = tracker;
+        return state;
     }
 
     private void Handle(ReadOnlyMemory<byte> record)
@@ -118,9 +98,9 @@ public sealed class DnsPlugin : INodePlugin
 
     public async ValueTask DisposeAsync()
     {
-        lock (gate)
+        if (attachments is not null)
         {
-            attachments?.Dispose();
+            await attachments.DisposeAsync();
             attachments = null;
         }
 

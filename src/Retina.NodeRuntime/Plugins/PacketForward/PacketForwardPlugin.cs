@@ -1,9 +1,19 @@
 using System.Runtime.InteropServices;
 using Retina.Native.Libbpf;
+using Retina.NodeRuntime.Metrics;
+using Retina.NodeRuntime.Plugins.Interfaces;
 
 namespace Retina.NodeRuntime.Plugins.PacketForward;
 
-/// <summary>Packets, bytes and TCP flags through the node's interfaces (bpf/packetforward).</summary>
+/// <summary>
+/// Packets, bytes and TCP flags through the node's interfaces (bpf/packetforward): every
+/// interface of the host namespace, pod interfaces and interfaces created later included
+/// (<see cref="InterfaceClassifier"/> says which are left out so that each packet counts once).
+/// A packet counts as ingress where it enters the host namespace and as egress where it leaves it:
+/// pod to pod on one node is one of each, pod to remote is one of each, a host process sending is
+/// one egress. Overlay devices are left out: forwarded overlay traffic counts as its encapsulated
+/// packet on the underlay, as on Retina's eth0.
+/// </summary>
 public sealed class PacketForwardPlugin : INodePlugin
 {
     public const string PluginName = "packetforward";
@@ -16,7 +26,7 @@ public sealed class PacketForwardPlugin : INodePlugin
     private PluginContext? context;
     private BpfObject? obj;
     private BpfMap? counters;
-    private TcAttachments? attachments;
+    private InterfaceTracker? attachments;
 
     public string Name => PluginName;
 
@@ -42,34 +52,28 @@ public sealed class PacketForwardPlugin : INodePlugin
             return PluginState.Failed(Name, why);
         }
 
-        var (interfaces, missing) = await context.ResolveInterfacesAsync(settings);
-        if (interfaces.Count == 0)
-        {
-            return PluginState.Failed(Name, missing.Count > 0 ? "interfaces not found: " + string.Join(",", missing) : "no interface to attach to");
-        }
-
         obj = context.LoadObject(Name);
         obj.CheckStruct<PfCounters>("pf_counters");
         counters = obj.Map("pf_counters");
-        var (a, failure) = await TcAttachments.AttachAsync(context, obj.Program("retina_pf_ing"), obj.Program("retina_pf_egr"), interfaces);
-        if (a is null)
-        {
-            return PluginState.Failed(Name, failure!);
-        }
+        var selection = InterfaceSelection.FromSettings(settings, context.Options, InterfaceRole.Host, InterfaceRole.Pod);
+        var (tracker, state) = await NodeAttachment.StartAsync(context, Name, obj.Program("retina_pf_ing"), obj.Program("retina_pf_egr"), selection, settings);
+        attachments = tracker;
+        StartAtZero(context.Metrics);
+        return state;
+    }
 
-        attachments = a;
-        var reasons = new List<string>();
-        if (a.FallbackReason is not null)
+    /// <summary>Every series whose labels are known before traffic (directions, flags) exists from the start at 0.</summary>
+    private static void StartAtZero(NodeMetrics m)
+    {
+        foreach (var d in Directions)
         {
-            reasons.Add(a.FallbackReason);
+            m.ForwardCount.WithLabels(d);
+            m.ForwardBytes.WithLabels(d);
+            foreach (var f in Flags)
+            {
+                m.TcpFlagCounters.WithLabels(f, d);
+            }
         }
-
-        if (missing.Count > 0)
-        {
-            reasons.Add("interfaces not found: " + string.Join(",", missing));
-        }
-
-        return reasons.Count == 0 ? PluginState.Running(Name, a.Hook) : PluginState.Degraded(Name, a.Hook, string.Join("; ", reasons));
     }
 
     public void Collect()
@@ -108,27 +112,26 @@ public sealed class PacketForwardPlugin : INodePlugin
                 deltas.Set(m.ForwardBytes, bytes, d);
                 for (var f = 0; f < 9; f++)
                 {
-                    if (flags[f] > 0)
-                    {
-                        deltas.Set(m.TcpFlagCounters, flags[f], Flags[f], d);
-                    }
+                    deltas.Set(m.TcpFlagCounters, flags[f], Flags[f], d);
                 }
             }
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (attachments is not null)
+        {
+            await attachments.DisposeAsync();
+            attachments = null;
+        }
+
         Collect();
         lock (gate)
         {
-            attachments?.Dispose();
-            attachments = null;
             counters = null;
             obj?.Dispose();
             obj = null;
         }
-
-        return ValueTask.CompletedTask;
     }
 }

@@ -6,11 +6,13 @@ using Retina.NodeRuntime.Enrichment;
 using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Plugins.Dns;
 using Retina.NodeRuntime.Plugins.DropReason;
+using Retina.NodeRuntime.Plugins.Interfaces;
 
 namespace Retina.NodeRuntime.Plugins.PacketParser;
 
 /// <summary>
-/// Pod-level traffic (bpf/packetparser): TC/tcx programs on every pod's host-side veth, followed
+/// Pod-level traffic (bpf/packetparser): TC/tcx programs on every pod's host-side interface (a veth
+/// or netkit whose peer is in another network namespace, whatever the CNI named it), followed
 /// as pods come and go, an in-kernel connection table so only reportable packets reach user
 /// space, kernel drops and TCP retransmits of the pods of interest; all of it recorded into the
 /// runtime's <see cref="PodLevelMetrics"/>. Never changes a verdict.
@@ -102,7 +104,7 @@ public sealed class PacketParserPlugin : INodePlugin
         AttachTracepoint("retina_pp_drop", "skb", "kfree_skb", ProbeNames.KfreeSkb, "drops", reasons);
         AttachTracepoint("retina_pp_retrans", "tcp", "tcp_retransmit_skb", ProbeNames.TcpRetransmitSkb, "retransmits", reasons);
 
-        tracker = new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.PodInterfacePrefixes, parsed.HostInterfaces);
+        tracker = new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.Selection());
         await tracker.RescanAsync();
         if (tracker.Problem is { } p)
         {
@@ -113,7 +115,7 @@ public sealed class PacketParserPlugin : INodePlugin
         pod.SpecChanged += MarkAddresses;
         loop = Task.Run(() => RunAsync(stop.Token));
 
-        var hook = tracker.Hook ?? (context.Probes.Probe(ProbeNames.Tcx).IsUnsupported ? "clsact" : "tcx");
+        var hook = tracker.ExpectedHook;
         return reasons.Count == 0 ? PluginState.Running(Name, hook) : PluginState.Degraded(Name, hook, string.Join("; ", reasons));
     }
 
@@ -295,7 +297,10 @@ public sealed class PacketParserPlugin : INodePlugin
             await loop;
         }
 
-        tracker?.Dispose();
+        if (tracker is not null)
+        {
+            await tracker.DisposeAsync();
+        }
         foreach (var l in links)
         {
             l.Dispose();

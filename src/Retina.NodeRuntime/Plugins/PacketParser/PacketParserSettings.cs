@@ -4,8 +4,9 @@ using Retina.Api.Common;
 namespace Retina.NodeRuntime.Plugins.PacketParser;
 
 /// <summary>
-/// packetparser settings (PluginRequest.Settings): <c>podInterfacePrefixes</c> (host-side pod
-/// veths, default veth,cali,azv,lxc,eni,gke,vnet), <c>hostInterfaces</c> (also attach to these,
+/// packetparser settings (PluginRequest.Settings): <c>podInterfacePrefixes</c> (optional: only pod
+/// interfaces whose name starts with one of these; default none, since pod interfaces are found by
+/// what they are, see <see cref="Interfaces.InterfaceClassifier"/>), <c>hostInterfaces</c> (also attach to these,
 /// default none), <c>conntrack</c> (true | false, default true), <c>sampling</c> (1 in N packets
 /// when conntrack is off, default 1), <c>reportInterval</c> (periodic report per connection, and
 /// how often idle connections are read; default 2s), <c>rescanInterval</c> (interface discovery,
@@ -20,7 +21,16 @@ public sealed record PacketParserSettings(
     TimeSpan RescanInterval,
     uint ConnectionTableSize)
 {
-    public static readonly string[] DefaultPodPrefixes = ["veth", "cali", "azv", "lxc", "eni", "gke", "vnet"];
+    /// <summary>Pod interfaces (by what they are, optionally narrowed by name prefix) and the named host interfaces.</summary>
+    public Interfaces.InterfaceSelection Selection()
+    {
+        var prefixes = PodInterfacePrefixes.Where(p => p.Length > 0).ToList();
+        var hosts = HostInterfaces;
+        var description = "pod interfaces" + (prefixes.Count > 0 ? " named " + string.Join(",", prefixes) + "*" : "") + (hosts.Count > 0 ? " and " + string.Join(",", hosts) : "");
+        return Interfaces.InterfaceSelection.Where(
+            l => hosts.Contains(l.Name) || (l.IsPodInterface && (prefixes.Count == 0 || prefixes.Any(p => l.Name.StartsWith(p, StringComparison.Ordinal)))),
+            description);
+    }
 
     /// <summary>Parses settings; a wrong value comes back as a message naming the setting.</summary>
     public static (PacketParserSettings? Settings, string? Error) Parse(IReadOnlyDictionary<string, string> s)
@@ -28,7 +38,7 @@ public sealed record PacketParserSettings(
         var errors = new List<string>();
         static string[] List(string? v) => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        var prefixes = s.TryGetValue("podInterfacePrefixes", out var p) ? List(p) : DefaultPodPrefixes;
+        var prefixes = s.TryGetValue("podInterfacePrefixes", out var p) ? List(p) : [];
         var hosts = s.TryGetValue("hostInterfaces", out var h) ? List(h) : [];
         var conntrack = true;
         if (s.TryGetValue("conntrack", out var c) && !bool.TryParse(c, out conntrack))

@@ -1,6 +1,7 @@
 using Retina.NodeRuntime.Plugins;
 using Retina.Testing.Kernel;
 using Retina.Testing.Netns;
+using Retina.Testing.Waiting;
 
 namespace Retina.NodeRuntime.Tests.Plugins.PacketForward;
 
@@ -63,16 +64,20 @@ public sealed class PacketForwardPluginTests
     }
 
     [KernelFact]
-    public async Task Without_an_interfaces_setting_it_attaches_to_the_default_route_interface()
+    public async Task Without_an_interfaces_setting_it_attaches_to_every_interface_but_loopback_and_follows_new_ones()
     {
         await using var pair = await NetnsPair.CreateAsync("pfd");
         await NetnsPair.ExecAsync(pair.NamespaceA, "ip", "route", "add", "default", "via", pair.AddressB, "dev", pair.VethA);
         await NetnsPair.ExecAsync(pair.NamespaceA, "ip", "link", "add", "podx0", "type", "veth", "peer", "name", "podx1");
         await NetnsPair.ExecAsync(pair.NamespaceA, "ip", "link", "set", "podx0", "up");
-        await using var t = await PluginTestHost.StartAsync(pair.NamespaceA, new PluginRequest("packetforward"));
+        await using var t = await PluginTestHost.StartAsync(pair.NamespaceA, PluginTestHost.Request("packetforward", ("rescanInterval", "100ms")));
         t.State("packetforward").State.ShouldBe(PluginPhase.Running);
         var ids = t.Host.ProgramIds.ToHashSet();
-        Retina.Native.Libbpf.BpfInventory.Links().Count(l => ids.Contains(l.ProgId)).ShouldBe(2, "ingress and egress of the default-route interface only");
+        int Links() => Retina.Native.Libbpf.BpfInventory.Links().Count(l => ids.Contains(l.ProgId));
+        Links().ShouldBe(6, "ingress and egress of the veth to B, podx0 and podx1; never lo");
+
+        await Shell.CheckAsync("ip", "link", "add", "coredns--3f2a1b", "netns", pair.NamespaceA, "type", "veth", "peer", "name", "late1", "netns", pair.NamespaceB);
+        await Until.TrueAsync(() => Links() == 8, "the interface created after start is attached too");
         await AssertExactCountsAsync(pair, t, 50);
     }
 

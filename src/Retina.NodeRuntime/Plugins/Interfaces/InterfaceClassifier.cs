@@ -1,0 +1,48 @@
+using Retina.Native.Netlink;
+
+namespace Retina.NodeRuntime.Plugins.Interfaces;
+
+/// <summary>
+/// Classifies the node's interfaces by what they are (rtnetlink kind, peer namespace, master),
+/// never by name: CNIs name pod interfaces veth*, cali*, lxc*, azv*, eni*, gke*, after the pod
+/// (Antrea) or after the sandbox id (OVN-Kubernetes).
+/// </summary>
+/// <remarks>
+/// The rule that makes node-wide counting count each packet once: a packet is seen at one ingress
+/// and one egress hook of the host namespace at most, so devices that see a packet a second time
+/// are excluded: loopback (host-local traffic, not network traffic), masters (bridge, bond, team,
+/// openvswitch: their packets were already seen on their ports) and stacked devices (vlan,
+/// macvlan, ipvlan on a lower device of this namespace: seen on the lower device).
+/// </remarks>
+public static class InterfaceClassifier
+{
+    private static readonly HashSet<string> Masters = ["bridge", "bond", "team", "openvswitch"];
+    private static readonly HashSet<string> Stacked = ["vlan", "macvlan", "macvtap", "ipvlan", "ipvtap"];
+    private static readonly HashSet<string> Tunnels =
+        ["vxlan", "geneve", "ipip", "sit", "ip6tnl", "gre", "gretap", "ip6gre", "ip6gretap", "erspan", "vti", "vti6", "wireguard", "bareudp"];
+
+    public static (InterfaceRole Role, string Why) Classify(LinkInfo link)
+    {
+        if (link.IsLoopback)
+        {
+            return (InterfaceRole.Excluded, "loopback");
+        }
+
+        if (Masters.Contains(link.Kind))
+        {
+            return (InterfaceRole.Excluded, $"{link.Kind}: counted on its ports");
+        }
+
+        if (Stacked.Contains(link.Kind) && link.LinkIndex is > 0 && link.LinkNetnsId is null)
+        {
+            return (InterfaceRole.Excluded, $"{link.Kind}: counted on its lower device");
+        }
+
+        if (Tunnels.Contains(link.Kind))
+        {
+            return (InterfaceRole.Tunnel, link.Kind);
+        }
+
+        return link.IsPodInterface ? (InterfaceRole.Pod, link.Kind) : (InterfaceRole.Host, link.Kind.Length == 0 ? "device" : link.Kind);
+    }
+}
