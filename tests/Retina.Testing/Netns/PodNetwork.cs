@@ -37,8 +37,12 @@ public sealed class PodNetwork : IAsyncDisposable
     public List<Pod> Pods { get; } = [];
 
     /// <summary>Creates the node and <paramref name="pods"/> pods (at most 14).</summary>
-    public static async Task<PodNetwork> CreateAsync(string prefix, int pods)
+    public static Task<PodNetwork> CreateAsync(string prefix, int pods) => CreateAsync(prefix, Enumerable.Repeat<string?>(null, pods).ToArray());
+
+    /// <summary>Creates the node and one pod per entry, its host-side veth named as given (null: the fixture's prefix).</summary>
+    public static async Task<PodNetwork> CreateAsync(string prefix, string?[] hostVeths)
     {
+        var pods = hostVeths.Length;
         var n = Interlocked.Increment(ref next) % 96;
         var net = new PodNetwork(n, $"{prefix}{Environment.ProcessId % 10000}y{n}");
         try
@@ -46,7 +50,7 @@ public sealed class PodNetwork : IAsyncDisposable
             await net.ExecNodeSetupAsync();
             for (var i = 0; i < pods; i++)
             {
-                await net.AddPodAsync();
+                await net.AddPodAsync(hostVeths[i]);
             }
         }
         catch
@@ -74,8 +78,50 @@ public sealed class PodNetwork : IAsyncDisposable
         await NetnsPair.ExecAsync(Node, "ip", "addr", "add", NodeAddress + "/32", "dev", "lo");
     }
 
-    /// <summary>Adds one more pod (and its veth) to the node.</summary>
-    public async Task<Pod> AddPodAsync()
+    /// <summary>The block's first address: the "remote" node's pod address once <see cref="AddRemoteNodeAsync"/> ran.</summary>
+    public string RemoteAddress => Address(0);
+
+    /// <summary>The remote node's namespace, once added.</summary>
+    public string? Remote { get; private set; }
+
+    /// <summary>The node's default-route interface toward the remote node.</summary>
+    public const string UplinkInterface = "eth0";
+
+    /// <summary>
+    /// Adds a "remote node": a namespace reached through the node's default-route interface
+    /// (<see cref="UplinkInterface"/>), holding <see cref="RemoteAddress"/> and routing the
+    /// block's pods back through the node, as cross-node traffic leaves a real node.
+    /// </summary>
+    public async Task<string> AddRemoteNodeAsync()
+    {
+        var ns = tag + "r";
+        await Shell.CheckAsync("ip", "netns", "add", ns);
+        namespaces.Add(ns);
+        Remote = ns;
+        await NetnsPair.ExecAsync(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        await NetnsPair.ExecAsync(ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        await NetnsPair.ExecAsync(ns, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
+        await Shell.CheckAsync("ip", "link", "add", UplinkInterface, "netns", Node, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        await NetnsPair.ExecAsync(ns, "ip", "link", "set", "lo", "up");
+        foreach (var (n, local, peer) in new[] { (Node, "169.254.200.1", "169.254.200.2"), (ns, "169.254.200.2", "169.254.200.1") })
+        {
+            await NetnsPair.ExecAsync(n, "sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1");
+            await NetnsPair.ExecAsync(n, "ip", "addr", "add", local + "/30", "dev", "eth0");
+            await NetnsPair.ExecAsync(n, "ip", "link", "set", "eth0", "up");
+        }
+
+        await NetnsPair.ExecAsync(ns, "ip", "addr", "add", RemoteAddress + "/32", "dev", "lo");
+        await NetnsPair.ExecAsync(Node, "ip", "route", "add", "default", "via", "169.254.200.2", "dev", "eth0");
+        await NetnsPair.ExecAsync(ns, "ip", "route", "add", $"10.200.{250 + block / 16}.{block % 16 * 16}/28", "via", "169.254.200.1", "dev", "eth0");
+        var nodeMac = (await NetnsPair.ExecAsync(Node, "cat", "/sys/class/net/eth0/address")).Trim();
+        var remoteMac = (await NetnsPair.ExecAsync(ns, "cat", "/sys/class/net/eth0/address")).Trim();
+        await NetnsPair.ExecAsync(Node, "ip", "neigh", "replace", "169.254.200.2", "lladdr", remoteMac, "dev", "eth0", "nud", "permanent");
+        await NetnsPair.ExecAsync(ns, "ip", "neigh", "replace", "169.254.200.1", "lladdr", nodeMac, "dev", "eth0", "nud", "permanent");
+        return ns;
+    }
+
+    /// <summary>Adds one more pod (and its veth) to the node; <paramref name="hostVeth"/> names its host side as a CNI would.</summary>
+    public async Task<Pod> AddPodAsync(string? hostVeth = null)
     {
         var i = Pods.Count + 1;
         if (i > 14)
@@ -84,7 +130,7 @@ public sealed class PodNetwork : IAsyncDisposable
         }
 
         var ns = $"{tag}p{i}";
-        var pod = new Pod(ns, $"{InterfacePrefix}{i}", $"rp{block}p{i}", Address(i));
+        var pod = new Pod(ns, hostVeth ?? $"{InterfacePrefix}{i}", $"rp{block}p{i}", Address(i));
         await Shell.CheckAsync("ip", "netns", "add", ns);
         namespaces.Add(ns);
         await NetnsPair.ExecAsync(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
