@@ -9,8 +9,35 @@ namespace Retina.NodeRuntime.AdvancedMetrics;
 /// The label set of one pod-level metric as a MetricsConfiguration context option asks for it,
 /// and how a flow's ends become label values. Pure: built and tested without any I/O.
 /// </summary>
+/// <remarks>
+/// Label values follow Retina's metrics module (<c>pkg/module/metrics/types.go</c>) so that its
+/// pod-level dashboard, which splits traffic on <c>podname="unknown"</c> / <c>!="unknown"</c>, works:
+/// <list type="bullet">
+/// <item><c>ip</c> is always the address, resolved or not.</item>
+/// <item><c>namespace</c>, <c>podname</c>: the pod's, or <see cref="Unknown"/> when the address names
+/// no pod in the enrichment cache — an address outside the cluster, a Service IP, and this or another
+/// node's own address (Retina's cache knows node addresses, but its enricher makes no endpoint of a
+/// node, so host traffic is labelled like any other unresolved address; host-network pods name no
+/// address either).</item>
+/// <item><c>workload_kind</c>, <c>workload_name</c>: the owning workload, or <see cref="Unknown"/> for
+/// both when the address names no pod or the pod has no owner.</item>
+/// <item><c>service</c>: the selecting Service, or <see cref="Unknown"/> (Retina writes it whenever the
+/// flow carries no service).</item>
+/// <item><c>port</c>: the TCP or UDP port; <see cref="Unknown"/> for protocols without ports (Retina
+/// writes it when the flow has no layer 4; for ICMP it writes no value at all, which we do not copy).</item>
+/// <item><c>zone</c>: the zone of the pod's node, or <see cref="Unknown"/> when the address names no
+/// pod or its node has no zone label (Retina's fallback for both).</item>
+/// </list>
+/// No context label is ever empty.
+/// </remarks>
 public sealed class MetricShape
 {
+    /// <summary>The value of a context label that cannot be resolved, as in Retina.</summary>
+    public const string Unknown = "unknown";
+
+    private const byte Tcp = 6;
+    private const byte Udp = 17;
+
     private readonly string[] ownLabels;
     private readonly string[] sourceTokens;
     private readonly string[] destinationTokens;
@@ -110,16 +137,16 @@ public sealed class MetricShape
 
         if (Remote)
         {
-            i = Fill(values, i, sourceTokens, f.Source, f.SourcePort, src);
-            i = Fill(values, i, destinationTokens, f.Destination, f.DestinationPort, dst);
+            i = Fill(values, i, sourceTokens, f.Source, f.SourcePort, f.Protocol, src);
+            i = Fill(values, i, destinationTokens, f.Destination, f.DestinationPort, f.Protocol, dst);
         }
         else if (f.Direction == TrafficDirection.Egress)
         {
-            i = Fill(values, i, sourceTokens, f.Source, f.SourcePort, src);
+            i = Fill(values, i, sourceTokens, f.Source, f.SourcePort, f.Protocol, src);
         }
         else
         {
-            i = Fill(values, i, sourceTokens, f.Destination, f.DestinationPort, dst);
+            i = Fill(values, i, sourceTokens, f.Destination, f.DestinationPort, f.Protocol, dst);
         }
 
         if (direction)
@@ -135,7 +162,7 @@ public sealed class MetricShape
         return values;
     }
 
-    private static int Fill(string[] values, int i, string[] tokens, IpKey ip, ushort port, PodInfo? pod)
+    private static int Fill(string[] values, int i, string[] tokens, IpKey ip, ushort port, byte protocol, PodInfo? pod)
     {
         foreach (var t in tokens)
         {
@@ -145,29 +172,33 @@ public sealed class MetricShape
                     values[i++] = ip.ToString();
                     break;
                 case MetricLabels.Namespace:
-                    values[i++] = pod?.Namespace ?? "";
+                    values[i++] = Known(pod?.Namespace);
                     break;
                 case MetricLabels.PodName:
-                    values[i++] = pod?.Name ?? "";
+                    values[i++] = Known(pod?.Name);
                     break;
                 case MetricLabels.Workload:
-                    values[i++] = pod?.WorkloadKind ?? "";
-                    values[i++] = pod?.WorkloadName ?? "";
+                    // Kind and name together: a name without its kind would mislead.
+                    var owned = pod is { WorkloadKind.Length: > 0, WorkloadName.Length: > 0 };
+                    values[i++] = owned ? pod!.WorkloadKind : Unknown;
+                    values[i++] = owned ? pod!.WorkloadName : Unknown;
                     break;
                 case MetricLabels.Service:
-                    values[i++] = pod?.Service ?? "";
+                    values[i++] = Known(pod?.Service);
                     break;
                 case MetricLabels.Port:
-                    values[i++] = port.ToString(CultureInfo.InvariantCulture);
+                    values[i++] = protocol is Tcp or Udp ? port.ToString(CultureInfo.InvariantCulture) : Unknown;
                     break;
                 case MetricLabels.Zone:
-                    values[i++] = pod?.Zone ?? "";
+                    values[i++] = Known(pod?.Zone);
                     break;
             }
         }
 
         return i;
     }
+
+    private static string Known(string? value) => string.IsNullOrEmpty(value) ? Unknown : value;
 
     private static string[] Order(List<string>? tokens) =>
         tokens is null ? [] : MetricLabels.ContextOrder.Where(tokens.Contains).ToArray();

@@ -15,7 +15,8 @@ namespace Retina.NodeRuntime.AdvancedMetrics;
 /// without touching node-level metrics. Series expire after their metric's ttl, disappear with
 /// their pod, and stop growing at <see cref="AdvancedMetricsOptions.MaxSeriesPerMetric"/> per
 /// metric (samples beyond are counted in an overflow counter, and the metric is listed in
-/// <see cref="CappedMetrics"/>).
+/// <see cref="CappedMetrics"/>). A context label that cannot be resolved is <c>unknown</c>, never empty
+/// (<see cref="MetricShape"/> lists each label's rule).
 /// </summary>
 public sealed class PodLevelMetrics : IDisposable
 {

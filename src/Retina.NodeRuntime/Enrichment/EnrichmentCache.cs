@@ -8,6 +8,13 @@ namespace Retina.NodeRuntime.Enrichment;
 /// context, every pod of the cluster. Fed by <see cref="EnrichmentFeed"/> (informers) or directly
 /// by tests; lookups are lock-free, updates are serialised.
 /// </summary>
+/// <remarks>
+/// Only pod addresses resolve. Node addresses deliberately do not, as in Retina: its cache maps a
+/// node's address to the Node, but its enricher turns only pods into flow endpoints, so traffic from or
+/// to a node (this one included) carries <c>unknown</c> context labels, like an address outside the
+/// cluster. Host-network pods share their node's address and so name no address either
+/// (<see cref="PodProjection.Addresses"/>). Nodes are watched only for their zone.
+/// </remarks>
 public sealed class EnrichmentCache
 {
     private readonly object gate = new();

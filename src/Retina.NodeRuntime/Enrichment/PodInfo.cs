@@ -2,7 +2,8 @@ namespace Retina.NodeRuntime.Enrichment;
 
 /// <summary>
 /// The compact projection of a pod that pod-level metrics need, one per pod IP. Strings are
-/// shared between pods where possible (namespace, workload kind, node, zone).
+/// shared between pods where possible (namespace, workload kind, node, zone). Empty fields stay
+/// empty here; pod-level metrics write them as <c>unknown</c> (<see cref="AdvancedMetrics.MetricShape"/>).
 /// </summary>
 /// <param name="Namespace">metadata.namespace.</param>
 /// <param name="Name">metadata.name.</param>

@@ -27,8 +27,100 @@ public sealed class PodLevelMetricsTests : IDisposable
 
     public void Dispose() => pod.Dispose();
 
-    private static FlowSample Flow(string src, string dst, TrafficDirection dir = TrafficDirection.Egress, ushort sport = 40000, ushort dport = 80, bool reply = false) =>
-        new(IpKey.From(System.Net.IPAddress.Parse(src)), IpKey.From(System.Net.IPAddress.Parse(dst)), sport, dport, 6, dir, reply);
+    private static readonly string[] AllTokens = ["ip", "namespace", "podname", "workload", "service", "port", "zone"];
+
+    private static FlowSample Flow(string src, string dst, TrafficDirection dir = TrafficDirection.Egress, ushort sport = 40000, ushort dport = 80, bool reply = false, byte protocol = 6) =>
+        new(IpKey.From(System.Net.IPAddress.Parse(src)), IpKey.From(System.Net.IPAddress.Parse(dst)), sport, dport, protocol, dir, reply);
+
+    [Fact]
+    public async Task An_address_outside_the_cluster_is_unknown_in_every_context_label_but_its_ip_and_port()
+    {
+        pod.Apply(Spec(Option("forward_count", AllTokens, AllTokens)));
+        pod.RecordForward(Flow("10.1.0.1", "192.0.2.9", dport: 443), 2, 200);
+
+        var series = SeriesLines.Of(await metrics.ScrapeAsync(), Forward).ShouldHaveSingleItem();
+        series.Labels.ShouldBe(new Dictionary<string, string>
+        {
+            ["source_ip"] = "10.1.0.1",
+            ["source_namespace"] = "shop",
+            ["source_podname"] = "web-1",
+            ["source_workload_kind"] = "Deployment",
+            ["source_workload_name"] = "web",
+            ["source_service"] = "unknown",
+            ["source_port"] = "40000",
+            ["source_zone"] = "zone-a",
+            ["destination_ip"] = "192.0.2.9",
+            ["destination_namespace"] = "unknown",
+            ["destination_podname"] = "unknown",
+            ["destination_workload_kind"] = "unknown",
+            ["destination_workload_name"] = "unknown",
+            ["destination_service"] = "unknown",
+            ["destination_port"] = "443",
+            ["destination_zone"] = "unknown",
+        }, ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task A_bare_pod_on_a_node_without_zone_is_unknown_in_workload_service_and_zone()
+    {
+        cache.UpsertPod(TestPods.Pod("other", "bare", "10.1.0.4", node: "node3"));
+        pod.Apply(Spec(Option("forward_count", ["podname", "workload", "service", "zone"], ["podname", "workload", "service", "zone"])));
+        pod.RecordForward(Flow("10.1.0.2", "10.1.0.4"), 1, 60);
+
+        var labels = SeriesLines.Of(await metrics.ScrapeAsync(), Forward).ShouldHaveSingleItem().Labels;
+        labels["source_podname"].ShouldBe("db-0");
+        labels["source_zone"].ShouldBe("zone-a");
+        labels["destination_podname"].ShouldBe("bare");
+        labels.Where(l => l.Key != "source_podname" && l.Key != "source_zone" && l.Key != "destination_podname")
+            .ShouldAllBe(l => l.Value == "unknown");
+    }
+
+    [Fact]
+    public async Task The_port_of_a_protocol_without_ports_is_unknown_in_both_contexts()
+    {
+        var localMetrics = new NodeMetrics();
+        using var local = new PodLevelMetrics(localMetrics, cache, new AdvancedMetricsOptions { RemoteContext = false }, time);
+        pod.Apply(Spec(Option("drop_count", ["podname", "port"], ["ip", "port"])));
+        local.Apply(Spec(Option("drop_count", ["podname", "port"], [])));
+        var icmp = Flow("10.1.0.1", "192.0.2.9", sport: 0, dport: 0, protocol: 1);
+        pod.RecordDrop(icmp, "NETFILTER_DROP", 1, 98);
+        local.RecordDrop(icmp, "NETFILTER_DROP", 1, 98);
+
+        var remote = SeriesLines.Of(await metrics.ScrapeAsync(), "networkobservability_adv_drop_count").ShouldHaveSingleItem().Labels;
+        remote["source_port"].ShouldBe("unknown");
+        remote["destination_port"].ShouldBe("unknown");
+        SeriesLines.Of(await localMetrics.ScrapeAsync(), "networkobservability_adv_drop_count").ShouldHaveSingleItem().Labels["port"].ShouldBe("unknown");
+    }
+
+    [Fact]
+    public async Task No_context_label_of_any_metric_is_ever_empty()
+    {
+        pod.Apply(Spec(
+            Option("forward_count", AllTokens, AllTokens, ["direction", "is_reply"]),
+            Option("drop_count", AllTokens, AllTokens),
+            Option("tcp_flag_gauges", AllTokens, AllTokens),
+            Option("tcp_retransmission_count", AllTokens, AllTokens),
+            Option("dns_request_count", AllTokens, AllTokens),
+            Option("dns_response_count", AllTokens, AllTokens)));
+        foreach (var f in new[] { Flow("10.1.0.1", "192.0.2.9"), Flow("192.0.2.9", "10.1.0.2", TrafficDirection.Ingress, protocol: 17), Flow("10.1.0.2", "10.1.0.3", protocol: 1) })
+        {
+            pod.RecordForward(f, 1, 10);
+            pod.RecordDrop(f, "NO_SOCKET", 1, 10);
+            pod.RecordTcpFlag(f, "SYN", 1);
+            pod.RecordRetransmit(f);
+            pod.RecordDns(f, new DnsMessage(1, false, 0, "a.test.", 1, 0, []));
+            pod.RecordDns(f, new DnsMessage(1, true, 0, "a.test.", 1, 1, ["10.2.2.2"]));
+        }
+
+        var text = await metrics.ScrapeAsync();
+        foreach (var name in new[] { "forward_count", "drop_count", "tcpflags_count", "tcpretrans_count", "dns_request_count", "dns_response_count" })
+        {
+            var series = SeriesLines.Of(text, "networkobservability_adv_" + name);
+            series.Count.ShouldBe(3, name);
+            series.SelectMany(s => s.Labels).Where(l => l.Key.StartsWith("source_", StringComparison.Ordinal) || l.Key.StartsWith("destination_", StringComparison.Ordinal))
+                .ShouldAllBe(l => l.Value.Length > 0);
+        }
+    }
 
     [Fact]
     public async Task Remote_context_labels_are_exactly_the_configured_tokens_with_prefixes()
