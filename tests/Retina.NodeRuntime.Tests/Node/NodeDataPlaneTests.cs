@@ -109,7 +109,7 @@ public sealed class NodeDataPlaneTests
     public async Task Drops_by_an_nft_rule_and_by_a_closed_port_count_with_the_kernel_reason()
     {
         await using var bed = await NodeBed.StartAsync("ndr");
-        await NetnsPair.ExecAsync(bed.Network.Node, "nft", "add table inet retinat; add chain inet retinat fwd { type filter hook forward priority 0; }; add rule inet retinat fwd udp dport 9999 drop");
+        await NetnsPair.ExecAsync(bed.Network.Node, "nft", "add table inet retinat; add chain inet retinat rfw { type filter hook forward priority 0; }; add rule inet retinat rfw udp dport 9999 drop");
         using var client = await NsUdp.BindAsync(bed.Client1.Namespace, bed.Client1.Address, 7200);
         var nft = await bed.SumAsync(Drops, ("reason", "NETFILTER_DROP"));
         var closed = await bed.SumAsync(Drops, ("reason", "NO_SOCKET"));

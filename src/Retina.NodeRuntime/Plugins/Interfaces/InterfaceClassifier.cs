@@ -21,7 +21,9 @@ public static class InterfaceClassifier
     private static readonly HashSet<string> Tunnels =
         ["vxlan", "geneve", "ipip", "sit", "ip6tnl", "gre", "gretap", "ip6gre", "ip6gretap", "erspan", "vti", "vti6", "wireguard", "bareudp"];
 
-    public static (InterfaceRole Role, string Why) Classify(LinkInfo link)
+    /// <param name="uplinks">Interfaces carrying a default route: a veth among them is the node's uplink (kind, k3d and
+    /// nested nodes have a veth for eth0), not a pod's.</param>
+    public static (InterfaceRole Role, string Why) Classify(LinkInfo link, IReadOnlySet<string>? uplinks = null)
     {
         if (link.IsLoopback)
         {
@@ -43,6 +45,11 @@ public static class InterfaceClassifier
             return (InterfaceRole.Tunnel, link.Kind);
         }
 
-        return link.IsPodInterface ? (InterfaceRole.Pod, link.Kind) : (InterfaceRole.Host, link.Kind.Length == 0 ? "device" : link.Kind);
+        if (link.IsPodInterface && uplinks?.Contains(link.Name) != true)
+        {
+            return (InterfaceRole.Pod, link.Kind);
+        }
+
+        return (InterfaceRole.Host, link.Kind.Length == 0 ? "device" : link.Kind);
     }
 }

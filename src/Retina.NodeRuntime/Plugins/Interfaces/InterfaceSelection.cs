@@ -9,9 +9,9 @@ namespace Retina.NodeRuntime.Plugins.Interfaces;
 /// </summary>
 public sealed class InterfaceSelection
 {
-    private readonly Func<LinkInfo, bool> wants;
+    private readonly Func<LinkInfo, IReadOnlySet<string>, bool> wants;
 
-    private InterfaceSelection(Func<LinkInfo, bool> wants, IReadOnlyList<string> names, string description)
+    private InterfaceSelection(Func<LinkInfo, IReadOnlySet<string>, bool> wants, IReadOnlyList<string> names, string description)
     {
         this.wants = wants;
         Names = names;
@@ -24,16 +24,17 @@ public sealed class InterfaceSelection
     /// <summary>For status messages: "interfaces eth0,eth1" or "every host, pod interface".</summary>
     public string Description { get; }
 
-    public bool Wants(LinkInfo link) => wants(link);
+    /// <param name="uplinks">Interfaces carrying a default route in the node's namespace.</param>
+    public bool Wants(LinkInfo link, IReadOnlySet<string> uplinks) => wants(link, uplinks);
 
     public static InterfaceSelection Named(IReadOnlyList<string> names) =>
-        new(l => names.Contains(l.Name), names, "interfaces " + string.Join(",", names));
+        new((l, _) => names.Contains(l.Name), names, "interfaces " + string.Join(",", names));
 
     public static InterfaceSelection ByRole(params InterfaceRole[] roles) =>
-        new(l => roles.Contains(InterfaceClassifier.Classify(l).Role), [], "every " + string.Join(", ", roles.Select(r => r.ToString().ToLowerInvariant())) + " interface");
+        new((l, up) => roles.Contains(InterfaceClassifier.Classify(l, up).Role), [], "every " + string.Join(", ", roles.Select(r => r.ToString().ToLowerInvariant())) + " interface");
 
-    /// <summary>Any link the predicate accepts (e.g. pod interfaces whose names carry a prefix).</summary>
-    public static InterfaceSelection Where(Func<LinkInfo, bool> predicate, string description) => new(predicate, [], description);
+    /// <summary>Any link the predicate accepts, given the uplinks (e.g. pod interfaces whose names carry a prefix).</summary>
+    public static InterfaceSelection Where(Func<LinkInfo, IReadOnlySet<string>, bool> predicate, string description) => new(predicate, [], description);
 
     /// <summary>
     /// The plugin's <c>interfaces</c> setting (comma-separated names), else the host's configured

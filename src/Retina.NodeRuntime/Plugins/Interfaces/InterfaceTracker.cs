@@ -94,8 +94,8 @@ public sealed class InterfaceTracker(PluginContext context, BpfProgram ingress, 
 
     private async Task<(int Added, int Removed)> ConvergeAsync()
     {
-        var now = await context.Netns.RunAsync(Links.List);
-        var wanted = now.Where(selection.Wants).ToDictionary(i => i.Index, i => i.Name);
+        var (now, uplinks) = await context.Netns.RunAsync(() => (Links.List(), DefaultRoutes.Interfaces()));
+        var wanted = now.Where(l => selection.Wants(l, uplinks)).ToDictionary(i => i.Index, i => i.Name);
         Missing = selection.Names.Where(n => now.All(l => l.Name != n)).ToList();
         var added = 0;
         var removed = 0;

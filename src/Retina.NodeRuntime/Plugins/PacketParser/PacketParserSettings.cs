@@ -28,7 +28,9 @@ public sealed record PacketParserSettings(
         var hosts = HostInterfaces;
         var description = "pod interfaces" + (prefixes.Count > 0 ? " named " + string.Join(",", prefixes) + "*" : "") + (hosts.Count > 0 ? " and " + string.Join(",", hosts) : "");
         return Interfaces.InterfaceSelection.Where(
-            l => hosts.Contains(l.Name) || (l.IsPodInterface && (prefixes.Count == 0 || prefixes.Any(p => l.Name.StartsWith(p, StringComparison.Ordinal)))),
+            (l, uplinks) => hosts.Contains(l.Name)
+                || (Interfaces.InterfaceClassifier.Classify(l, uplinks).Role == Interfaces.InterfaceRole.Pod
+                    && (prefixes.Count == 0 || prefixes.Any(p => l.Name.StartsWith(p, StringComparison.Ordinal)))),
             description);
     }
 

@@ -24,13 +24,18 @@ public sealed class InterfaceClassifierTests
         await NetnsPair.ExecAsync(node, "ip", "link", "add", "cni0", "type", "bridge");
         await NetnsPair.ExecAsync(node, "ip", "link", "add", "flannel.1", "type", "vxlan", "id", "1", "dstport", "8472", "dev", pair.VethA);
 
-        var links = await NetnsThread.RunOnceAsync(node, Links.List, "classify");
-        var roles = links.ToDictionary(l => l.Name, l => InterfaceClassifier.Classify(l).Role);
+        await Shell.CheckAsync("ip", "link", "add", "eth0", "netns", node, "type", "veth", "peer", "name", "uplink0", "netns", pod);
+        await NetnsPair.ExecAsync(node, "ip", "link", "set", "eth0", "up");
+        await NetnsPair.ExecAsync(node, "ip", "route", "add", "default", "dev", "eth0");
+
+        var (links, uplinks) = await NetnsThread.RunOnceAsync(node, () => (Links.List(), DefaultRoutes.Interfaces()), "classify");
+        var roles = links.ToDictionary(l => l.Name, l => InterfaceClassifier.Classify(l, uplinks).Role);
 
         roles["coredns--3f2a1b"].ShouldBe(InterfaceRole.Pod);
         roles["3f2a1b4c5d6e7f8"].ShouldBe(InterfaceRole.Pod);
         roles["mypod"].ShouldBe(InterfaceRole.Pod);
         roles[pair.VethA].ShouldBe(InterfaceRole.Pod, "its peer lives in another namespace");
+        roles["eth0"].ShouldBe(InterfaceRole.Host, "a veth carrying the default route is the node's uplink (kind, k3d), not a pod's");
         roles["vethlocal0"].ShouldBe(InterfaceRole.Host, "a veth whose peer is in the same namespace is no pod's");
         roles["vethlocal1"].ShouldBe(InterfaceRole.Host);
         roles["lo"].ShouldBe(InterfaceRole.Excluded);
