@@ -168,5 +168,7 @@ public sealed record ApiServerLatencySettings
         return fallback;
     }
 
-    private static string Format(TimeSpan t) => GoDuration.Format(t);
+    private static string Format(TimeSpan t) => t < TimeSpan.FromSeconds(1)
+        ? t.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms"
+        : GoDuration.Format(t);
 }
