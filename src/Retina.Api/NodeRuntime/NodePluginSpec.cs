@@ -8,7 +8,7 @@ public sealed class NodePluginSpec
 {
     /// <summary>Plugin name.</summary>
     [Required]
-    [AllowedValues("packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser")]
+    [AllowedValues("packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser", "apiserverlatency")]
     [JsonPropertyName("name")]
     public string Name { get; set; } = "";
 

@@ -8,7 +8,7 @@ public sealed class RetinaControllerOptions
 {
     public const string Section = "Retina:Controller";
 
-    public static readonly string[] KnownPlugins = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser"];
+    public static readonly string[] KnownPlugins = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser", "apiserverlatency"];
 
     public static readonly string[] KnownOutputs = ["hostPath", "persistentVolumeClaim", "blobUpload", "s3Upload"];
 

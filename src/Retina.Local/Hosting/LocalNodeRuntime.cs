@@ -27,9 +27,19 @@ public static class LocalNodeRuntime
 
                 // No pods on a laptop: each `ip netns` namespace of this host counts as a pod of namespace "local".
                 PodsFromNetworkNamespaces = true,
+
+                // No cluster to discover API servers in: apiserverlatency probes only the server given with --apiserver.
+                DiscoverApiServerEndpoints = false,
+                ApiServerEndpoints = options.ApiServerEndpoints,
             };
-            await using var host = await NodeRuntimeHost.StartAsync(store, agentOptions, loggers, TimeProvider.System, ct);
             var log = loggers.CreateLogger("retina.noderuntime");
+            var problems = agentOptions.Validate();
+            if (problems.Count > 0)
+            {
+                throw new InvalidOperationException("invalid node runtime options: " + string.Join("; ", problems));
+            }
+
+            await using var host = await NodeRuntimeHost.StartAsync(store, agentOptions, loggers, TimeProvider.System, ct);
             foreach (var notice in host.Notices)
             {
                 log.LogWarning("{Notice}", notice);

@@ -18,6 +18,12 @@ public sealed class LocalOptions
     /// <summary>packetparser runs only while a MetricsConfiguration asks for pod-level metrics.</summary>
     public List<string> Plugins { get; set; } = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser"];
 
+    /// <summary>
+    /// API server endpoints (<c>address:port</c>, comma-separated) that the apiserverlatency plugin probes from this
+    /// host (<c>retina run --apiserver</c>); local mode has no cluster to discover them from. Null: none.
+    /// </summary>
+    public string? ApiServerEndpoints { get; set; }
+
     /// <summary>Lines printed under the banner (e.g. what was skipped without root, and why).</summary>
     public List<string> Notices { get; } = [];
 

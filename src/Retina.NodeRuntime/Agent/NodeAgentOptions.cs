@@ -47,6 +47,15 @@ public sealed class NodeAgentOptions
     /// <summary>Series cap per pod-level metric; beyond it samples go to the overflow counter.</summary>
     public int MaxSeriesPerMetric { get; set; } = 10_000;
 
+    /// <summary>
+    /// API server endpoints (<c>address:port</c>, comma-separated) the apiserverlatency plugin probes besides the
+    /// discovered ones; local mode sets it from <c>retina run --apiserver</c>.
+    /// </summary>
+    public string? ApiServerEndpoints { get; set; }
+
+    /// <summary>Discover the API server endpoints from the <c>kubernetes</c> EndpointSlice in <c>default</c> (off in local mode: no cluster).</summary>
+    public bool DiscoverApiServerEndpoints { get; set; } = true;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -63,6 +72,14 @@ public sealed class NodeAgentOptions
         if (DiskBudgetMB <= 0)
         {
             problems.Add($"{Section}:DiskBudgetMB must be positive");
+        }
+
+        foreach (var item in (ApiServerEndpoints ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Plugins.ApiServerLatency.ApiServerLatencySettings.TryParseEndpoint(item, out _))
+            {
+                problems.Add($"{Section}:ApiServerEndpoints \"{item}\" is not an address:port (e.g. 10.0.0.1:6443)");
+            }
         }
 
         return problems;

@@ -5,6 +5,7 @@ using Retina.NodeRuntime.Capture;
 using Retina.NodeRuntime.Enrichment;
 using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Plugins;
+using Retina.NodeRuntime.Plugins.ApiServerLatency;
 
 namespace Retina.NodeRuntime.Agent;
 
@@ -20,6 +21,7 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
     private readonly FlightRecorder? recorder;
     private readonly PodLevelMetrics podLevel;
     private readonly IAsyncDisposable podSource;
+    private ApiServerEndpointFeed? apiServerFeed;
 
     private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics,
         PodLevelMetrics podLevel, IAsyncDisposable podSource)
@@ -51,10 +53,16 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         await exporter.StartAsync(ct).ConfigureAwait(false);
         var notices = new List<string>();
 
+        // The API server endpoints the apiserverlatency plugin probes: configured ones, and the cluster's own.
+        var apiServers = new ApiServerEndpointSet();
+        apiServers.Set("configured", (options.ApiServerEndpoints ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(e => ApiServerLatencySettings.TryParseEndpoint(e, out var ep) ? ep : null).OfType<System.Net.IPEndPoint>());
+        var apiServerFeed = options.DiscoverApiServerEndpoints ? ApiServerEndpointFeed.Start(client, apiServers, loggers) : null;
+
         PluginHost? plugins = null;
         if (Environment.IsPrivilegedProcess)
         {
-            var pluginOptions = new PluginHostOptions { NetworkNamespace = options.NetworkNamespace, StateDirectory = options.PluginStateDirectory };
+            var pluginOptions = new PluginHostOptions { NetworkNamespace = options.NetworkNamespace, StateDirectory = options.PluginStateDirectory, ApiServerEndpoints = apiServers };
             configurePlugins?.Invoke(pluginOptions);
             plugins = new PluginHost(pluginOptions, metrics, loggers);
         }
@@ -115,7 +123,7 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
             },
             CappedMetrics = () => podLevel.CappedMetrics,
         };
-        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource);
+        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource) { apiServerFeed = apiServerFeed };
         host.Notices.AddRange(notices);
         return host;
     }
@@ -138,6 +146,10 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         // After the plugins: packetparser records into the pod-level metrics until it is detached.
         podLevel.Dispose();
         await podSource.DisposeAsync().ConfigureAwait(false);
+        if (apiServerFeed is not null)
+        {
+            await apiServerFeed.DisposeAsync().ConfigureAwait(false);
+        }
 
         await exporter.DisposeAsync().ConfigureAwait(false);
     }

@@ -42,6 +42,9 @@ public sealed class NodeMetrics
         IpConnectionStats = f.CreateGauge(NodePrefix + "ip_connection_stats", "IP statistics from /proc/net/snmp and /proc/net/netstat.", "statistic_name");
         UdpConnectionStats = f.CreateGauge(NodePrefix + "udp_connection_stats", "UDP statistics from /proc/net/snmp.", "statistic_name");
         InterfaceStats = f.CreateGauge(NodePrefix + "interface_stats", "Interface statistics from /proc/net/dev.", "interface_name", "statistic_name");
+        ApiServerLatency = f.CreateHistogram(NodePrefix + "node_apiserver_latency", "Milliseconds from a probe's request to the API server's first response bytes.", new HistogramConfiguration { Buckets = ApiServerLatencyBucketsMs });
+        ApiServerHandshakeLatency = f.CreateHistogram(NodePrefix + "node_apiserver_handshake_latency_ms", "Milliseconds of the TCP handshake between the node and the Kubernetes API server.", new HistogramConfiguration { Buckets = ApiServerLatencyBucketsMs });
+        ApiServerNoResponse = f.CreateCounter(NodePrefix + "node_apiserver_no_response", "Probes to the API server whose connect or request got no answer within the timeout.");
 
         LostEvents = f.CreateCounter(HealthPrefix + (retinaLostEventsName ? "lost_events_counter" : "lost_events_total"), "Events lost between the kernel and the metrics, by event type and where they were lost.", "type", "reason");
         PluginFailures = f.CreateCounter(HealthPrefix + "plugin_reconcile_failures_total", "Plugins that failed to start or degraded, by plugin and reason.", "plugin", "reason");
@@ -65,6 +68,15 @@ public sealed class NodeMetrics
     public Gauge IpConnectionStats { get; }
     public Gauge UdpConnectionStats { get; }
     public Gauge InterfaceStats { get; }
+    public Histogram ApiServerLatency { get; }
+    public Histogram ApiServerHandshakeLatency { get; }
+    public Counter ApiServerNoResponse { get; }
+
+    /// <summary>
+    /// Upper bounds (milliseconds) of both API-server histograms: Retina's own bounds (0 to 4.5 in steps of 0.5,
+    /// so its dashboards' <c>le</c> values exist) and wider ones for the slow answers that matter in an incident.
+    /// </summary>
+    public static readonly double[] ApiServerLatencyBucketsMs = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
     public Counter LostEvents { get; }
     public Counter PluginFailures { get; }
     public Gauge PluginUp { get; }

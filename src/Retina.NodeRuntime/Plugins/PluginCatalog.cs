@@ -11,7 +11,8 @@ public static class PluginCatalog
         [PacketForwardPlugin.PluginName, DropReasonPlugin.PluginName, Dns.DnsPlugin.PluginName, TcpRetrans.TcpRetransPlugin.PluginName, LinuxUtil.LinuxUtilPlugin.PluginName];
 
     /// <summary>Every plugin this runtime knows; <see cref="PluginHost.Current"/> reports each of them.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. Basic, PacketParser.PacketParserPlugin.PluginName];
+    /// <remarks>apiserverlatency is not basic: it sends probes to the API server, so it runs only when asked for (see its class doc).</remarks>
+    public static IReadOnlyList<string> Names { get; } = [.. Basic, PacketParser.PacketParserPlugin.PluginName, ApiServerLatency.ApiServerLatencyPlugin.PluginName];
 
     public static INodePlugin? Create(string name) => name switch
     {
@@ -21,6 +22,7 @@ public static class PluginCatalog
         TcpRetrans.TcpRetransPlugin.PluginName => new TcpRetrans.TcpRetransPlugin(),
         LinuxUtil.LinuxUtilPlugin.PluginName => new LinuxUtil.LinuxUtilPlugin(),
         PacketParser.PacketParserPlugin.PluginName => new PacketParser.PacketParserPlugin(),
+        ApiServerLatency.ApiServerLatencyPlugin.PluginName => new ApiServerLatency.ApiServerLatencyPlugin(),
         _ => null,
     };
 }

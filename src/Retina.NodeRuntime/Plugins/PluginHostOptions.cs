@@ -28,6 +28,9 @@ public sealed class PluginHostOptions
     /// <summary>Mount tracefs and bpffs when missing (as a DaemonSet's init would).</summary>
     public bool MountKernelFilesystems { get; set; } = true;
 
+    /// <summary>API server endpoints the runtime knows (cluster discovery, configured server), for the apiserverlatency plugin.</summary>
+    public ApiServerLatency.ApiServerEndpointSet ApiServerEndpoints { get; set; } = new();
+
     /// <summary>Capacity of each bounded channel between a ring buffer and its consumer.</summary>
     public int EventChannelCapacity { get; set; } = 8192;
 }
