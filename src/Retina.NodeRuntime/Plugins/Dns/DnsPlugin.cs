@@ -97,7 +97,8 @@ public sealed class DnsPlugin : INodePlugin
             var messages = new List<DnsMessage>(1);
             if (DnsParser.ParseTcpSegment(payload, messages) == 0)
             {
-                m.Lost(Name, "malformed");
+                // Mostly the later segments of a message already counted from its first: told apart from malformed UDP.
+                m.Lost(Name, "tcp_not_message_start");
                 return;
             }
 

@@ -262,7 +262,8 @@ public sealed class PacketParserPlugin : INodePlugin
             var messages = new List<DnsMessage>(1);
             if (DnsParser.ParseTcpSegment(payload, messages) == 0)
             {
-                context!.Metrics.Lost(Name, "malformed_dns");
+                // Mostly the later segments of a message already counted from its first (see bpf/dns).
+                context!.Metrics.Lost(Name, "dns_tcp_not_message_start");
             }
 
             foreach (var m in messages)
