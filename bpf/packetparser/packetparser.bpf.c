@@ -2,7 +2,7 @@
  * interfaces). An in-kernel connection table keeps per-connection counters, so only reportable
  * packets reach user space through the ring buffer: the first packet of a connection, TCP control
  * flags (SYN, FIN, RST) and a periodic report per connection; user space also reads the table's
- * cumulative counters for idle connections. DNS messages (UDP port 53) travel with their payload.
+ * cumulative counters for idle connections. DNS messages (port 53, UDP or TCP) travel with their payload.
  * Kernel drops (skb:kfree_skb) and TCP retransmits of addresses of interest are reported too.
  * Only addresses in pp_ips (pods of the namespaces the MetricsConfigurations cover) are reported.
  * Programs never change a verdict. */
@@ -234,8 +234,18 @@ static __always_inline void pp_emit_packet(struct pp_ct_key *key, __u32 len, __u
 	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&pp_events));
 }
 
-static __always_inline void pp_emit_dns(struct __sk_buff *skb, struct pp_ct_key *key, __u32 off)
+/* l4 is the offset of the UDP or TCP header. TCP: the payload of each segment that has one is
+ * copied, starting with the message's two-byte length (user space reads the framing, as bpf/dns
+ * describes); segments without payload (SYN, ACK, FIN) are not messages. */
+static __always_inline void pp_emit_dns(struct __sk_buff *skb, struct pp_ct_key *key, __u32 l4)
 {
+	__u32 off = l4 + 8;
+	if (key->proto == 6) {
+		__u8 doff;
+		if (bpf_skb_load_bytes(skb, l4 + 12, &doff, 1) < 0 || (doff >> 4) < 5)
+			return;
+		off = l4 + (doff >> 4) * 4;
+	}
 	if (off >= skb->len)
 		return;
 	__u32 len = skb->len - off;
@@ -361,8 +371,8 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 	if (!v && !pp_interesting(cfg, key.saddr, key.daddr))
 		return RETINA_TC_CONTINUE;
 
-	if (key.proto == 17 && (key.sport == 53 || key.dport == 53))
-		pp_emit_dns(skb, &key, l4 + 8);
+	if ((key.proto == 17 || key.proto == 6) && (key.sport == 53 || key.dport == 53))
+		pp_emit_dns(skb, &key, l4);
 
 	if (!cfg->conntrack) {
 		__u32 n = cfg->sampling;

@@ -15,6 +15,42 @@ public static class DnsParser
     private const int MaxJumps = 16;
     private const int MaxAnswers = 32;
 
+    /// <summary>Most messages read from one TCP segment: pipelined queries are few, the rest is hostile input.</summary>
+    public const int MaxMessagesPerSegment = 16;
+
+    /// <summary>
+    /// Parses the DNS messages a TCP segment's payload starts with: each is preceded by its two-byte
+    /// length (RFC 1035 §4.2.2, RFC 7766 §8). A message longer than what the segment (or the capture)
+    /// holds is parsed from what is there, like a truncated UDP message. Stops at the first length
+    /// that cannot start a message (under 12 bytes: a segment that begins mid-message) or that does
+    /// not parse, and after <see cref="MaxMessagesPerSegment"/> messages.
+    /// </summary>
+    /// <returns>How many messages were added to <paramref name="messages"/>.</returns>
+    public static int ParseTcpSegment(ReadOnlySpan<byte> payload, List<DnsMessage> messages)
+    {
+        var found = 0;
+        while (found < MaxMessagesPerSegment && payload.Length >= 2 + 12)
+        {
+            var length = BinaryPrimitives.ReadUInt16BigEndian(payload);
+            if (length < 12)
+            {
+                break;
+            }
+
+            var available = Math.Min(length, payload.Length - 2);
+            if (!TryParse(payload.Slice(2, available), out var message) || message is null)
+            {
+                break;
+            }
+
+            messages.Add(message);
+            found++;
+            payload = payload[(2 + available)..];
+        }
+
+        return found;
+    }
+
     public static bool TryParse(ReadOnlySpan<byte> msg, out DnsMessage? message)
     {
         message = null;

@@ -5,15 +5,19 @@ using Retina.NodeRuntime.Plugins.Interfaces;
 namespace Retina.NodeRuntime.Plugins.Dns;
 
 /// <summary>
-/// DNS requests and responses seen on the node's interfaces: bpf/dns copies UDP port-53
-/// payloads into a ring buffer, <see cref="DnsParser"/> reads them in user space.
+/// DNS requests and responses seen on the node's interfaces: bpf/dns copies port-53 payloads
+/// (UDP and TCP, IPv4 and IPv6; one copy per packet per node, see its header comment) into a ring
+/// buffer, <see cref="DnsParser"/> reads them in user space.
 /// </summary>
 public sealed class DnsPlugin : INodePlugin
 {
     public const string PluginName = "dns";
 
-    // struct dns_event: len, direction, saddr, daddr, sport, dport, reserved, data[512]
-    private const int HeaderSize = 24;
+    // struct dns_event: len, wire_len, direction, ifindex, saddr[16], daddr[16], sport, dport,
+    // ip_version, protocol, reserved, data[512]
+    private const int HeaderSize = 56;
+    private const int ProtocolOffset = 53;
+    private const byte Tcp = 6;
 
     private readonly object gate = new();
     private PluginContext? context;
@@ -65,13 +69,39 @@ public sealed class DnsPlugin : INodePlugin
         }
 
         var len = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(span), (uint)(span.Length - HeaderSize));
+        var payload = span.Slice(HeaderSize, len);
         m.ParsedPackets.WithLabels(Name).Inc();
-        if (!DnsParser.TryParse(span.Slice(HeaderSize, len), out var msg) || msg is null)
+        if (span[ProtocolOffset] == Tcp)
+        {
+            // DNS over TCP is rare next to UDP: a list per segment costs nothing that matters.
+            var messages = new List<DnsMessage>(1);
+            if (DnsParser.ParseTcpSegment(payload, messages) == 0)
+            {
+                // Mostly the later segments of a message already counted from its first: told apart from malformed UDP.
+                m.Lost(Name, "tcp_not_message_start");
+                return;
+            }
+
+            foreach (var message in messages)
+            {
+                Count(message);
+            }
+
+            return;
+        }
+
+        if (!DnsParser.TryParse(payload, out var msg) || msg is null)
         {
             m.Lost(Name, "malformed");
             return;
         }
 
+        Count(msg);
+    }
+
+    private void Count(DnsMessage msg)
+    {
+        var m = context!.Metrics;
         var query = queries.Apply(msg.QueryName);
         if (!msg.IsResponse)
         {

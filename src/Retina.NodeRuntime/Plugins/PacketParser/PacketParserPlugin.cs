@@ -247,20 +247,42 @@ public sealed class PacketParserPlugin : INodePlugin
                 pod!.RecordRetransmit(ConnectionLedger.Sample(ev.Key, false), ev.Packets);
                 break;
             case PpEventKind.Dns:
-                var len = (int)Math.Min(ev.PayloadLen, (uint)(span.Length - EventSize));
-                if (DnsParser.TryParse(span.Slice(EventSize, len), out var msg) && msg is not null)
-                {
-                    pod!.RecordDns(ConnectionLedger.Sample(ev.Key, msg.IsResponse), msg);
-                }
-                else
-                {
-                    context!.Metrics.Lost(Name, "malformed_dns");
-                }
-
+                OnDns(ev.Key, span.Slice(EventSize, (int)Math.Min(ev.PayloadLen, (uint)(span.Length - EventSize))));
                 break;
             default:
                 context!.Metrics.Lost(Name, "unknown_event");
                 break;
+        }
+    }
+
+    /// <summary>One DNS payload: a UDP datagram's, or a TCP segment's (length-prefixed messages, see bpf/dns).</summary>
+    private void OnDns(in PpCtKey key, ReadOnlySpan<byte> payload)
+    {
+        const byte tcp = 6;
+        if (key.Proto == tcp)
+        {
+            var messages = new List<DnsMessage>(1);
+            if (DnsParser.ParseTcpSegment(payload, messages) == 0)
+            {
+                // Mostly the later segments of a message already counted from its first (see bpf/dns).
+                context!.Metrics.Lost(Name, "dns_tcp_not_message_start");
+            }
+
+            foreach (var m in messages)
+            {
+                pod!.RecordDns(ConnectionLedger.Sample(key, m.IsResponse), m);
+            }
+
+            return;
+        }
+
+        if (DnsParser.TryParse(payload, out var msg) && msg is not null)
+        {
+            pod!.RecordDns(ConnectionLedger.Sample(key, msg.IsResponse), msg);
+        }
+        else
+        {
+            context!.Metrics.Lost(Name, "malformed_dns");
         }
     }
 

@@ -33,6 +33,111 @@ public sealed class DnsParserTests
         return b.ToArray();
     }
 
+    internal static byte[] Framed(params byte[][] messages) =>
+        messages.SelectMany(m => new[] { (byte)(m.Length >> 8), (byte)m.Length }.Concat(m)).ToArray();
+
+    [Fact]
+    public void A_tcp_segment_yields_each_length_prefixed_message_it_holds()
+    {
+        var messages = new List<DnsMessage>();
+        DnsParser.ParseTcpSegment(Framed(Query("a.test", 1, 1), Query("a.test", 28, 2)), messages).ShouldBe(2);
+        messages.Select(m => (m.Id, m.QueryTypeName)).ShouldBe([((ushort)1, "A"), ((ushort)2, "AAAA")]);
+        messages.Clear();
+        DnsParser.ParseTcpSegment(Framed(Response("a.test", 0, [10, 0, 0, 1])), messages).ShouldBe(1);
+        messages[0].Addresses.ShouldBe(["10.0.0.1"]);
+    }
+
+    [Fact]
+    public void A_tcp_message_longer_than_its_segment_is_parsed_from_what_the_segment_holds()
+    {
+        var answer = Response("big.test", 0, [10, 0, 0, 1], [10, 0, 0, 2], [10, 0, 0, 3]);
+        var framed = Framed(answer);
+        var messages = new List<DnsMessage>();
+        DnsParser.ParseTcpSegment(framed.AsSpan(0, framed.Length - 10), messages).ShouldBe(1, "header and question are there");
+        messages[0].RcodeName.ShouldBe("NOERROR");
+        messages[0].AnswerCount.ShouldBe(3);
+        messages[0].Addresses.ShouldBe(["10.0.0.1", "10.0.0.2"], "the third answer was cut off");
+    }
+
+    [Fact]
+    public void A_tcp_segment_that_starts_mid_message_or_holds_only_a_length_yields_nothing()
+    {
+        var query = Query("mid.test");
+        var messages = new List<DnsMessage>();
+        DnsParser.ParseTcpSegment(Framed(query).AsSpan(0, 2), messages).ShouldBe(0, "the length alone");
+        DnsParser.ParseTcpSegment(query.AsSpan(12), messages).ShouldBe(0, "the rest of a message whose start was in an earlier segment");
+        DnsParser.ParseTcpSegment([0, 11, .. new byte[11]], messages).ShouldBe(0, "shorter than a DNS header");
+        DnsParser.ParseTcpSegment([0, 0, .. Framed(query)], messages).ShouldBe(0, "a zero length stops the walk");
+        DnsParser.ParseTcpSegment([], messages).ShouldBe(0);
+        messages.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_tcp_segment_stops_after_the_most_messages_one_segment_may_carry()
+    {
+        var many = Framed(Enumerable.Range(0, 100).Select(i => Query("x", 1, (ushort)i)).ToArray());
+        var messages = new List<DnsMessage>();
+        DnsParser.ParseTcpSegment(many, messages).ShouldBe(DnsParser.MaxMessagesPerSegment);
+        messages.Count.ShouldBe(DnsParser.MaxMessagesPerSegment);
+    }
+
+    [Fact]
+    public void Truncated_tcp_segments_never_throw_and_yield_a_message_only_once_its_question_is_complete()
+    {
+        var framed = Framed(Query("truncated.example"));
+        var messages = new List<DnsMessage>();
+        for (var n = 0; n <= framed.Length; n++)
+        {
+            messages.Clear();
+            DnsParser.ParseTcpSegment(framed.AsSpan(0, n), messages).ShouldBe(n == framed.Length ? 1 : 0, $"{n} bytes");
+        }
+    }
+
+    [Fact]
+    public void Half_a_million_random_and_mutated_tcp_segments_never_throw()
+    {
+        var rng = new Random(9);
+        var seeds = new[]
+        {
+            Framed(Query("kubernetes.default.svc.cluster.local")), Framed(Query("a.b", 28, 7), Response("a.b", 0, new byte[16])),
+            Framed(Response("nx.example", 3), Query("q", 65, 3), Query("r", 1, 4)),
+        };
+        var buf = new byte[600];
+        var messages = new List<DnsMessage>();
+        var parsed = 0;
+        for (var i = 0; i < 500_000; i++)
+        {
+            var seed = seeds[rng.Next(seeds.Length)];
+            var len = Math.Clamp(seed.Length + rng.Next(-8, 8), 0, buf.Length);
+            if (i % 3 == 0)
+            {
+                rng.NextBytes(buf.AsSpan(0, len));
+            }
+            else
+            {
+                seed.AsSpan(0, Math.Min(len, seed.Length)).CopyTo(buf);
+                if (len > seed.Length)
+                {
+                    rng.NextBytes(buf.AsSpan(seed.Length, len - seed.Length));
+                }
+
+                for (var k = rng.Next(1, 4); k > 0 && len > 0; k--)
+                {
+                    var at = rng.Next(3) == 0 ? rng.Next(Math.Min(len, 4)) : rng.Next(len); // length prefixes are favourite targets
+                    buf[at] = (byte)rng.Next(256);
+                }
+            }
+
+            messages.Clear();
+            var n = DnsParser.ParseTcpSegment(buf.AsSpan(0, len), messages);
+            n.ShouldBe(messages.Count);
+            n.ShouldBeInRange(0, DnsParser.MaxMessagesPerSegment);
+            parsed += n;
+        }
+
+        parsed.ShouldBeGreaterThan(1000, "mutated seeds should often still parse");
+    }
+
     [Fact]
     public void A_query_yields_name_and_type()
     {
