@@ -34,10 +34,17 @@ int retina_drop(struct trace_event_raw_kfree_skb *ctx)
 	if (!retina_netns_allowed(retina_skb_netns(skb)))
 		return 0;
 
+	/* a received packet carries the index of the interface it arrived on; a packet of the node's
+	 * own has a device once routing chose one (POSTROUTING and later): before that (OUTPUT, the
+	 * socket layer) the direction is unknown, as Retina reports it */
+	__u32 dir = RETINA_DIR_UNKNOWN;
+	if (BPF_CORE_READ(skb, skb_iif))
+		dir = RETINA_DIR_INGRESS;
+	else if (BPF_CORE_READ(skb, dev))
+		dir = RETINA_DIR_EGRESS;
 	struct drop_key key = {
 		.reason = reason,
-		/* a received packet carries the index of the interface it arrived on */
-		.direction = BPF_CORE_READ(skb, skb_iif) ? RETINA_DIR_INGRESS : RETINA_DIR_EGRESS,
+		.direction = dir,
 	};
 	__u32 len = BPF_CORE_READ(skb, len);
 

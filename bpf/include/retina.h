@@ -9,6 +9,7 @@
 
 #define RETINA_DIR_INGRESS 0
 #define RETINA_DIR_EGRESS 1
+#define RETINA_DIR_UNKNOWN 2
 
 /* TC_ACT_UNSPEC and TCX_NEXT are both -1: the packet continues unchanged, whichever hook runs us. */
 #define RETINA_TC_CONTINUE -1

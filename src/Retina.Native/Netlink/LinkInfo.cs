@@ -8,8 +8,11 @@ namespace Retina.Native.Netlink;
 /// <param name="LinkIndex">IFLA_LINK: the peer of a veth/netkit, the lower device of a vlan/macvlan; null when absent.</param>
 /// <param name="LinkNetnsId">IFLA_LINK_NETNSID: set when <see cref="LinkIndex"/> lives in another network namespace.</param>
 /// <param name="MasterIndex">IFLA_MASTER: the bridge or bond this interface is a port of.</param>
-public sealed record LinkInfo(uint Index, string Name, string Kind, uint Flags, uint? LinkIndex, int? LinkNetnsId, uint? MasterIndex)
+/// <param name="HardwareType">ifi_type (ARPHRD_*): 1 for Ethernet, 772 loopback, 65534 for layer-3 devices (WireGuard, tun, ipip).</param>
+public sealed record LinkInfo(uint Index, string Name, string Kind, uint Flags, uint? LinkIndex, int? LinkNetnsId, uint? MasterIndex, ushort HardwareType = LinkInfo.Ethernet)
 {
+    public const ushort Ethernet = 1;
+
     private const uint IffUp = 0x1;
     private const uint IffLoopback = 0x8;
 

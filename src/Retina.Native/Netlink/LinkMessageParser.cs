@@ -95,6 +95,7 @@ public sealed class LinkMessageParser
             return null;
         }
 
+        var hardware = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]);
         var index = BinaryPrimitives.ReadInt32LittleEndian(body[4..]);
         var flags = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]);
         string? name = null;
@@ -131,7 +132,7 @@ public sealed class LinkMessageParser
             }
         }
 
-        return index <= 0 || string.IsNullOrEmpty(name) ? null : new LinkInfo((uint)index, name, kind, flags, link, netnsId, master);
+        return index <= 0 || string.IsNullOrEmpty(name) ? null : new LinkInfo((uint)index, name, kind, flags, link, netnsId, master, hardware);
     }
 
     private static List<(ushort Type, byte[] Value)> Attributes(ReadOnlySpan<byte> span)

@@ -181,7 +181,7 @@ public sealed class PodLevelMetricsTests : IDisposable
         SeriesLines.Sum(text, "networkobservability_adv_tcpflags_count", ("flag", "SYN"), ("source_podname", "web-1")).ShouldBe(2);
         SeriesLines.Sum(text, "networkobservability_adv_tcpretrans_count", ("source_podname", "web-1"), ("destination_ip", "10.9.9.9")).ShouldBe(1);
         SeriesLines.Sum(text, "networkobservability_adv_dns_request_count", ("source_podname", "web-1"), ("query", "a.test."), ("query_type", "A")).ShouldBe(1);
-        SeriesLines.Sum(text, "networkobservability_adv_dns_response_count", ("destination_podname", "web-1"), ("return_code", "NOERROR"), ("response", "10.2.2.2"), ("num_response", "1")).ShouldBe(1);
+        SeriesLines.Sum(text, "networkobservability_adv_dns_response_count", ("destination_podname", "web-1"), ("return_code", "NoError"), ("response", "10.2.2.2"), ("num_response", "1")).ShouldBe(1);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Retina.NodeRuntime.AdvancedMetrics;
 using Retina.NodeRuntime.Enrichment;
 using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Plugins;
+using Retina.NodeRuntime.Plugins.ApiServerLatency;
 using Retina.NodeRuntime.Plugins.PacketParser;
 using Retina.NodeRuntime.Tests.Enrichment;
 using Retina.Testing.FakeKubeApi;
@@ -19,7 +20,7 @@ namespace Retina.NodeRuntime.Tests.Node;
 /// sandbox id; Calico: cali + hash; a laptop user's own name), a CoreDNS pod running dnsmasq, a
 /// "remote node" reached through the node's default-route interface (eth0), Pod objects in a fake
 /// API, and the whole node runtime data plane (basic plugins and packetparser with Retina's pod-level
-/// labels) exporting on a loopback port. Disposing tears everything down, even after a failure.
+/// labels, and API-server latency probes to an "API server" on the remote node) exporting on a loopback port. Disposing tears everything down, even after a failure.
 /// </summary>
 public sealed class NodeBed : IAsyncDisposable
 {
@@ -28,6 +29,9 @@ public sealed class NodeBed : IAsyncDisposable
     public const string ApiName = "api.retina.test.";
     public const string ApiAddress = "10.96.0.10";
     public const string ApiAddress6 = "fd00::10";
+
+    /// <summary>The "API server" listens on the remote node at this port.</summary>
+    public const int ApiServerPort = 6443;
 
     private readonly List<IAsyncDisposable> owned = [];
 
@@ -73,7 +77,8 @@ public sealed class NodeBed : IAsyncDisposable
             Option("dns_response_count", ctx, ctx));
     }
 
-    public static async Task<NodeBed> StartAsync(string prefix, NodeMetricsSpec? spec = null)
+    /// <param name="probeApiServer">Run the API-server latency probes (their TCP connections cross eth0: off for exact counts).</param>
+    public static async Task<NodeBed> StartAsync(string prefix, NodeMetricsSpec? spec = null, bool probeApiServer = false)
     {
         var api = await FakeKubeApiServer.StartAsync();
         var bed = new NodeBed { Api = api, Client = api.CreateClient() };
@@ -97,12 +102,19 @@ public sealed class NodeBed : IAsyncDisposable
             pod.Apply(spec ?? PodLevelSpec());
 
             bed.owned.Add(Dnsmasq.Start(bed.CoreDns.Namespace, bed.CoreDns.Address, Domain, [(ApiName.TrimEnd('.'), ApiAddress), (ApiName.TrimEnd('.'), ApiAddress6)]));
+            bed.owned.Add(await ApiServerStandIn.StartAsync(bed.Network.Remote!, bed.Network.RemoteAddress, ApiServerPort));
             bed.Host = new PluginHost(new PluginHostOptions { NetworkNamespace = bed.Network.Node, StateDirectory = bed.StateDirectory }, bed.Metrics);
             var fast = new Dictionary<string, string> { ["rescanInterval"] = "200ms" };
             await bed.Host.ApplyAsync(
             [
                 .. PluginCatalog.Basic.Select(n => new PluginRequest(n, n is "packetforward" or "dns" ? fast : new Dictionary<string, string>())),
                 new PluginRequest(PacketParserPlugin.PluginName, new Dictionary<string, string> { ["reportInterval"] = "300ms", ["rescanInterval"] = "200ms" }),
+                .. probeApiServer
+                    ? [new PluginRequest(ApiServerLatencyPlugin.PluginName, new Dictionary<string, string>
+                    {
+                        ["endpoints"] = $"{bed.Network.RemoteAddress}:{ApiServerPort}", ["interval"] = "200ms", ["request"] = "http", ["discover"] = "false",
+                    })]
+                    : Array.Empty<PluginRequest>(),
             ], CancellationToken.None);
             bed.Exporter = new MetricsExporter(bed.Metrics, new MetricsExporterOptions { Address = "127.0.0.1:0" });
             await bed.Exporter.StartAsync(CancellationToken.None);

@@ -78,11 +78,13 @@ public sealed class NodeDataPlaneTests
         using var client = await NsUdp.BindAsync(bed.Client1.Namespace, bed.Client1.Address, 7153);
         ushort id = 1;
         await Until.TrueAsync(() => NodeDns.AskUdp(client, dns, "api.retina.test", 1, id++) == 0, "dnsmasq answers");
+        // events reach the metrics in order: once the answer is counted, so is every question before it
+        await Until.TrueAsync(async () => await bed.SumAsync(DnsResponses, ("return_code", "NoError")) >= 1, "the readiness answer is counted");
         var a = await bed.SumAsync(DnsRequests, ("query_type", "A"));
         var aaaa = await bed.SumAsync(DnsRequests, ("query_type", "AAAA"));
-        var ok = await bed.SumAsync(DnsResponses, ("return_code", "NOERROR"), ("query_type", "A"));
-        var nx = await bed.SumAsync(DnsResponses, ("return_code", "NXDOMAIN"));
-        var ok6 = await bed.SumAsync(DnsResponses, ("return_code", "NOERROR"), ("query_type", "AAAA"), ("response", NodeBed.ApiAddress6));
+        var ok = await bed.SumAsync(DnsResponses, ("return_code", "NoError"), ("query_type", "A"));
+        var nx = await bed.SumAsync(DnsResponses, ("return_code", "NXDomain"));
+        var ok6 = await bed.SumAsync(DnsResponses, ("return_code", "NoError"), ("query_type", "AAAA"), ("response", NodeBed.ApiAddress6));
 
         for (var i = 0; i < 4; i++)
         {
@@ -96,12 +98,12 @@ public sealed class NodeDataPlaneTests
         // each query crosses the client's and CoreDNS's veths: still one request and one response
         (await bed.GrowthAsync(DnsRequests, a, 6, ("query_type", "A"))).ShouldBe(6, "4 + NXDOMAIN + TCP");
         (await bed.GrowthAsync(DnsRequests, aaaa, 1, ("query_type", "AAAA"))).ShouldBe(1);
-        (await bed.GrowthAsync(DnsResponses, ok, 5, ("return_code", "NOERROR"), ("query_type", "A"))).ShouldBe(5);
-        (await bed.GrowthAsync(DnsResponses, nx, 1, ("return_code", "NXDOMAIN"))).ShouldBe(1);
-        (await bed.GrowthAsync(DnsResponses, ok6, 1, ("return_code", "NOERROR"), ("query_type", "AAAA"), ("response", NodeBed.ApiAddress6))).ShouldBe(1);
+        (await bed.GrowthAsync(DnsResponses, ok, 5, ("return_code", "NoError"), ("query_type", "A"))).ShouldBe(5);
+        (await bed.GrowthAsync(DnsResponses, nx, 1, ("return_code", "NXDomain"))).ShouldBe(1);
+        (await bed.GrowthAsync(DnsResponses, ok6, 1, ("return_code", "NoError"), ("query_type", "AAAA"), ("response", NodeBed.ApiAddress6))).ShouldBe(1);
 
         var (_, clientPod, _) = NodeBed.PodObjects[1];
-        (await bed.SumAsync("networkobservability_adv_dns_request_count", ("source_podname", clientPod), ("query", NodeBed.ApiName), ("query_type", "A")))
+        (await bed.GrowthAsync("networkobservability_adv_dns_request_count", 0, 5, ("source_podname", clientPod), ("query", NodeBed.ApiName), ("query_type", "A")))
             .ShouldBeGreaterThanOrEqualTo(5, "pod-level DNS names the asking pod");
     }
 

@@ -44,8 +44,8 @@ public sealed class PacketParserDnsTests
         (await DnsQueries.AskTcpAsync(a.Namespace, null, server, "nope.retina.test", 20)).ShouldBe(3);
 
         await bed.WaitForAsync("networkobservability_adv_dns_request_count", n, ("source_podname", "pod-0"), ("query", "tcp.retina.test."), ("query_type", "A"));
-        await bed.WaitForAsync("networkobservability_adv_dns_response_count", 1, ("destination_podname", "pod-0"), ("return_code", "NXDOMAIN"), ("query", "nope.retina.test."));
-        await bed.WaitForAsync("networkobservability_adv_dns_response_count", n, ("destination_podname", "pod-0"), ("return_code", "NOERROR"), ("response", "10.9.8.6"));
+        await bed.WaitForAsync("networkobservability_adv_dns_response_count", 1, ("destination_podname", "pod-0"), ("return_code", "NXDomain"), ("query", "nope.retina.test."));
+        await bed.WaitForAsync("networkobservability_adv_dns_response_count", n, ("destination_podname", "pod-0"), ("return_code", "NoError"), ("response", "10.9.8.6"));
         var text = await bed.ScrapeAsync();
         AdvancedMetrics.SeriesLines.Sum(text, "networkobservability_adv_dns_request_count").ShouldBe(n + 1, "handshake and ACK segments are no messages");
         AdvancedMetrics.SeriesLines.Sum(text, "networkobservability_adv_dns_response_count").ShouldBe(n + 1);

@@ -172,8 +172,8 @@ public sealed class PacketParserPluginTests
             DnsQueries.Ask(client, server, "nope.retina.test", 200).ShouldBe(3);
 
             await bed.WaitForAsync("networkobservability_adv_dns_request_count", attempts + 5, ("source_podname", "pod-0"), ("query", "api.retina.test."), ("query_type", "A"));
-            await bed.WaitForAsync("networkobservability_adv_dns_response_count", 6, ("destination_podname", "pod-0"), ("return_code", "NOERROR"), ("response", "10.9.8.7"));
-            await bed.WaitForAsync("networkobservability_adv_dns_response_count", 1, ("destination_podname", "pod-0"), ("return_code", "NXDOMAIN"), ("query", "nope.retina.test."));
+            await bed.WaitForAsync("networkobservability_adv_dns_response_count", 6, ("destination_podname", "pod-0"), ("return_code", "NoError"), ("response", "10.9.8.7"));
+            await bed.WaitForAsync("networkobservability_adv_dns_response_count", 1, ("destination_podname", "pod-0"), ("return_code", "NXDomain"), ("query", "nope.retina.test."));
             AdvancedMetrics.SeriesLines.Sum(await bed.ScrapeAsync(), "networkobservability_adv_dns_request_count", ("source_podname", "pod-1")).ShouldBe(0);
         }
         finally

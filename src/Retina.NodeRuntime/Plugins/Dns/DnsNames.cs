@@ -1,10 +1,14 @@
 namespace Retina.NodeRuntime.Plugins.Dns;
 
-/// <summary>Mnemonics for DNS record types and response codes (RFC 1035, 3596, 6891, 9460…).</summary>
+/// <summary>
+/// Mnemonics for DNS record types and response codes (RFC 1035, 3596, 6891, 9460…). Response codes
+/// are spelled as Retina's DNS dashboard filters them (<c>return_code="NoError"</c>), not in the
+/// upper case of the RFCs.
+/// </summary>
 public static class DnsNames
 {
     private static readonly string[] Rcodes =
-        ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"];
+        ["NoError", "FormErr", "ServFail", "NXDomain", "NotImp", "Refused", "YXDomain", "YXRRSet", "NXRRSet", "NotAuth", "NotZone"];
 
     public static string Rcode(int rcode) => rcode >= 0 && rcode < Rcodes.Length ? Rcodes[rcode] : "RCODE" + rcode;
 

@@ -9,7 +9,7 @@ public sealed class DropReasonPlugin : INodePlugin
     public const string PluginName = "dropreason";
     public const string Hook = "tracepoint skb:kfree_skb";
 
-    private static readonly string[] Directions = ["ingress", "egress"];
+    private static readonly string[] Directions = ["ingress", "egress", "unknown"];
 
     private readonly object gate = new();
     private readonly CounterDelta deltas = new();
@@ -101,7 +101,7 @@ public sealed class DropReasonPlugin : INodePlugin
                 }
 
                 var name = names.Name(key.Reason);
-                var label = (retinaNames ? DropReasonNames.RetinaAlias(name) : name, Directions[key.Direction & 1]);
+                var label = (retinaNames ? DropReasonNames.RetinaAlias(name) : name, Directions[Math.Min(key.Direction, 2u)]);
                 totals.TryGetValue(label, out var t);
                 totals[label] = (t.Packets + p, t.Bytes + b);
             }

@@ -12,7 +12,8 @@ namespace Retina.NodeRuntime.Plugins.Interfaces;
 /// and one egress hook of the host namespace at most, so devices that see a packet a second time
 /// are excluded: loopback (host-local traffic, not network traffic), masters (bridge, bond, team,
 /// openvswitch: their packets were already seen on their ports) and stacked devices (vlan,
-/// macvlan, ipvlan on a lower device of this namespace: seen on the lower device).
+/// macvlan, ipvlan on a lower device of this namespace: seen on the lower device). Devices without
+/// an Ethernet header (WireGuard, tun, ipip) are left out too: the programs parse Ethernet frames.
 /// </remarks>
 public static class InterfaceClassifier
 {
@@ -28,6 +29,11 @@ public static class InterfaceClassifier
         if (link.IsLoopback)
         {
             return (InterfaceRole.Excluded, "loopback");
+        }
+
+        if (link.HardwareType != LinkInfo.Ethernet)
+        {
+            return (InterfaceRole.Excluded, $"link type {link.HardwareType} is not Ethernet: the programs read Ethernet frames");
         }
 
         if (Masters.Contains(link.Kind))

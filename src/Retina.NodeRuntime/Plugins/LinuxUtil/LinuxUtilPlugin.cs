@@ -31,10 +31,19 @@ public sealed class LinuxUtilPlugin : INodePlugin
     }
 
     /// <summary>The files of the node's namespace, read on its thread.</summary>
-    public sealed record Snapshot(string Snmp, string Netstat, string Dev, string Tcp, string Tcp6);
+    public sealed record Snapshot(string Snmp, string Netstat, string Dev, string Tcp, string Tcp6, string Udp, string Udp6);
 
     public static Snapshot Read() => new(
-        ReadOrEmpty("snmp"), ReadOrEmpty("netstat"), ReadOrEmpty("dev"), ReadOrEmpty("tcp"), ReadOrEmpty("tcp6"));
+        ReadOrEmpty("snmp"), ReadOrEmpty("netstat"), ReadOrEmpty("dev"), ReadOrEmpty("tcp"), ReadOrEmpty("tcp6"), ReadOrEmpty("udp"), ReadOrEmpty("udp6"));
+
+    /// <summary>
+    /// The lower-case statistic names Retina's Clusters dashboard queries, from the kernel counter each
+    /// stands for: tcptimeouts (TcpExt TCPTimeouts), tcptsreorder (TcpExt TCPTSReorder) and resetcount
+    /// (Tcp EstabResets: established connections reset). Exported beside the kernel's own names, at 0
+    /// when the kernel has not counted any.
+    /// </summary>
+    private static readonly (string Proto, string Kernel, string Alias)[] DashboardAliases =
+        [("TcpExt", "TCPTimeouts", "tcptimeouts"), ("TcpExt", "TCPTSReorder", "tcptsreorder"), ("Tcp", "EstabResets", "resetcount")];
 
     private static string ReadOrEmpty(string file)
     {
@@ -67,6 +76,14 @@ public sealed class LinuxUtilPlugin : INodePlugin
             Set(m.IpConnectionStats, snmp, "Ip");
             Set(m.IpConnectionStats, netstat, "IpExt");
             Set(m.UdpConnectionStats, snmp, "Udp");
+            foreach (var (proto, kernel, alias) in DashboardAliases)
+            {
+                var source = proto == "Tcp" ? snmp : netstat;
+                m.TcpConnectionStats.WithLabels(alias).Set(source.TryGetValue(proto, out var d) && d.TryGetValue(kernel, out var v) ? v : 0);
+            }
+
+            // Retina's "active": UDP sockets open in the namespace (one line per socket after the header)
+            m.UdpConnectionStats.WithLabels("active").Set(SocketLines(snap.Udp) + SocketLines(snap.Udp6));
 
             foreach (var (iface, stats) in ProcNet.ParseDev(snap.Dev))
             {
@@ -99,6 +116,8 @@ public sealed class LinuxUtilPlugin : INodePlugin
             }
         }
     }
+
+    private static int SocketLines(string text) => Math.Max(0, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
 
     private static void Set(Prometheus.Gauge gauge, Dictionary<string, Dictionary<string, long>> data, string proto)
     {

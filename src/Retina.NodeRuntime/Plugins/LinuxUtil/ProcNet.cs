@@ -33,10 +33,11 @@ public static class ProcNet
         return result;
     }
 
+    // The kernel's own names for these counters (struct rtnl_link_stats64), which Retina's dashboards query (rx_dropped, tx_dropped).
     private static readonly string[] DevFields =
     [
-        "rx_bytes", "rx_packets", "rx_errs", "rx_drop", "rx_fifo", "rx_frame", "rx_compressed", "rx_multicast",
-        "tx_bytes", "tx_packets", "tx_errs", "tx_drop", "tx_fifo", "tx_colls", "tx_carrier", "tx_compressed",
+        "rx_bytes", "rx_packets", "rx_errors", "rx_dropped", "rx_fifo_errors", "rx_frame_errors", "rx_compressed", "multicast",
+        "tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_fifo_errors", "collisions", "tx_carrier_errors", "tx_compressed",
     ];
 
     /// <summary>/proc/net/dev: interface → statistic → value.</summary>

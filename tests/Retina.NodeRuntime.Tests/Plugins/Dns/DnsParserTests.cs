@@ -54,7 +54,7 @@ public sealed class DnsParserTests
         var framed = Framed(answer);
         var messages = new List<DnsMessage>();
         DnsParser.ParseTcpSegment(framed.AsSpan(0, framed.Length - 10), messages).ShouldBe(1, "header and question are there");
-        messages[0].RcodeName.ShouldBe("NOERROR");
+        messages[0].RcodeName.ShouldBe("NoError");
         messages[0].AnswerCount.ShouldBe(3);
         messages[0].Addresses.ShouldBe(["10.0.0.1", "10.0.0.2"], "the third answer was cut off");
     }
@@ -152,10 +152,10 @@ public sealed class DnsParserTests
     {
         DnsParser.TryParse(Response("a.test", 0, [10, 0, 0, 1], [10, 0, 0, 2]), out var m).ShouldBeTrue();
         m!.IsResponse.ShouldBeTrue();
-        m.RcodeName.ShouldBe("NOERROR");
+        m.RcodeName.ShouldBe("NoError");
         m.Addresses.ShouldBe(["10.0.0.1", "10.0.0.2"]);
         DnsParser.TryParse(Response("nx.test", 3), out var nx).ShouldBeTrue();
-        nx!.RcodeName.ShouldBe("NXDOMAIN");
+        nx!.RcodeName.ShouldBe("NXDomain");
         nx.AnswerCount.ShouldBe(0);
     }
 

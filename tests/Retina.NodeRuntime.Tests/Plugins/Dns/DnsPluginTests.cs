@@ -33,7 +33,7 @@ public sealed class DnsPluginTests
             var attempts = 0;
             (await Until.TryAsync(() => Task.FromResult(++attempts > 0 && DnsQueries.Ask(client, server, "known.retina.test", 1) == 0))).ShouldBe(true);
             (await t.GrowthAsync("networkobservability_dns_request_count", 0, attempts, ("query", "known.retina.test."))).ShouldBe(attempts);
-            (await t.GrowthAsync("networkobservability_dns_response_count", 0, 1, ("return_code", "NOERROR"))).ShouldBe(1);
+            (await t.GrowthAsync("networkobservability_dns_response_count", 0, 1, ("return_code", "NoError"))).ShouldBe(1);
             var reqBase = (double)attempts;
             var okBase = 1.0;
 
@@ -49,8 +49,8 @@ public sealed class DnsPluginTests
             }
 
             (await t.GrowthAsync("networkobservability_dns_request_count", reqBase, n, ("query", "known.retina.test."), ("query_type", "A"))).ShouldBe(n);
-            (await t.GrowthAsync("networkobservability_dns_response_count", okBase, n, ("return_code", "NOERROR"))).ShouldBe(n);
-            (await t.GrowthAsync("networkobservability_dns_response_count", 0, nx, ("return_code", "NXDOMAIN"), ("query", "missing.retina.test."))).ShouldBe(nx);
+            (await t.GrowthAsync("networkobservability_dns_response_count", okBase, n, ("return_code", "NoError"))).ShouldBe(n);
+            (await t.GrowthAsync("networkobservability_dns_response_count", 0, nx, ("return_code", "NXDomain"), ("query", "missing.retina.test."))).ShouldBe(nx);
             (await t.ValueAsync("networkobservability_dns_request_count", ("query", "missing.retina.test."))).ShouldBe(nx);
             (await t.ValueAsync("networkobservability_dns_response_count", ("response", "10.200.99.1"), ("num_response", "1"))).ShouldBe(n + 1);
         }

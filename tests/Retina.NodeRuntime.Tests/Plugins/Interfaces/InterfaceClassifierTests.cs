@@ -55,4 +55,8 @@ public sealed class InterfaceClassifierTests
     [InlineData("", null, null, InterfaceRole.Host)]
     public void Stacked_masters_tunnels_and_netkit_are_classified_by_kind(string kind, uint? link, int? netnsId, InterfaceRole role) =>
         InterfaceClassifier.Classify(new LinkInfo(9, "x", kind, 0x1043, link, netnsId, null)).Role.ShouldBe(role);
+
+    [Fact]
+    public void A_layer_3_device_such_as_wireguard_is_left_out_since_the_programs_read_ethernet_frames() =>
+        InterfaceClassifier.Classify(new LinkInfo(9, "wg0", "wireguard", 0x1043, null, null, null, 65534)).Role.ShouldBe(InterfaceRole.Excluded);
 }

@@ -15,7 +15,7 @@ public sealed class LinkMessageParserTests
 
         parser.Done.ShouldBeTrue();
         var link = parser.Links.ShouldHaveSingleItem();
-        link.ShouldBe(new LinkInfo(7, "coredns--3f2a1b", "veth", 0x1043, 2, 0, null));
+        link.ShouldBe(new LinkInfo(7, "coredns--3f2a1b", "veth", 0x1043, 2, 0, null, LinkInfo.Ethernet));
         link.IsPodInterface.ShouldBeTrue();
     }
 
@@ -105,6 +105,7 @@ public sealed class LinkMessageParserTests
         var msg = new byte[16 + 16 + attrs.Count];
         BinaryPrimitives.WriteUInt32LittleEndian(msg, (uint)msg.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(msg.AsSpan(4), LinkMessageParser.RtmNewLink);
+        BinaryPrimitives.WriteUInt16LittleEndian(msg.AsSpan(18), LinkInfo.Ethernet);
         BinaryPrimitives.WriteInt32LittleEndian(msg.AsSpan(20), index);
         BinaryPrimitives.WriteUInt32LittleEndian(msg.AsSpan(24), 0x1043);
         attrs.CopyTo(msg, 32);
