@@ -5,10 +5,11 @@ namespace Retina.NodeRuntime.Bench;
 /// <summary>
 /// Node runtime benchmarks, printed side by side with their comparison:
 ///   tc       per-run cost of each TC program (BPF_PROG_TEST_RUN) vs an empty program
+///   coverage what whole-node coverage costs per packet path, and the interface scan
 ///   udp      64-byte UDP packets/s between namespaces, no programs vs all basic plugins
 ///   ringbuf  ring-buffer events/s ingested into metrics, with lost counts
 ///   rss      runtime RSS after N seconds with all basic plugins
-/// Usage: Retina.NodeRuntime.Bench [all|tc|udp|ringbuf|rss] [--quick] [--seconds N]
+/// Usage: Retina.NodeRuntime.Bench [all|tc|coverage|udp|ringbuf|rss] [--quick] [--seconds N]
 /// </summary>
 internal static class Program
 {
@@ -35,6 +36,11 @@ internal static class Program
         if (suite is "all" or "tc")
         {
             TcCostBench.Run(quick);
+        }
+
+        if (suite is "all" or "coverage")
+        {
+            await CoverageBench.RunAsync(quick);
         }
 
         if (suite is "all" or "udp")

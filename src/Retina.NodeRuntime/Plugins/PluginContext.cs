@@ -38,9 +38,10 @@ public sealed class PluginContext
     private readonly List<BpfObject> objects = [];
 
     /// <summary>Loads bpf/&lt;plugin&gt;.bpf.o and tracks it so the host can tell which kernel programs are its own.</summary>
-    public BpfObject LoadObject(string plugin)
+    /// <param name="configure">Runs before the object is loaded into the kernel (map sizes).</param>
+    public BpfObject LoadObject(string plugin, Action<BpfObject>? configure = null)
     {
-        var obj = BpfObject.Load(ObjectPath(plugin));
+        var obj = configure is null ? BpfObject.Load(ObjectPath(plugin)) : BpfObject.Load(ObjectPath(plugin), configure);
         lock (objects)
         {
             objects.RemoveAll(o => o.IsClosed);

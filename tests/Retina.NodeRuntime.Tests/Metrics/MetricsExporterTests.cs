@@ -100,6 +100,15 @@ public sealed class MetricsExporterTests
         p.StandardInput.Close();
         var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
-        return (p.ExitCode, output);
+
+        // Exit 3 is "lint problems only". Retina's dashboards query node_apiserver_handshake_latency_ms by that exact name,
+        // which the lint's unit rule dislikes: that one finding is accepted, by name; any other fails.
+        var findings = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !RetinaNamedForDashboards.Any(n => l.StartsWith(n + " metric names should not contain abbreviated units", StringComparison.Ordinal)))
+            .ToList();
+        return p.ExitCode == 3 && findings.Count == 0 ? (0, output) : (p.ExitCode, string.Join('\n', findings));
     }
+
+    private static readonly string[] RetinaNamedForDashboards =
+        ["networkobservability_node_apiserver_handshake_latency_ms", "networkobservability_node_apiserver_handshake_latency_ms_bucket"];
 }

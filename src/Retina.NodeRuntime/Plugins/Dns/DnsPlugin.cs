@@ -9,7 +9,7 @@ namespace Retina.NodeRuntime.Plugins.Dns;
 /// (UDP and TCP, IPv4 and IPv6; one copy per packet per node, see its header comment) into a ring
 /// buffer, <see cref="DnsParser"/> reads them in user space.
 /// </summary>
-public sealed class DnsPlugin : INodePlugin
+public sealed class DnsPlugin : RingBufferPlugin
 {
     public const string PluginName = "dns";
 
@@ -19,49 +19,42 @@ public sealed class DnsPlugin : INodePlugin
     private const int ProtocolOffset = 53;
     private const byte Tcp = 6;
 
-    private readonly object gate = new();
-    private PluginContext? context;
-    private BpfObject? obj;
-    private RingLossCounter? lost;
-    private InterfaceTracker? attachments;
-    private EventPump? pump;
     private LabelCap queries = new(1000);
     private LabelCap responses = new(1000);
 
-    public string Name => PluginName;
+    public override string Name => PluginName;
 
-    public async Task<PluginState> StartAsync(PluginContext context, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    protected override IReadOnlyList<string> RequiredProbes => [];
+
+    protected override async Task<PluginState> StartEventsAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
     {
-        this.context = context;
-        if (context.Probes.FirstUnsupported(ProbeNames.Bpf, ProbeNames.RingBuffer) is { } why)
-        {
-            return PluginState.Failed(Name, why);
-        }
-
         if (settings.TryGetValue("maxQueryNames", out var mq) && int.TryParse(mq, out var max) && max > 0)
         {
             queries = new LabelCap(max);
             responses = new LabelCap(max);
         }
 
-        obj = context.LoadObject(Name);
-        if (obj.StructSize("dns_event") != HeaderSize + 512)
+        var obj = Load();
+        if (CheckEventSize("dns_event", HeaderSize + 512) is { } wrong)
         {
-            return PluginState.Failed(Name, $"struct dns_event is {obj.StructSize("dns_event")} bytes, expected {HeaderSize + 512}");
+            return PluginState.Failed(Name, wrong);
         }
 
-        lost = new RingLossCounter(obj.Map("dns_lost"), Name);
-        pump = new EventPump(obj.Map("dns_events"), Name, context.Metrics, context.Options.EventChannelCapacity, Handle);
-        var selection = InterfaceSelection.FromSettings(settings, context.Options, InterfaceRole.Host, InterfaceRole.Pod, InterfaceRole.Tunnel);
-        var (tracker, state) = await NodeAttachment.StartAsync(context, Name, obj.Program("retina_dns_ing"), obj.Program("retina_dns_egr"), selection, settings);
-        attachments = tracker;
+        Stream("dns_events", "dns_lost");
+        var selection = InterfaceSelection.FromSettings(settings, Context.Options, InterfaceRole.Host, InterfaceRole.Pod, InterfaceRole.Tunnel);
+        var (tracker, state) = await NodeAttachment.StartAsync(Context, Name, obj.Program("retina_dns_ing"), obj.Program("retina_dns_egr"), selection, settings);
+        if (tracker is not null)
+        {
+            OnStop(tracker);
+        }
+
         return state;
     }
 
-    private void Handle(ReadOnlyMemory<byte> record)
+    protected override void Handle(ReadOnlyMemory<byte> record)
     {
         var span = record.Span;
-        var m = context!.Metrics;
+        var m = Context.Metrics;
         if (span.Length < HeaderSize)
         {
             m.Lost(Name, "malformed");
@@ -101,7 +94,7 @@ public sealed class DnsPlugin : INodePlugin
 
     private void Count(DnsMessage msg)
     {
-        var m = context!.Metrics;
+        var m = Context.Metrics;
         var query = queries.Apply(msg.QueryName);
         if (!msg.IsResponse)
         {
@@ -111,40 +104,5 @@ public sealed class DnsPlugin : INodePlugin
 
         var response = responses.Apply(string.Join(",", msg.Addresses.Order(StringComparer.Ordinal)));
         m.DnsResponseCount.WithLabels(msg.RcodeName, msg.QueryTypeName, query, response, msg.AnswerCount.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
-    }
-
-    public void Collect()
-    {
-        lock (gate)
-        {
-            if (lost is null || context is null)
-            {
-                return;
-            }
-
-            lost.Report(context.Metrics);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (attachments is not null)
-        {
-            await attachments.DisposeAsync();
-            attachments = null;
-        }
-
-        if (pump is not null)
-        {
-            await pump.DisposeAsync();
-        }
-
-        Collect();
-        lock (gate)
-        {
-            lost = null;
-            obj?.Dispose();
-            obj = null;
-        }
     }
 }

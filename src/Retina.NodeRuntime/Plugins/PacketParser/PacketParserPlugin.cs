@@ -17,7 +17,7 @@ namespace Retina.NodeRuntime.Plugins.PacketParser;
 /// space, kernel drops and TCP retransmits of the pods of interest; all of it recorded into the
 /// runtime's <see cref="PodLevelMetrics"/>. Never changes a verdict.
 /// </summary>
-public sealed class PacketParserPlugin : INodePlugin
+public sealed class PacketParserPlugin : RingBufferPlugin
 {
     public const string PluginName = "packetparser";
 
@@ -27,17 +27,11 @@ public sealed class PacketParserPlugin : INodePlugin
     // At most one pending wake-up: a burst of pod changes costs one pass, not one per change.
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly HashSet<IpKey> ipsInKernel = [];
-    private readonly List<BpfLink> links = [];
-    private PluginContext? context;
     private PodLevelMetrics? pod;
     private PacketParserSettings? settings;
-    private BpfObject? obj;
     private KernelTableReader? tables;
     private BpfMap? ips;
-    private RingLossCounter? lost;
-    private readonly object collectGate = new();
     private BpfMap? stats;
-    private EventPump? pump;
     private InterfaceTracker? tracker;
     private ConnectionLedger? ledger;
     private Task? loop;
@@ -47,19 +41,16 @@ public sealed class PacketParserPlugin : INodePlugin
     private ulong packetsSeen;
     private ulong eventsSeen;
 
-    public string Name => PluginName;
+    public override string Name => PluginName;
 
     /// <summary>Interfaces the programs are attached to now (for status and tests).</summary>
     public IReadOnlyList<string> AttachedInterfaces => tracker?.Attached ?? [];
 
-    public async Task<PluginState> StartAsync(PluginContext context, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
-    {
-        this.context = context;
-        if (context.Probes.FirstUnsupported(ProbeNames.Bpf, ProbeNames.RingBuffer) is { } why)
-        {
-            return PluginState.Failed(Name, why);
-        }
+    protected override IReadOnlyList<string> RequiredProbes => [];
 
+    protected override async Task<PluginState> StartEventsAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        var context = Context;
         var (parsed, error) = PacketParserSettings.Parse(settings);
         if (parsed is null)
         {
@@ -73,15 +64,14 @@ public sealed class PacketParserPlugin : INodePlugin
             return PluginState.Failed(Name, "pod-level metrics are not set up in this runtime (no enrichment cache)");
         }
 
-        obj = context.LoadObject(Name);
-        obj = ReloadSized(context, parsed.ConnectionTableSize);
+        // The connection table is sized before the object is loaded into the kernel.
+        var obj = parsed.ConnectionTableSize == 65536 ? Load() : Load(o => o.Map("pp_conntrack").SetMaxEntries(parsed.ConnectionTableSize));
         obj.CheckStruct<PpEvent>("pp_event");
         obj.CheckStruct<PpCtKey>("pp_ct_key");
         obj.CheckStruct<PpCtValue>("pp_ct_value");
         obj.CheckStruct<PpDropKey>("pp_drop_key");
         obj.CheckStruct<PpConfig>("pp_config");
         ips = obj.Map("pp_ips");
-        lost = new RingLossCounter(obj.Map("pp_lost"), Name);
         stats = obj.Map("pp_stats");
         obj.Map("pp_config").Update(0u, new PpConfig
         {
@@ -98,13 +88,13 @@ public sealed class PacketParserPlugin : INodePlugin
         ledger = new ConnectionLedger(pod);
         tables = new KernelTableReader(obj.Map("pp_conntrack"), obj.Map("pp_drops"), ledger, pod, DropReasonNames.FromKernel());
         UpdateAddresses();
-        pump = new EventPump(obj.Map("pp_events"), Name, context.Metrics, context.Options.EventChannelCapacity, OnEvent);
+        Stream("pp_events", "pp_lost");
 
         var reasons = new List<string>();
         AttachTracepoint("retina_pp_drop", "skb", "kfree_skb", ProbeNames.KfreeSkb, "drops", reasons);
         AttachTracepoint("retina_pp_retrans", "tcp", "tcp_retransmit_skb", ProbeNames.TcpRetransmitSkb, "retransmits", reasons);
 
-        tracker = new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.Selection());
+        tracker = OnStop(new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.Selection()));
         await tracker.RescanAsync();
         if (tracker.Problem is { } p)
         {
@@ -114,26 +104,37 @@ public sealed class PacketParserPlugin : INodePlugin
         pod.Cache.Changed += MarkAddresses;
         pod.SpecChanged += MarkAddresses;
         loop = Task.Run(() => RunAsync(stop.Token));
+        OnStop(new Stopper(this));
 
         var hook = tracker.ExpectedHook;
         return reasons.Count == 0 ? PluginState.Running(Name, hook) : PluginState.Degraded(Name, hook, string.Join("; ", reasons));
     }
 
-    // The connection table is sized before load; the first load only proved the object is ours.
-    private BpfObject ReloadSized(PluginContext ctx, uint tableSize)
+    // Undone first when stopping: no more address updates, interface scans or table reads.
+    private sealed class Stopper(PacketParserPlugin plugin) : IAsyncDisposable
     {
-        if (tableSize == 65536)
+        public async ValueTask DisposeAsync()
         {
-            return obj!;
-        }
+            if (plugin.pod is not null)
+            {
+                plugin.pod.Cache.Changed -= plugin.MarkAddresses;
+                plugin.pod.SpecChanged -= plugin.MarkAddresses;
+            }
 
-        obj!.Dispose();
-        return BpfObject.Load(ctx.ObjectPath(Name), o => o.Map("pp_conntrack").SetMaxEntries(tableSize));
+            await plugin.stop.CancelAsync();
+            if (plugin.loop is not null)
+            {
+                await plugin.loop;
+            }
+
+            plugin.stop.Dispose();
+            plugin.wake.Dispose();
+        }
     }
 
     private void AttachTracepoint(string program, string category, string tracepoint, string probe, string what, List<string> reasons)
     {
-        var r = context!.Probes.Probe(probe);
+        var r = Context.Probes.Probe(probe);
         if (r.IsUnsupported)
         {
             reasons.Add($"{what} not reported: {r.Reason}");
@@ -142,7 +143,7 @@ public sealed class PacketParserPlugin : INodePlugin
 
         try
         {
-            links.Add(obj!.Program(program).AttachTracepoint(category, tracepoint));
+            OnStop(Object.Program(program).AttachTracepoint(category, tracepoint));
         }
         catch (BpfException ex)
         {
@@ -194,7 +195,7 @@ public sealed class PacketParserPlugin : INodePlugin
             }
             catch (Exception ex) when (ex is BpfException or IOException or ObjectDisposedException or InvalidOperationException)
             {
-                context!.Metrics.PluginFailures.WithLabels(Name, "loop").Inc();
+                Context.Metrics.PluginFailures.WithLabels(Name, "loop").Inc();
             }
         }
     }
@@ -223,12 +224,12 @@ public sealed class PacketParserPlugin : INodePlugin
         }
     }
 
-    private void OnEvent(ReadOnlyMemory<byte> memory)
+    protected override void Handle(ReadOnlyMemory<byte> memory)
     {
         var span = memory.Span;
         if (span.Length < EventSize)
         {
-            context!.Metrics.Lost(Name, "malformed");
+            Context.Metrics.Lost(Name, "malformed");
             return;
         }
 
@@ -250,7 +251,7 @@ public sealed class PacketParserPlugin : INodePlugin
                 OnDns(ev.Key, span.Slice(EventSize, (int)Math.Min(ev.PayloadLen, (uint)(span.Length - EventSize))));
                 break;
             default:
-                context!.Metrics.Lost(Name, "unknown_event");
+                Context.Metrics.Lost(Name, "unknown_event");
                 break;
         }
     }
@@ -265,7 +266,7 @@ public sealed class PacketParserPlugin : INodePlugin
             if (DnsParser.ParseTcpSegment(payload, messages) == 0)
             {
                 // Mostly the later segments of a message already counted from its first (see bpf/dns).
-                context!.Metrics.Lost(Name, "dns_tcp_not_message_start");
+                Context.Metrics.Lost(Name, "dns_tcp_not_message_start");
             }
 
             foreach (var m in messages)
@@ -282,74 +283,24 @@ public sealed class PacketParserPlugin : INodePlugin
         }
         else
         {
-            context!.Metrics.Lost(Name, "malformed_dns");
+            Context.Metrics.Lost(Name, "malformed_dns");
         }
     }
 
-    public void Collect()
+    protected override void CollectKernelCounters()
     {
-        lock (collectGate)
+        if (stats is null)
         {
-            if (lost is null || stats is null || context is null)
-            {
-                return;
-            }
-
-            lost.Report(context.Metrics);
-            var packets = stats.SumPerCpuU64(0);
-            var events = stats.SumPerCpuU64(1);
-            kernelCounter!.WithLabels("packets").Inc(packets - Math.Min(packets, packetsSeen));
-            kernelCounter.WithLabels("events").Inc(events - Math.Min(events, eventsSeen));
-            packetsSeen = packets;
-            eventsSeen = events;
+            return;
         }
+
+        var packets = stats.SumPerCpuU64(0);
+        var events = stats.SumPerCpuU64(1);
+        kernelCounter!.WithLabels("packets").Inc(packets - Math.Min(packets, packetsSeen));
+        kernelCounter.WithLabels("events").Inc(events - Math.Min(events, eventsSeen));
+        packetsSeen = packets;
+        eventsSeen = events;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (pod is not null)
-        {
-            pod.Cache.Changed -= MarkAddresses;
-            pod.SpecChanged -= MarkAddresses;
-        }
-
-        await stop.CancelAsync();
-        if (loop is not null)
-        {
-            await loop;
-        }
-
-        if (tracker is not null)
-        {
-            await tracker.DisposeAsync();
-        }
-        foreach (var l in links)
-        {
-            l.Dispose();
-        }
-
-        links.Clear();
-        if (pump is not null)
-        {
-            await pump.DisposeAsync();
-        }
-
-        if (tables is not null)
-        {
-            tables.Read();
-            Collect();
-        }
-
-        lock (collectGate)
-        {
-            lost = null;
-            stats = null;
-        }
-
-        obj?.Dispose();
-        obj = null;
-        tables = null;
-        stop.Dispose();
-        wake.Dispose();
-    }
+    protected override void OnDrained() => tables?.Read();
 }

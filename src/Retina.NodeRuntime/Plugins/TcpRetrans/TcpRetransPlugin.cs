@@ -5,7 +5,7 @@ using Retina.Native.Libbpf;
 namespace Retina.NodeRuntime.Plugins.TcpRetrans;
 
 /// <summary>TCP retransmissions from tracepoint tcp:tcp_retransmit_skb (bpf/tcpretrans), one ring-buffer event each.</summary>
-public sealed class TcpRetransPlugin : INodePlugin
+public sealed class TcpRetransPlugin : RingBufferPlugin
 {
     public const string PluginName = "tcpretrans";
     public const string Hook = "tracepoint tcp:tcp_retransmit_skb";
@@ -13,16 +13,10 @@ public sealed class TcpRetransPlugin : INodePlugin
     // struct tcpretrans_event: saddr, daddr, sport, dport, family, state, saddr6[16], daddr6[16]
     private const int EventSize = 48;
 
-    private readonly object gate = new();
     private readonly LabelCap pairs = new(1000);
-    private PluginContext? context;
-    private BpfObject? obj;
-    private RingLossCounter? lost;
-    private BpfLink? link;
-    private EventPump? pump;
     private long events;
 
-    public string Name => PluginName;
+    public override string Name => PluginName;
 
     /// <summary>Retransmissions handled since start (for tests and TraceSession).</summary>
     public long Events => Interlocked.Read(ref events);
@@ -30,26 +24,21 @@ public sealed class TcpRetransPlugin : INodePlugin
     /// <summary>Every retransmission with its 4-tuple, for trace sessions; called on the consumer task.</summary>
     public event Action<TcpRetransEvent>? Retransmitted;
 
-    public Task<PluginState> StartAsync(PluginContext context, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    protected override IReadOnlyList<string> RequiredProbes => [ProbeNames.Tracefs, ProbeNames.TcpRetransmitSkb];
+
+    protected override Task<PluginState> StartEventsAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
     {
-        this.context = context;
-        if (context.Probes.FirstUnsupported(ProbeNames.Bpf, ProbeNames.RingBuffer, ProbeNames.Tracefs, ProbeNames.TcpRetransmitSkb) is { } why)
+        var obj = Load();
+        if (CheckEventSize("tcpretrans_event", EventSize) is { } wrong)
         {
-            return Task.FromResult(PluginState.Failed(Name, why));
+            return Task.FromResult(PluginState.Failed(Name, wrong));
         }
 
-        obj = context.LoadObject(Name);
-        if (obj.StructSize("tcpretrans_event") != EventSize)
-        {
-            return Task.FromResult(PluginState.Failed(Name, $"struct tcpretrans_event is {obj.StructSize("tcpretrans_event")} bytes, expected {EventSize}"));
-        }
-
-        obj.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
-        lost = new RingLossCounter(obj.Map("tcpretrans_lost"), Name);
-        pump = new EventPump(obj.Map("tcpretrans_events"), Name, context.Metrics, context.Options.EventChannelCapacity, Handle);
+        obj.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = Context.NetnsFilter });
+        Stream("tcpretrans_events", "tcpretrans_lost");
         try
         {
-            link = obj.Program("retina_tcpretx").AttachTracepoint("tcp", "tcp_retransmit_skb");
+            OnStop(obj.Program("retina_tcpretx").AttachTracepoint("tcp", "tcp_retransmit_skb"));
         }
         catch (BpfException ex)
         {
@@ -59,12 +48,12 @@ public sealed class TcpRetransPlugin : INodePlugin
         return Task.FromResult(PluginState.Running(Name, Hook));
     }
 
-    private void Handle(ReadOnlyMemory<byte> record)
+    protected override void Handle(ReadOnlyMemory<byte> record)
     {
         var s = record.Span;
         if (s.Length < EventSize)
         {
-            context!.Metrics.Lost(Name, "malformed");
+            Context.Metrics.Lost(Name, "malformed");
             return;
         }
 
@@ -77,49 +66,14 @@ public sealed class TcpRetransPlugin : INodePlugin
 
         // With pod-level retransmits configured, packetparser owns adv_tcpretrans_count (with context labels):
         // one family, one shape, no per-address series beside it.
-        if (AdvancedMetrics.PodLevelMetrics.For(context!.Metrics)?.IsEnabled(AdvancedMetrics.AdvancedMetricNames.TcpRetransmissions) != true)
+        if (AdvancedMetrics.PodLevelMetrics.For(Context.Metrics)?.IsEnabled(AdvancedMetrics.AdvancedMetricNames.TcpRetransmissions) != true)
         {
             var pair = pairs.Apply(src + ">" + dst);
             var (ip, remote) = pair == LabelCap.Other ? (LabelCap.Other, LabelCap.Other) : (src.ToString(), dst.ToString());
-            context.Metrics.TcpRetransCount.WithLabels(ip, remote).Inc();
+            Context.Metrics.TcpRetransCount.WithLabels(ip, remote).Inc();
         }
 
         Interlocked.Increment(ref events);
         Retransmitted?.Invoke(e);
-    }
-
-    public void Collect()
-    {
-        lock (gate)
-        {
-            if (lost is null || context is null)
-            {
-                return;
-            }
-
-            lost.Report(context.Metrics);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        lock (gate)
-        {
-            link?.Dispose();
-            link = null;
-        }
-
-        if (pump is not null)
-        {
-            await pump.DisposeAsync();
-        }
-
-        Collect();
-        lock (gate)
-        {
-            lost = null;
-            obj?.Dispose();
-            obj = null;
-        }
     }
 }
