@@ -7,6 +7,7 @@ using Retina.NodeRuntime.Plugins;
 using Retina.NodeRuntime.Plugins.ApiServerLatency;
 using Retina.NodeRuntime.Plugins.PacketParser;
 using Retina.NodeRuntime.Tests.Enrichment;
+using Retina.NodeRuntime.Tests.Plugins.Dns;
 using Retina.Testing.FakeKubeApi;
 using Retina.Testing.Netns;
 using Retina.Testing.Waiting;
@@ -25,7 +26,6 @@ namespace Retina.NodeRuntime.Tests.Node;
 public sealed class NodeBed : IAsyncDisposable
 {
     public const string NodeName = "node1";
-    public const string Domain = "retina.test";
     public const string ApiName = "api.retina.test.";
     public const string ApiAddress = "10.96.0.10";
     public const string ApiAddress6 = "fd00::10";
@@ -101,7 +101,7 @@ public sealed class NodeBed : IAsyncDisposable
             bed.owned.Add(new Disposer(pod.Dispose));
             pod.Apply(spec ?? PodLevelSpec());
 
-            bed.owned.Add(Dnsmasq.Start(bed.CoreDns.Namespace, bed.CoreDns.Address, Domain, [(ApiName.TrimEnd('.'), ApiAddress), (ApiName.TrimEnd('.'), ApiAddress6)]));
+            bed.owned.Add(await Dnsmasq.StartAsync(bed.CoreDns.Namespace, $"{ApiAddress} api.retina.test\n{ApiAddress6} api.retina.test\n", bed.CoreDns.Address));
             bed.owned.Add(await ApiServerStandIn.StartAsync(bed.Network.Remote!, bed.Network.RemoteAddress, ApiServerPort));
             bed.Host = new PluginHost(new PluginHostOptions { NetworkNamespace = bed.Network.Node, StateDirectory = bed.StateDirectory }, bed.Metrics);
             var fast = new Dictionary<string, string> { ["rescanInterval"] = "200ms" };

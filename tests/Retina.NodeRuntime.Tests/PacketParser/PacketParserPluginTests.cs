@@ -149,39 +149,23 @@ public sealed class PacketParserPluginTests
     public async Task Dns_queries_and_answers_are_counted_by_pod()
     {
         await using var bed = await PodLevelBed.StartAsync("ppq", 2, PairSpec);
-        var dir = Directory.CreateTempSubdirectory("retina-ppdns-").FullName;
-        var hosts = Path.Combine(dir, "hosts");
-        await File.WriteAllTextAsync(hosts, "10.9.8.7 api.retina.test\n");
-        using var dnsmasq = Process.Start(new ProcessStartInfo("ip",
-            ["netns", "exec", bed.Network.Node, "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--addn-hosts=" + hosts,
-             "--listen-address=" + bed.Network.NodeAddress, "--bind-interfaces", "--port=53", "--pid-file=" + Path.Combine(dir, "pid"),
-             "--local=/retina.test/", "--user=root"])
-        { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        try
+        await using var dnsmasq = await Dnsmasq.StartAsync(bed.Network.Node, "10.9.8.7 api.retina.test\n", bed.Network.NodeAddress);
+        var a = bed.Network.Pods[0];
+        using var client = await NsUdp.BindAsync(a.Namespace, a.Address, 7053);
+        var server = new IPEndPoint(IPAddress.Parse(bed.Network.NodeAddress), 53);
+        var attempts = 0;
+        await Until.TrueAsync(() => { attempts++; return DnsQueries.Ask(client, server, "api.retina.test", (ushort)attempts) == 0; }, "dnsmasq answers");
+        for (var i = 0; i < 5; i++)
         {
-            var a = bed.Network.Pods[0];
-            using var client = await NsUdp.BindAsync(a.Namespace, a.Address, 7053);
-            var server = new IPEndPoint(IPAddress.Parse(bed.Network.NodeAddress), 53);
-            var attempts = 0;
-            await Until.TrueAsync(() => { attempts++; return DnsQueries.Ask(client, server, "api.retina.test", (ushort)attempts) == 0; }, "dnsmasq answers");
-            for (var i = 0; i < 5; i++)
-            {
-                DnsQueries.Ask(client, server, "api.retina.test", (ushort)(100 + i)).ShouldBe(0);
-            }
-
-            DnsQueries.Ask(client, server, "nope.retina.test", 200).ShouldBe(3);
-
-            await bed.WaitForAsync("networkobservability_adv_dns_request_count", attempts + 5, ("source_podname", "pod-0"), ("query", "api.retina.test."), ("query_type", "A"));
-            await bed.WaitForAsync("networkobservability_adv_dns_response_count", 6, ("destination_podname", "pod-0"), ("return_code", "NoError"), ("response", "10.9.8.7"));
-            await bed.WaitForAsync("networkobservability_adv_dns_response_count", 1, ("destination_podname", "pod-0"), ("return_code", "NXDomain"), ("query", "nope.retina.test."));
-            AdvancedMetrics.SeriesLines.Sum(await bed.ScrapeAsync(), "networkobservability_adv_dns_request_count", ("source_podname", "pod-1")).ShouldBe(0);
+            DnsQueries.Ask(client, server, "api.retina.test", (ushort)(100 + i)).ShouldBe(0);
         }
-        finally
-        {
-            dnsmasq.Kill();
-            await dnsmasq.WaitForExitAsync();
-            Directory.Delete(dir, true);
-        }
+
+        DnsQueries.Ask(client, server, "nope.retina.test", 200).ShouldBe(3);
+
+        await bed.WaitForAsync("networkobservability_adv_dns_request_count", attempts + 5, ("source_podname", "pod-0"), ("query", "api.retina.test."), ("query_type", "A"));
+        await bed.WaitForAsync("networkobservability_adv_dns_response_count", 6, ("destination_podname", "pod-0"), ("return_code", "NoError"), ("response", "10.9.8.7"));
+        await bed.WaitForAsync("networkobservability_adv_dns_response_count", 1, ("destination_podname", "pod-0"), ("return_code", "NXDomain"), ("query", "nope.retina.test."));
+        AdvancedMetrics.SeriesLines.Sum(await bed.ScrapeAsync(), "networkobservability_adv_dns_request_count", ("source_podname", "pod-1")).ShouldBe(0);
     }
 
     [KernelFact]
