@@ -31,6 +31,9 @@ public static class LocalNodeRuntime
                 // No cluster to discover API servers in: apiserverlatency probes only the server given with --apiserver.
                 DiscoverApiServerEndpoints = false,
                 ApiServerEndpoints = options.ApiServerEndpoints,
+
+                // Emulators (Azurite, MinIO, s3rver) on this machine may be reached over plain http; anything else needs https.
+                PlainHttpOutputEndpoints = ["127.0.0.1", "localhost", "[::1]"],
             };
             var log = loggers.CreateLogger("retina.noderuntime");
             var problems = agentOptions.Validate();

@@ -22,6 +22,12 @@ public sealed class NodeAgentOptions
     /// <summary>Disk allowance shared by all captures on the node.</summary>
     public long DiskBudgetMB { get; set; } = 2048;
 
+    /// <summary>
+    /// Endpoints (<c>host</c> or <c>host:port</c>) where blob and S3 uploads may use plain http, for emulators in
+    /// local mode and tests; empty (the default): https only.
+    /// </summary>
+    public List<string> PlainHttpOutputEndpoints { get; set; } = [];
+
     /// <summary>In-memory flight recorder size (0 = off).</summary>
     public long FlightRecorderMB { get; set; }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
 using Retina.NodeRuntime.AdvancedMetrics;
 using Retina.NodeRuntime.Capture;
+using Retina.NodeRuntime.Capture.Outputs;
 using Retina.NodeRuntime.Enrichment;
 using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Plugins;
@@ -89,6 +90,7 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
             HostPathBaseDirectory = options.CaptureBaseDirectory,
             DiskBudget = new DiskBudget(options.DiskBudgetMB * 1024 * 1024, options.CaptureBaseDirectory),
             FlightRecorder = recorder,
+            PlainHttp = new PlainHttpPolicy(options.PlainHttpOutputEndpoints),
         };
         var configured = configureCapture?.Invoke(engineOptions) ?? engineOptions;
 

@@ -20,12 +20,12 @@ internal sealed class CaptureDelivery(
 
         if (request.Blob is { } b)
         {
-            outputs.Add(new BlobOutput(b, options.BlobClientOptionsFactory));
+            outputs.Add(new BlobOutput(b, options.BlobClientOptionsFactory, options.PlainHttp));
         }
 
         if (request.S3 is { } s)
         {
-            outputs.Add(new S3Output(s, options.ConfigureS3));
+            outputs.Add(new S3Output(s, options.ConfigureS3, options.PlainHttp));
         }
 
         return outputs;

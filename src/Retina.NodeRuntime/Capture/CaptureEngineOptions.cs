@@ -31,6 +31,9 @@ public sealed record CaptureEngineOptions
 
     public Action<AmazonS3Config>? ConfigureS3 { get; init; }
 
+    /// <summary>Where blob and S3 uploads may use plain http (emulators); everywhere else https only.</summary>
+    public PlainHttpPolicy PlainHttp { get; init; } = PlainHttpPolicy.HttpsOnly;
+
     /// <summary>The node's flight recorder, used by captures with <see cref="CaptureRequest.PreTriggerSeconds"/> in the same network namespace.</summary>
     public FlightRecorder? FlightRecorder { get; init; }
 }

@@ -95,7 +95,11 @@ public sealed class JourneyBed : IAsyncDisposable
     {
         var stop = new CancellationTokenSource();
         var host = await NodeRuntimeHost.StartAsync(Client, AgentOptions(node), Logs.CreateFactory(), TimeProvider.System, stop.Token,
-            configureCapture: o => o with { BlobClientOptionsFactory = () => new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06) });
+            configureCapture: o => o with
+            {
+                BlobClientOptionsFactory = () => new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06),
+                PlainHttp = new Retina.NodeRuntime.Capture.Outputs.PlainHttpPolicy(["127.0.0.1"]), // Azurite and s3rver on loopback
+            });
         runtimes.Add((stop, host.RunAsync(stop.Token), host));
     }
 

@@ -53,6 +53,7 @@ public sealed class CaptureBed : IAsyncDisposable
         WorkDirectory = WorkDirectory,
         HostPathBaseDirectory = HostPathBase,
         KeepLocalArtifacts = true,
+        PlainHttp = new Retina.NodeRuntime.Capture.Outputs.PlainHttpPolicy(["127.0.0.1"]), // Azurite and s3rver on loopback
         UploadRetry = new Retina.NodeRuntime.Capture.Outputs.OutputRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), MaxAttempts = 60 },
     };
 

@@ -4,6 +4,7 @@ using Amazon.S3;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using Retina.NodeRuntime.Capture;
+using Retina.NodeRuntime.Capture.Outputs;
 using Retina.Testing.Azurite;
 using Retina.Testing.Kernel;
 using Retina.Testing.S3;
@@ -149,6 +150,24 @@ public sealed class CaptureOutputTests
         relay.ResponsesCut.ShouldBe(1);
         await ShouldHoldExactlyTheArtifactAsync(azurite, result);
         bed.Log.Lines.ShouldContain(l => l.Contains("upload to blob failed (attempt 1)"));
+    }
+
+    [KernelFact]
+    public async Task A_plain_http_blob_url_is_refused_by_default_and_the_sas_never_appears_in_the_reason()
+    {
+        await using var bed = await CaptureBed.CreateAsync();
+        await using var azurite = await AzuriteBlob.StartNewAsync();
+        var sas = await ContainerSasAsync(azurite, "captures");
+        var engine = bed.Engine(bed.Options() with { BlobClientOptionsFactory = AzuriteOptions, PlainHttp = PlainHttpPolicy.HttpsOnly });
+
+        var result = await CaptureFiveAsync(bed, engine, bed.Request() with { Blob = new BlobOutputTarget(sas) });
+
+        result.Phase.ShouldBe(CapturePhase.Failed);
+        result.Message.ShouldNotBeNull().ShouldContain("blobUpload: plain http to 127.0.0.1:");
+        var signature = new Uri(sas).Query;
+        result.Message.ShouldNotContain(signature);
+        bed.Log.Lines.ShouldAllBe(l => !l.Contains(signature));
+        result.Artifacts.ShouldBeEmpty();
     }
 
     [KernelFact]

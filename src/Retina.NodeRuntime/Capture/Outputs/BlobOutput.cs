@@ -8,7 +8,7 @@ namespace Retina.NodeRuntime.Capture.Outputs;
 /// Uploads the tarball to an Azure Blob container through a container SAS URL. The blob is created only if absent and
 /// carries the artifact's SHA-256, so a retry after an unacknowledged success finds the finished blob and stops there.
 /// </summary>
-public sealed class BlobOutput(BlobOutputTarget target, Func<BlobClientOptions>? optionsFactory = null) : ICaptureOutput
+public sealed class BlobOutput(BlobOutputTarget target, Func<BlobClientOptions>? optionsFactory = null, PlainHttpPolicy? plainHttp = null) : ICaptureOutput
 {
     public const string Sha256Metadata = "sha256";
 
@@ -19,6 +19,11 @@ public sealed class BlobOutput(BlobOutputTarget target, Func<BlobClientOptions>?
         if (!Uri.TryCreate(target.ContainerSasUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
             throw new OutputPermanentException("blobUpload: blob-upload-url is not an http(s) container SAS URL");
+        }
+
+        if ((plainHttp ?? PlainHttpPolicy.HttpsOnly).Refusal(uri, "blobUpload") is { } refused)
+        {
+            throw new OutputPermanentException(refused);
         }
 
         var container = new BlobContainerClient(uri, optionsFactory?.Invoke() ?? new BlobClientOptions());

@@ -9,7 +9,7 @@ namespace Retina.NodeRuntime.Capture.Outputs;
 /// Uploads the tarball with a single PUT (an object is visible only once complete) and verifies size and SHA-256 with a
 /// HEAD before reporting it; a repeated PUT of the same artifact replaces it with identical bytes.
 /// </summary>
-public sealed class S3Output(S3OutputTarget target, Action<AmazonS3Config>? configure = null) : ICaptureOutput
+public sealed class S3Output(S3OutputTarget target, Action<AmazonS3Config>? configure = null, PlainHttpPolicy? plainHttp = null) : ICaptureOutput
 {
     public const string Sha256Metadata = "x-amz-meta-sha256";
 
@@ -35,6 +35,16 @@ public sealed class S3Output(S3OutputTarget target, Action<AmazonS3Config>? conf
         }
         else
         {
+            if (!Uri.TryCreate(target.Endpoint, UriKind.Absolute, out var endpoint))
+            {
+                throw new OutputPermanentException($"s3Upload: endpoint '{target.Endpoint}' is not an absolute URL");
+            }
+
+            if ((plainHttp ?? PlainHttpPolicy.HttpsOnly).Refusal(endpoint, "s3Upload") is { } refused)
+            {
+                throw new OutputPermanentException(refused);
+            }
+
             config.ServiceURL = target.Endpoint;
             config.AuthenticationRegion = target.Region;
             config.ForcePathStyle = true;
