@@ -32,7 +32,7 @@ public sealed class MetricsConfigurationReconciler(IKubeClient client, TimeProvi
         await client.UpdateStatusAsync<MetricsConfig>(key, config =>
         {
             var before = System.Text.Json.JsonSerializer.Serialize(config.Status);
-            config.Status = MetricsStatusBuilder.Apply(config.Status ?? new MetricsStatus(), config, Validator.Validate(config), runtimes, time.GetUtcNow().UtcDateTime);
+            config.Status = MetricsStatusBuilder.Apply(config.Status ?? new MetricsStatus(), config, Validator.Validate(config), Validator.Warnings(config), runtimes, time.GetUtcNow().UtcDateTime);
             return System.Text.Json.JsonSerializer.Serialize(config.Status) != before;
         }, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.Done;

@@ -7,7 +7,7 @@ namespace Retina.Controllers.MetricsConfiguration;
 /// <summary>
 /// Merges every accepted MetricsConfiguration into the one metric shape each node runs, deterministically:
 /// the result depends only on the set of configurations, never on the order they arrived in.
-/// Per metric: the union of labels, in Retina's fixed order, and the longest TTL (a TTL left unset,
+/// Per metric: the union of labels (matched in any case, unknown ones dropped), in Retina's fixed order, and the longest TTL (a TTL left unset,
 /// meaning never expire, wins). Namespaces: a namespace covered by any configuration is covered.
 /// </summary>
 public static class MetricsMerger
@@ -40,14 +40,15 @@ public static class MetricsMerger
         MetricName = options.Key,
         SourceLabels = Union(options.Select(o => o.SourceLabels), MetricLabels.ContextOrder),
         DestinationLabels = Union(options.Select(o => o.DestinationLabels), MetricLabels.ContextOrder),
-        AdditionalLabels = Union(options.Select(o => o.AdditionalLabels), [MetricLabels.Direction, MetricLabels.IsReply]),
+        AdditionalLabels = Union(options.Select(o => o.AdditionalLabels), MetricLabels.AdditionalOrder),
         Ttl = LongestTtl(options.Select(o => o.Ttl)),
     };
 
+    /// <summary>Known tokens in any case, normalised (Retina's reading: podName is podname, pod is nothing).</summary>
     private static List<string>? Union(IEnumerable<List<string>?> lists, IReadOnlyList<string> order)
     {
-        var all = lists.Where(l => l is not null).SelectMany(l => l!).ToHashSet(StringComparer.Ordinal);
-        return all.Count == 0 ? null : order.Where(all.Contains).ToList();
+        var all = MetricLabels.Known(lists.Where(l => l is not null).SelectMany(l => l!), order);
+        return all.Count == 0 ? null : all;
     }
 
     private static string? LongestTtl(IEnumerable<string?> ttls)
