@@ -24,4 +24,5 @@ public static class MetricsState
     public const string ReasonRepeatedLabelIgnored = "RepeatedLabelIgnored";
     public const string ReasonAllLabelsKnown = "AllLabelsKnown";
     public const string ReasonNodesListTruncated = "NodesListTruncated";
+    public const string ReasonSourcesCapReached = "SourcesCapReached";
 }

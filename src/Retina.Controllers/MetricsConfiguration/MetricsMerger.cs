@@ -12,9 +12,16 @@ namespace Retina.Controllers.MetricsConfiguration;
 /// </summary>
 public static class MetricsMerger
 {
+    /// <summary>
+    /// The accepted configurations that reach the nodes: the first <see cref="NodeMetricsSpec.MaxSources"/> by name
+    /// (the cap of NodeRuntime spec.metrics.sources). The others are told so in their status.
+    /// </summary>
+    public static List<MetricsConfig> Admitted(IEnumerable<MetricsConfig> accepted) =>
+        accepted.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal).Take(NodeMetricsSpec.MaxSources).ToList();
+
     public static NodeMetricsSpec? Merge(IEnumerable<MetricsConfig> accepted)
     {
-        var configs = accepted.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal).ToList();
+        var configs = Admitted(accepted);
         if (configs.Count == 0)
         {
             return null;

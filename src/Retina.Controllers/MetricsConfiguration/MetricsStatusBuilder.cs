@@ -19,15 +19,17 @@ public static class MetricsStatusBuilder
     /// state Warning (Retina's value) and are named, each with its field path, in a LabelsIgnored condition.
     /// </summary>
     public static MetricsStatus Apply(MetricsStatus status, MetricsConfig config, ValidationReport report,
-        IReadOnlyList<FieldError> ignored, IReadOnlyList<NodeRuntimeObject> runtimes, DateTime now)
+        IReadOnlyList<FieldError> ignored, IReadOnlyList<NodeRuntimeObject> runtimes, DateTime now, string? notAdmitted = null)
     {
         var generation = config.Metadata.Generation;
         status.Conditions ??= [];
-        if (!report.IsValid)
+        if (!report.IsValid || notAdmitted is not null)
         {
+            var message = report.IsValid ? notAdmitted! : report.Summary();
             status.State = MetricsState.Errored;
-            status.Reason = report.Summary();
-            Conditions.Set(status.Conditions, MetricsState.ConditionAccepted, ConditionStatus.False, MetricsState.ReasonInvalidSpec, report.Summary(), generation, now);
+            status.Reason = message;
+            Conditions.Set(status.Conditions, MetricsState.ConditionAccepted, ConditionStatus.False,
+                report.IsValid ? MetricsState.ReasonSourcesCapReached : MetricsState.ReasonInvalidSpec, message, generation, now);
             Conditions.Remove(status.Conditions, MetricsState.ConditionApplied);
             Conditions.Remove(status.Conditions, MetricsState.ConditionLabelsIgnored);
             Conditions.Remove(status.Conditions, MetricsState.ConditionNodesListTruncated);
