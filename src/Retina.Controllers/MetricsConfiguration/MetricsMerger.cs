@@ -14,10 +14,35 @@ public static class MetricsMerger
 {
     /// <summary>
     /// The accepted configurations that reach the nodes: the first <see cref="NodeMetricsSpec.MaxSources"/> by name
-    /// (the cap of NodeRuntime spec.metrics.sources). The others are told so in their status.
+    /// (the cap of NodeRuntime spec.metrics.sources) whose included namespaces fit, together, in the
+    /// <see cref="MetricsNamespaces.MaxNamespaces"/> of spec.metrics.namespaces.include. The others are told so in their status.
     /// </summary>
-    public static List<MetricsConfig> Admitted(IEnumerable<MetricsConfig> accepted) =>
-        accepted.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal).Take(NodeMetricsSpec.MaxSources).ToList();
+    public static List<MetricsConfig> Admitted(IEnumerable<MetricsConfig> accepted)
+    {
+        // The merged include list is a union: it is the one list that can outgrow its cap (an exclude result is an
+        // intersection, never longer than one configuration's list). A configuration that would take it past the cap
+        // waits like one past the sources cap.
+        var admitted = new List<MetricsConfig>();
+        var included = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var config in accepted.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (admitted.Count == NodeMetricsSpec.MaxSources)
+            {
+                break;
+            }
+
+            var include = config.Spec.Namespaces.Include ?? [];
+            if (included.Count + include.Count(n => !included.Contains(n)) > MetricsNamespaces.MaxNamespaces)
+            {
+                continue;
+            }
+
+            included.UnionWith(include);
+            admitted.Add(config);
+        }
+
+        return admitted;
+    }
 
     public static NodeMetricsSpec? Merge(IEnumerable<MetricsConfig> accepted)
     {

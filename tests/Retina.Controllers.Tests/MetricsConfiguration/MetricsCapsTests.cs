@@ -50,6 +50,27 @@ public sealed class MetricsCapsTests
     }
 
     [Fact]
+    public void A_configuration_whose_namespaces_would_take_the_merged_include_list_past_1000_is_left_out_and_says_why()
+    {
+        MetricsConfig WithNamespaces(string name, int from, int count)
+        {
+            var c = Config(name);
+            c.Spec.Namespaces = new MetricsNamespaces { Include = [.. Enumerable.Range(from, count).Select(i => $"ns-{i:D4}")] };
+            return c;
+        }
+
+        var a = WithNamespaces("a", 0, 600);
+        var b = WithNamespaces("b", 500, 600);   // 100 shared with a: 1100 together
+        var c = WithNamespaces("c", 0, 400);     // all inside a's: still 600
+
+        var admitted = MetricsMerger.Admitted([c, b, a]);
+
+        admitted.Select(x => x.Metadata.Name).ShouldBe(["a", "c"]);
+        MetricsMerger.Merge([a, b, c])!.Namespaces!.Include!.Count.ShouldBe(600);
+        MetricsMerger.Merge([a, b, c])!.Sources!.Select(s => s.Name).ShouldBe(["a", "c"]);
+    }
+
+    [Fact]
     public void Status_lists_at_most_5000_nodes_and_nodes_ready_counts_them_all()
     {
         var config = Config("wide");
