@@ -14,4 +14,12 @@ public static class CaptureReasons
     public const string NodesRunning = "NodesRunning";
     public const string AllNodesCompleted = "AllNodesCompleted";
     public const string NodesFailed = "NodesFailed";
+
+    // Schema caps: what happens to a list that would grow past its maxItems.
+    public const string Queued = "Queued";
+    public const string NodeCaptureCapReached = "NodeCaptureCapReached";
+    public const string ListsTruncated = "ListsTruncated";
+    public const string NodesListCapReached = "NodesListCapReached";
+    public const string ArtifactsListCapReached = "ArtifactsListCapReached";
+    public const string PodIpsCapReached = "PodIPsCapReached";
 }

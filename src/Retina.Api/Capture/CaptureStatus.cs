@@ -46,13 +46,23 @@ public sealed class CaptureStatus : IResourceStatus
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
-    /// <summary>One entry per node.</summary>
-    [MaxItems(5000)]
+    /// <summary>Schema cap on <see cref="Nodes"/>: past it the first nodes by name are listed, totalNodes and the counts cover all, and a condition says so.</summary>
+    public const int MaxNodes = 5000;
+
+    /// <summary>Schema cap on <see cref="Artifacts"/>: past it the first artifacts are kept, totalArtifacts counts all, and a condition says so.</summary>
+    public const int MaxArtifacts = 20000;
+
+    /// <summary>One entry per node (at most 5000, by node name; totalNodes counts every node).</summary>
+    [MaxItems(MaxNodes)]
     [JsonPropertyName("nodes")]
     public List<CaptureNodeStatus>? Nodes { get; set; }
 
-    /// <summary>Where each tarball went.</summary>
-    [MaxItems(20000)]
+    /// <summary>Where each tarball went (at most 20000; totalArtifacts counts every one).</summary>
+    [MaxItems(MaxArtifacts)]
     [JsonPropertyName("artifacts")]
     public List<CaptureArtifact>? Artifacts { get; set; }
+
+    /// <summary>How many artifacts the nodes delivered, including any beyond the artifacts list's cap.</summary>
+    [JsonPropertyName("totalArtifacts")]
+    public int? TotalArtifacts { get; set; }
 }

@@ -8,6 +8,9 @@ namespace Retina.Api.MetricsConfiguration;
 /// <summary>One advanced metric and the labels that describe each side of the traffic.</summary>
 public sealed class MetricsContextOptions
 {
+    /// <summary>Schema cap on each label list: room for every token in several spellings, bounded for the API server.</summary>
+    public const int MaxLabels = 32;
+
     /// <summary>The metric, by Retina's name (e.g. forward_count, drop_count, dns_request_count, tcp_retransmission_count).</summary>
     [Required]
     [AllowedValues(
@@ -19,21 +22,28 @@ public sealed class MetricsContextOptions
     [JsonPropertyName("metricName")]
     public string MetricName { get; set; } = "";
 
-    /// <summary>Labels describing the source: ip, namespace, podname, workload, service, port, zone.</summary>
-    [MaxItems(7)]
-    [ItemValues(MetricLabels.Ip, MetricLabels.Namespace, MetricLabels.PodName, MetricLabels.Workload, MetricLabels.Service, MetricLabels.Port, MetricLabels.Zone)]
+    /// <summary>
+    /// Labels describing the source: ip, namespace, podname, workload, service, port, zone. Matched in any case
+    /// (podName means podname); a token outside this list adds no label and is named in status (state Warning),
+    /// as Retina ignores it.
+    /// </summary>
+    [MaxItems(MaxLabels)]
     [JsonPropertyName("sourceLabels")]
     public List<string>? SourceLabels { get; set; }
 
-    /// <summary>Labels describing the destination: ip, namespace, podname, workload, service, port, zone.</summary>
-    [MaxItems(7)]
-    [ItemValues(MetricLabels.Ip, MetricLabels.Namespace, MetricLabels.PodName, MetricLabels.Workload, MetricLabels.Service, MetricLabels.Port, MetricLabels.Zone)]
+    /// <summary>
+    /// Labels describing the destination: ip, namespace, podname, workload, service, port, zone. Matched in any
+    /// case; a token outside this list adds no label and is named in status (state Warning), as Retina ignores it.
+    /// </summary>
+    [MaxItems(MaxLabels)]
     [JsonPropertyName("destinationLabels")]
     public List<string>? DestinationLabels { get; set; }
 
-    /// <summary>Extra labels: direction (ingress/egress) and is_reply.</summary>
-    [MaxItems(2)]
-    [ItemValues(MetricLabels.Direction, MetricLabels.IsReply)]
+    /// <summary>
+    /// Extra labels: direction (ingress/egress) and is_reply. Matched in any case; any other token adds no label and
+    /// is named in status (state Warning).
+    /// </summary>
+    [MaxItems(MaxLabels)]
     [JsonPropertyName("additionalLabels")]
     public List<string>? AdditionalLabels { get; set; }
 

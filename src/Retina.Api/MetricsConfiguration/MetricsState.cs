@@ -11,6 +11,8 @@ public static class MetricsState
     public const string ConditionAccepted = "Accepted";
     public const string ConditionApplied = "Applied";
     public const string ConditionCardinalityWarning = "CardinalityWarning";
+    public const string ConditionLabelsIgnored = "LabelsIgnored";
+    public const string ConditionNodesListTruncated = "NodesListTruncated";
 
     public const string ReasonValid = "Valid";
     public const string ReasonInvalidSpec = "InvalidSpec";
@@ -18,4 +20,9 @@ public static class MetricsState
     public const string ReasonAllNodesApplied = "AllNodesApplied";
     public const string ReasonNodesPending = "NodesPending";
     public const string ReasonSeriesCapReached = "SeriesCapReached";
+    public const string ReasonUnknownLabelIgnored = "UnknownLabelIgnored";
+    public const string ReasonRepeatedLabelIgnored = "RepeatedLabelIgnored";
+    public const string ReasonAllLabelsKnown = "AllLabelsKnown";
+    public const string ReasonNodesListTruncated = "NodesListTruncated";
+    public const string ReasonSourcesCapReached = "SourcesCapReached";
 }

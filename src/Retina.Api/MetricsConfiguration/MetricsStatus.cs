@@ -8,6 +8,9 @@ namespace Retina.Api.MetricsConfiguration;
 /// <summary>Whether the configuration was accepted and how far it has reached the nodes.</summary>
 public sealed class MetricsStatus : IResourceStatus
 {
+    /// <summary>Schema cap on <see cref="Nodes"/>; past it the list holds the first nodes by name and a condition says so.</summary>
+    public const int MaxNodes = 5000;
+
     /// <summary>Initialized, Accepted, Errored or Warning (Retina's states).</summary>
     [AllowedValues("Initialized", "Accepted", "Errored", "Warning")]
     [JsonPropertyName("state")]
@@ -21,7 +24,7 @@ public sealed class MetricsStatus : IResourceStatus
     [JsonPropertyName("lastKnownSpec")]
     public MetricsSpec? LastKnownSpec { get; set; }
 
-    /// <summary>Accepted, Applied and CardinalityWarning conditions.</summary>
+    /// <summary>Accepted, Applied, LabelsIgnored, NodesListTruncated and CardinalityWarning conditions.</summary>
     [MaxItems(16)]
     [JsonPropertyName("conditions")]
     public List<Condition>? Conditions { get; set; }
@@ -34,8 +37,8 @@ public sealed class MetricsStatus : IResourceStatus
     [JsonPropertyName("nodesReady")]
     public string? NodesReady { get; set; }
 
-    /// <summary>Per node, the generation of this configuration it has applied.</summary>
-    [MaxItems(5000)]
+    /// <summary>Per node, the generation of this configuration it has applied (at most 5000, by node name; nodesReady counts them all).</summary>
+    [MaxItems(MaxNodes)]
     [JsonPropertyName("nodes")]
     public List<MetricsNodeStatus>? Nodes { get; set; }
 }

@@ -7,6 +7,9 @@ namespace Retina.Api.NodeRuntime;
 /// <summary>One Capture's work on this node, resolved by the controller (filter built, pods resolved to IPs).</summary>
 public sealed class NodeCaptureAssignment
 {
+    /// <summary>Schema cap on <see cref="PodIps"/>: past it the first addresses in order are kept and the Capture says how many were left out.</summary>
+    public const int MaxPodIps = 1024;
+
     /// <summary>Unique key: namespace/name/uid of the Capture.</summary>
     [Required]
     [JsonPropertyName("key")]
@@ -45,7 +48,7 @@ public sealed class NodeCaptureAssignment
     public List<string>? Exclude { get; set; }
 
     /// <summary>Pod IPs on this node the capture is narrowed to (empty for node captures).</summary>
-    [MaxItems(1024)]
+    [MaxItems(MaxPodIps)]
     [JsonPropertyName("podIPs")]
     public List<string>? PodIps { get; set; }
 

@@ -7,6 +7,9 @@ namespace Retina.Api.NodeRuntime;
 /// <summary>Pod-level metric shaping merged from every accepted MetricsConfiguration.</summary>
 public sealed class NodeMetricsSpec
 {
+    /// <summary>Schema cap on <see cref="Sources"/>: past it only the first MetricsConfigurations by name are merged; the others say so in status.</summary>
+    public const int MaxSources = 256;
+
     /// <summary>Merged context options, one per metric, sorted by metric name.</summary>
     [MaxItems(64)]
     [JsonPropertyName("contextOptions")]
@@ -17,7 +20,7 @@ public sealed class NodeMetricsSpec
     public MetricsNamespaces? Namespaces { get; set; }
 
     /// <summary>The MetricsConfigurations merged here, with their generations.</summary>
-    [MaxItems(256)]
+    [MaxItems(MaxSources)]
     [JsonPropertyName("sources")]
     public List<NodeMetricsSource>? Sources { get; set; }
 }

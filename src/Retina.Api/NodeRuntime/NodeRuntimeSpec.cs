@@ -6,6 +6,9 @@ namespace Retina.Api.NodeRuntime;
 /// <summary>What the node must run: plugins, metric shaping, captures and traces.</summary>
 public sealed class NodeRuntimeSpec
 {
+    /// <summary>Schema cap on <see cref="Captures"/>: a Capture that finds its node full waits (status Pending, condition Queued) until an entry frees.</summary>
+    public const int MaxCaptures = 256;
+
     /// <summary>Plugins to run, with their settings.</summary>
     [MaxItems(32)]
     [JsonPropertyName("plugins")]
@@ -16,7 +19,7 @@ public sealed class NodeRuntimeSpec
     public NodeMetricsSpec? Metrics { get; set; }
 
     /// <summary>Captures assigned to this node.</summary>
-    [MaxItems(256)]
+    [MaxItems(MaxCaptures)]
     [JsonPropertyName("captures")]
     public List<NodeCaptureAssignment>? Captures { get; set; }
 

@@ -9,6 +9,13 @@ public static class CaptureAssignmentBuilder
 {
     public static string Key(Api.Capture.Capture c) => $"{c.Metadata.NamespaceProperty}/{c.Metadata.Name}/{c.Metadata.Uid}";
 
+    /// <summary>The pod IPs a node is narrowed to, within the schema cap: the first ones in order (null for none).</summary>
+    public static List<string>? PodIps(IEnumerable<string> podIps)
+    {
+        var list = podIps.Take(NodeCaptureAssignment.MaxPodIps).ToList();
+        return list.Count > 0 ? list : null;
+    }
+
     public static NodeCaptureAssignment Build(Api.Capture.Capture capture, IEnumerable<string> podIps, TimeSpan? remaining, StagedSecrets secrets)
     {
         var config = capture.Spec.CaptureConfiguration;
@@ -25,7 +32,7 @@ public static class CaptureAssignmentBuilder
             DestinationIps = option.DestinationIPs,
             Include = config.Filters?.Include,
             Exclude = config.Filters?.Exclude,
-            PodIps = podIps.Any() ? [.. podIps] : null,
+            PodIps = PodIps(podIps),
             Interfaces = option.Interfaces,
             Duration = duration,
             MaxCaptureSizeMb = option.MaxCaptureSize ?? CaptureOption.DefaultMaxCaptureSizeMb,

@@ -8,6 +8,7 @@ using Retina.Kube.Controllers;
 using Retina.Kube.Events;
 using Retina.Kube.Informers;
 using Retina.Kube.Status;
+using Retina.Api.NodeRuntime;
 using Conditions = Retina.Api.Common.Conditions;
 using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
 
@@ -76,7 +77,14 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
 
         var resolved = CaptureTargetResolver.Resolve(capture, Nodes!.List(), Pods!.List(), Namespaces!.List(),
             await WorkloadSelectorAsync(capture, ct).ConfigureAwait(false), ns => options.CrossNamespaceCapture.Contains(capture.Metadata.NamespaceProperty));
-        var assigned = (capture.Status?.Nodes ?? []).Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
+        var key0 = CaptureAssignmentBuilder.Key(capture);
+
+        // The nodes list in status may be cut at its cap: the nodes' specs say where this Capture runs.
+        var assigned = (capture.Status?.Nodes ?? []).Select(n => n.Node)
+            .Concat(Runtimes!.List().Where(r => r.Spec.Captures?.Any(a => a.Key == key0) == true).Select(r => r.Metadata.Name))
+            .ToHashSet(StringComparer.Ordinal);
+        var queued = new SortedSet<string>(StringComparer.Ordinal);
+        var notes = resolved.Notes.ToList();
         var missingRuntime = false;
         foreach (var (node, ips) in resolved.Nodes)
         {
@@ -87,16 +95,27 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
                 continue;
             }
 
-            var ok = await assignments.ChangeAsync(node, CaptureAssignmentBuilder.Key(capture), current => current is null
+            if (ips.Count > NodeCaptureAssignment.MaxPodIps)
+            {
+                notes.Add($"{node}: capturing the first {NodeCaptureAssignment.MaxPodIps} of {ips.Count} pod IPs (the cap of NodeRuntime spec.captures[].podIPs)");
+            }
+
+            var outcome = await assignments.ChangeAsync(node, key0, current => current is null
                 ? CaptureAssignmentBuilder.Build(capture, ips, late ? deadline - now : null, staged.Secrets)
                 : WithPodIps(current, ips), ct).ConfigureAwait(false);
-            if (ok)
+            switch (outcome)
             {
-                assigned.Add(node);
-            }
-            else
-            {
-                missingRuntime = true;
+                case NodeCaptureAssignments.Outcome.Written:
+                    assigned.Add(node);
+                    break;
+                case NodeCaptureAssignments.Outcome.NodeFull:
+                    // Waits for room: the node keeps its place in status as Pending, and runs the whole duration once admitted.
+                    assigned.Remove(node);
+                    queued.Add(node);
+                    break;
+                default:
+                    missingRuntime = true;
+                    break;
             }
         }
 
@@ -107,9 +126,9 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         {
             var status = c.Status ??= new CaptureStatus();
             status.StartTime ??= start;
-            SetAccepted(c, resolved.Notes, now);
-            CaptureStatusAggregator.Apply(c, assigned, runtimes.GetValueOrDefault, now, copies.GetValueOrDefault);
-            if (assigned.Count == 0 && now >= deadline)
+            SetAccepted(c, notes, now);
+            CaptureStatusAggregator.Apply(c, assigned, runtimes.GetValueOrDefault, now, copies.GetValueOrDefault, queued);
+            if (assigned.Count == 0 && queued.Count == 0 && now >= deadline)
             {
                 status.Phase = CapturePhase.Failed;
                 Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.NoTargets,
@@ -132,7 +151,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             await events.RecordAsync(capture, EventRecorder.Normal, "Assigned", $"capturing on {assigned.Count} node(s): {string.Join(", ", assigned.Order().Take(10))}", ct).ConfigureAwait(false);
         }
 
-        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
+        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
     }
 
     /// <summary>For a PVC output: for each node that finished, the copy Job's state (creating the Job when it is missing).</summary>
@@ -272,10 +291,10 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         Conditions.Set(c.StatusConditions, AcceptanceReconciler<Api.Capture.Capture>.ConditionAccepted, ConditionStatus.True,
             AcceptanceReconciler<Api.Capture.Capture>.ReasonValid, notes.Count == 0 ? "spec is valid" : string.Join("; ", notes), c.Metadata.Generation, now);
 
-    private static Api.NodeRuntime.NodeCaptureAssignment WithPodIps(Api.NodeRuntime.NodeCaptureAssignment current, SortedSet<string> ips)
+    private static NodeCaptureAssignment WithPodIps(NodeCaptureAssignment current, SortedSet<string> ips)
     {
-        var copy = System.Text.Json.JsonSerializer.Deserialize<Api.NodeRuntime.NodeCaptureAssignment>(System.Text.Json.JsonSerializer.Serialize(current))!;
-        copy.PodIps = ips.Count > 0 ? [.. ips] : null;
+        var copy = System.Text.Json.JsonSerializer.Deserialize<NodeCaptureAssignment>(System.Text.Json.JsonSerializer.Serialize(current))!;
+        copy.PodIps = CaptureAssignmentBuilder.PodIps(ips);
         return copy;
     }
 

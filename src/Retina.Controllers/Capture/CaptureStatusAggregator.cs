@@ -15,13 +15,44 @@ public static class CaptureStatusAggregator
     public sealed record PvcCopy(string Phase, string? Location, string? Message);
 
     public static void Apply(Api.Capture.Capture capture, IReadOnlyCollection<string> assignedNodes, Func<string, NodeRuntimeObject?> runtimeOf, DateTime now,
-        Func<string, PvcCopy?>? pvcCopyOf = null)
+        Func<string, PvcCopy?>? pvcCopyOf = null, IReadOnlyCollection<string>? queuedNodes = null)
     {
         var status = capture.Status ??= new CaptureStatus();
         var key = CaptureAssignmentBuilder.Key(capture);
         var previous = (status.Nodes ?? []).ToDictionary(n => n.Node, StringComparer.Ordinal);
+        var queued = queuedNodes?.ToHashSet(StringComparer.Ordinal) ?? [];
         var nodes = new List<CaptureNodeStatus>();
-        foreach (var node in assignedNodes.Order(StringComparer.Ordinal))
+        var artifactCount = new Dictionary<(string Node, string Location), bool>();
+        foreach (var a in status.Artifacts ?? [])
+        {
+            artifactCount[(a.Node, a.Location)] = true;
+        }
+
+        void AddArtifact(CaptureArtifact artifact)
+        {
+            if (!artifactCount.TryAdd((artifact.Node, artifact.Location), true))
+            {
+                return;
+            }
+
+            status.Artifacts ??= [];
+            if (status.Artifacts.Count < CaptureStatus.MaxArtifacts)
+            {
+                status.Artifacts.Add(artifact);
+            }
+        }
+
+        foreach (var node in queued.Order(StringComparer.Ordinal))
+        {
+            nodes.Add(new CaptureNodeStatus
+            {
+                Node = node,
+                Phase = CapturePhase.Pending,
+                Message = $"queued: {node} already runs {NodeRuntimeSpec.MaxCaptures} captures (the cap of its NodeRuntime spec.captures); starts when one ends",
+            });
+        }
+
+        foreach (var node in assignedNodes.Where(n => !queued.Contains(n)).Order(StringComparer.Ordinal))
         {
             var runtime = runtimeOf(node);
             var report = runtime?.Status?.Captures?.FirstOrDefault(c => c.Key == key);
@@ -44,11 +75,7 @@ public static class CaptureStatusAggregator
                 entry.Message = copy.Message ?? entry.Message;
                 if (copy.Location is not null)
                 {
-                    status.Artifacts ??= [];
-                    if (!status.Artifacts.Any(a => a.Node == node && a.Location == copy.Location))
-                    {
-                        status.Artifacts.Add(new CaptureArtifact { Node = node, Output = "persistentVolumeClaim", Location = copy.Location });
-                    }
+                    AddArtifact(new CaptureArtifact { Node = node, Output = "persistentVolumeClaim", Location = copy.Location });
                 }
             }
 
@@ -61,17 +88,19 @@ public static class CaptureStatusAggregator
             }
 
             nodes.Add(entry);
-            if (report?.Artifacts is { } artifacts)
+            foreach (var a in report?.Artifacts ?? [])
             {
-                status.Artifacts ??= [];
-                foreach (var a in artifacts.Where(a => !status.Artifacts.Any(x => x.Node == node && x.Location == a.Location)))
-                {
-                    status.Artifacts.Add(new CaptureArtifact { Node = node, Output = a.Output, Location = a.Location, SizeBytes = a.SizeBytes, Sha256 = a.Sha256 });
-                }
+                AddArtifact(new CaptureArtifact { Node = node, Output = a.Output, Location = a.Location, SizeBytes = a.SizeBytes, Sha256 = a.Sha256 });
             }
         }
 
-        status.Nodes = nodes;
+        nodes.Sort((a, b) => string.CompareOrdinal(a.Node, b.Node));
+        status.Nodes = nodes.Count > CaptureStatus.MaxNodes ? nodes.Take(CaptureStatus.MaxNodes).ToList() : nodes;
+        // Distinct artifacts known now; never less than before, as a node may drop a report whose artifact was never listed.
+        var totalArtifacts = Math.Max(status.TotalArtifacts ?? 0, artifactCount.Count);
+        status.TotalArtifacts = status.Artifacts is null ? null : totalArtifacts;
+        var generation0 = capture.Metadata.Generation;
+        SetCapConditions(capture, nodes.Count, totalArtifacts, queued, now, generation0);
         status.TotalNodes = nodes.Count;
         status.Active = nodes.Count(n => !CapturePhase.IsFinished(n.Phase));
         status.Succeeded = nodes.Count(n => n.Phase == CapturePhase.Completed);
@@ -90,6 +119,44 @@ public static class CaptureStatusAggregator
             Conditions.Set(capture.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.NodesFailed,
                 string.Join("; ", failed.Take(5).Select(n => $"{n.Node}: {n.Message}")) + (failed.Count > 5 ? $"; and {failed.Count - 5} more" : ""),
                 generation, now);
+        }
+    }
+
+    /// <summary>Queued nodes and lists cut at their schema cap, each shown by a condition naming the cap.</summary>
+    private static void SetCapConditions(Api.Capture.Capture capture, int nodeCount, int artifactCount, HashSet<string> queued, DateTime now, long? generation)
+    {
+        if (queued.Count > 0)
+        {
+            var shown = queued.Order(StringComparer.Ordinal).Take(5).ToList();
+            Conditions.Set(capture.StatusConditions, CaptureReasons.Queued, ConditionStatus.True, CaptureReasons.NodeCaptureCapReached,
+                $"waiting on {queued.Count} node(s) that already run {NodeRuntimeSpec.MaxCaptures} captures (NodeRuntime spec.captures cap): {string.Join(", ", shown)}{(queued.Count > shown.Count ? ", …" : "")}",
+                generation, now);
+        }
+        else
+        {
+            Conditions.Remove(capture.StatusConditions, CaptureReasons.Queued);
+        }
+
+        var cut = new List<string>();
+        if (nodeCount > CaptureStatus.MaxNodes)
+        {
+            cut.Add($"status.nodes lists the first {CaptureStatus.MaxNodes} of {nodeCount} nodes by name (totalNodes and the counts cover all)");
+        }
+
+        if (artifactCount > CaptureStatus.MaxArtifacts)
+        {
+            cut.Add($"status.artifacts lists the first {CaptureStatus.MaxArtifacts} of {artifactCount} artifacts (totalArtifacts counts all)");
+        }
+
+        if (cut.Count > 0)
+        {
+            Conditions.Set(capture.StatusConditions, CaptureReasons.ListsTruncated, ConditionStatus.True,
+                nodeCount > CaptureStatus.MaxNodes ? CaptureReasons.NodesListCapReached : CaptureReasons.ArtifactsListCapReached,
+                string.Join("; ", cut), generation, now);
+        }
+        else
+        {
+            Conditions.Remove(capture.StatusConditions, CaptureReasons.ListsTruncated);
         }
     }
 

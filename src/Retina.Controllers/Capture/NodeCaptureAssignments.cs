@@ -15,15 +15,28 @@ public sealed class NodeCaptureAssignments(IKubeClient client)
 {
     private const int MaxAttempts = 8;
 
-    /// <summary>Changes the entry with <paramref name="key"/> (null removes it). Returns false when the node has no NodeRuntime.</summary>
-    public async Task<bool> ChangeAsync(string node, string key, Func<NodeCaptureAssignment?, NodeCaptureAssignment?> change, CancellationToken ct)
+    /// <summary>What became of a change.</summary>
+    public enum Outcome
+    {
+        /// <summary>The node's list holds the change.</summary>
+        Written,
+
+        /// <summary>The node has no NodeRuntime yet.</summary>
+        NoRuntime,
+
+        /// <summary>A new entry would take the node's list past <see cref="NodeRuntimeSpec.MaxCaptures"/>: nothing was written.</summary>
+        NodeFull,
+    }
+
+    /// <summary>Changes the entry with <paramref name="key"/> (null removes it); a new entry is never added to a full list.</summary>
+    public async Task<Outcome> ChangeAsync(string node, string key, Func<NodeCaptureAssignment?, NodeCaptureAssignment?> change, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var runtime = await client.GetAsync<NodeRuntimeObject>(node, null, ct).ConfigureAwait(false);
             if (runtime is null)
             {
-                return false;
+                return Outcome.NoRuntime;
             }
 
             var list = runtime.Spec.Captures ?? [];
@@ -31,7 +44,13 @@ public sealed class NodeCaptureAssignments(IKubeClient client)
             var next = change(current);
             if (Same(current, next))
             {
-                return true;
+                return Outcome.Written;
+            }
+
+            // Past the cap the API server would refuse every later write of this node's spec, other Captures' included.
+            if (current is null && next is not null && list.Count >= NodeRuntimeSpec.MaxCaptures)
+            {
+                return Outcome.NodeFull;
             }
 
             var updated = list.Where(a => a.Key != key).ToList();
@@ -48,7 +67,7 @@ public sealed class NodeCaptureAssignments(IKubeClient client)
             try
             {
                 await client.PatchAsync<NodeRuntimeObject>(node, null, KubePatch.Merge(patch), ct).ConfigureAwait(false);
-                return true;
+                return Outcome.Written;
             }
             catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict && attempt < MaxAttempts)
             {

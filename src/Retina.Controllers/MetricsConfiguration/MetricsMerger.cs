@@ -7,14 +7,46 @@ namespace Retina.Controllers.MetricsConfiguration;
 /// <summary>
 /// Merges every accepted MetricsConfiguration into the one metric shape each node runs, deterministically:
 /// the result depends only on the set of configurations, never on the order they arrived in.
-/// Per metric: the union of labels, in Retina's fixed order, and the longest TTL (a TTL left unset,
+/// Per metric: the union of labels (matched in any case, unknown ones dropped), in Retina's fixed order, and the longest TTL (a TTL left unset,
 /// meaning never expire, wins). Namespaces: a namespace covered by any configuration is covered.
 /// </summary>
 public static class MetricsMerger
 {
+    /// <summary>
+    /// The accepted configurations that reach the nodes: the first <see cref="NodeMetricsSpec.MaxSources"/> by name
+    /// (the cap of NodeRuntime spec.metrics.sources) whose included namespaces fit, together, in the
+    /// <see cref="MetricsNamespaces.MaxNamespaces"/> of spec.metrics.namespaces.include. The others are told so in their status.
+    /// </summary>
+    public static List<MetricsConfig> Admitted(IEnumerable<MetricsConfig> accepted)
+    {
+        // The merged include list is a union: it is the one list that can outgrow its cap (an exclude result is an
+        // intersection, never longer than one configuration's list). A configuration that would take it past the cap
+        // waits like one past the sources cap.
+        var admitted = new List<MetricsConfig>();
+        var included = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var config in accepted.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (admitted.Count == NodeMetricsSpec.MaxSources)
+            {
+                break;
+            }
+
+            var include = config.Spec.Namespaces.Include ?? [];
+            if (included.Count + include.Count(n => !included.Contains(n)) > MetricsNamespaces.MaxNamespaces)
+            {
+                continue;
+            }
+
+            included.UnionWith(include);
+            admitted.Add(config);
+        }
+
+        return admitted;
+    }
+
     public static NodeMetricsSpec? Merge(IEnumerable<MetricsConfig> accepted)
     {
-        var configs = accepted.OrderBy(c => c.Metadata.Name, StringComparer.Ordinal).ToList();
+        var configs = Admitted(accepted);
         if (configs.Count == 0)
         {
             return null;
@@ -40,14 +72,15 @@ public static class MetricsMerger
         MetricName = options.Key,
         SourceLabels = Union(options.Select(o => o.SourceLabels), MetricLabels.ContextOrder),
         DestinationLabels = Union(options.Select(o => o.DestinationLabels), MetricLabels.ContextOrder),
-        AdditionalLabels = Union(options.Select(o => o.AdditionalLabels), [MetricLabels.Direction, MetricLabels.IsReply]),
+        AdditionalLabels = Union(options.Select(o => o.AdditionalLabels), MetricLabels.AdditionalOrder),
         Ttl = LongestTtl(options.Select(o => o.Ttl)),
     };
 
+    /// <summary>Known tokens in any case, normalised (Retina's reading: podName is podname, pod is nothing).</summary>
     private static List<string>? Union(IEnumerable<List<string>?> lists, IReadOnlyList<string> order)
     {
-        var all = lists.Where(l => l is not null).SelectMany(l => l!).ToHashSet(StringComparer.Ordinal);
-        return all.Count == 0 ? null : order.Where(all.Contains).ToList();
+        var all = MetricLabels.Known(lists.Where(l => l is not null).SelectMany(l => l!), order);
+        return all.Count == 0 ? null : all;
     }
 
     private static string? LongestTtl(IEnumerable<string?> ttls)

@@ -10,16 +10,29 @@ public static class MetricsStatusBuilder
 {
     /// <summary>Applies the desired status onto <paramref name="status"/>; returns it for chaining.</summary>
     public static MetricsStatus Apply(MetricsStatus status, MetricsConfig config, ValidationReport report,
-        IReadOnlyList<NodeRuntimeObject> runtimes, DateTime now)
+        IReadOnlyList<NodeRuntimeObject> runtimes, DateTime now) =>
+        Apply(status, config, report, [], runtimes, now);
+
+    /// <summary>
+    /// As <see cref="Apply(MetricsStatus, MetricsConfig, ValidationReport, IReadOnlyList{NodeRuntimeObject}, DateTime)"/>,
+    /// with the label tokens that were ignored (<see cref="MetricsConfigurationValidator.Warnings"/>): they make the
+    /// state Warning (Retina's value) and are named, each with its field path, in a LabelsIgnored condition.
+    /// </summary>
+    public static MetricsStatus Apply(MetricsStatus status, MetricsConfig config, ValidationReport report,
+        IReadOnlyList<FieldError> ignored, IReadOnlyList<NodeRuntimeObject> runtimes, DateTime now, string? notAdmitted = null)
     {
         var generation = config.Metadata.Generation;
         status.Conditions ??= [];
-        if (!report.IsValid)
+        if (!report.IsValid || notAdmitted is not null)
         {
+            var message = report.IsValid ? notAdmitted! : report.Summary();
             status.State = MetricsState.Errored;
-            status.Reason = report.Summary();
-            Conditions.Set(status.Conditions, MetricsState.ConditionAccepted, ConditionStatus.False, MetricsState.ReasonInvalidSpec, report.Summary(), generation, now);
+            status.Reason = message;
+            Conditions.Set(status.Conditions, MetricsState.ConditionAccepted, ConditionStatus.False,
+                report.IsValid ? MetricsState.ReasonSourcesCapReached : MetricsState.ReasonInvalidSpec, message, generation, now);
             Conditions.Remove(status.Conditions, MetricsState.ConditionApplied);
+            Conditions.Remove(status.Conditions, MetricsState.ConditionLabelsIgnored);
+            Conditions.Remove(status.Conditions, MetricsState.ConditionNodesListTruncated);
             status.NodesReady = null;
             status.Nodes = null;
             return status;
@@ -36,8 +49,19 @@ public static class MetricsStatusBuilder
             AppliedGeneration = r.Status?.AppliedMetrics?.FirstOrDefault(s => s.Name == name)?.Generation,
         }).ToList();
         var ready = nodes.Count(n => n.AppliedGeneration == generation);
-        status.Nodes = nodes;
+        status.Nodes = nodes.Count > MetricsStatus.MaxNodes ? nodes.Take(MetricsStatus.MaxNodes).ToList() : nodes;
         status.NodesReady = $"{ready}/{nodes.Count}";
+        if (nodes.Count > MetricsStatus.MaxNodes)
+        {
+            Conditions.Set(status.Conditions, MetricsState.ConditionNodesListTruncated, ConditionStatus.True, MetricsState.ReasonNodesListTruncated,
+                $"status.nodes lists the first {MetricsStatus.MaxNodes} of {nodes.Count} nodes by name (its schema cap); nodesReady counts all {nodes.Count}",
+                generation, now);
+        }
+        else
+        {
+            Conditions.Remove(status.Conditions, MetricsState.ConditionNodesListTruncated);
+        }
+
         var pending = nodes.Where(n => n.AppliedGeneration != generation).Select(n => n.Node).Take(5).ToList();
         Conditions.Set(status.Conditions, MetricsState.ConditionApplied,
             ready == nodes.Count ? ConditionStatus.True : ConditionStatus.False,
@@ -46,6 +70,20 @@ public static class MetricsStatusBuilder
                 ? $"all {nodes.Count} node(s) run generation {generation}"
                 : $"{ready}/{nodes.Count} node(s) run generation {generation}; waiting for {string.Join(", ", pending)}{(nodes.Count - ready > pending.Count ? ", …" : "")}",
             generation, now);
+
+        var reasons = new List<string>();
+        if (ignored.Count > 0)
+        {
+            var unknown = ignored.Any(w => w.Message.StartsWith("unknown", StringComparison.Ordinal));
+            Conditions.Set(status.Conditions, MetricsState.ConditionLabelsIgnored, ConditionStatus.True,
+                unknown ? MetricsState.ReasonUnknownLabelIgnored : MetricsState.ReasonRepeatedLabelIgnored,
+                Summary(ignored), generation, now);
+            reasons.Add(unknown ? "unknown label token(s) ignored" : "repeated label token(s) ignored");
+        }
+        else
+        {
+            Conditions.Remove(status.Conditions, MetricsState.ConditionLabelsIgnored);
+        }
 
         var metrics = config.Spec.ContextOptions.Select(o => o.MetricName).ToHashSet(StringComparer.Ordinal);
         var capped = runtimes
@@ -59,16 +97,22 @@ public static class MetricsStatusBuilder
             Conditions.Set(status.Conditions, MetricsState.ConditionCardinalityWarning, ConditionStatus.True, MetricsState.ReasonSeriesCapReached,
                 $"metric {first[0]} reached its cap of {cap} series on {capped.Select(c => c.Node).Distinct().Count()} node(s) (e.g. {capped[0].Node}); new series go to the overflow counter",
                 generation, now);
-            status.State = MetricsState.Warning;
-            status.Reason = "series cap reached";
+            reasons.Add("series cap reached");
         }
         else
         {
             Conditions.Remove(status.Conditions, MetricsState.ConditionCardinalityWarning);
-            status.State = MetricsState.Accepted;
-            status.Reason = "";
         }
 
+        status.State = reasons.Count > 0 ? MetricsState.Warning : MetricsState.Accepted;
+        status.Reason = reasons.Count > 0 ? string.Join("; ", reasons) + (ignored.Count > 0 ? ": " + Summary(ignored) : "") : "";
         return status;
+    }
+
+    /// <summary>Every ignored token with its path, bounded so the message stays readable.</summary>
+    private static string Summary(IReadOnlyList<FieldError> ignored, int max = 20)
+    {
+        var shown = string.Join("; ", ignored.Take(max));
+        return ignored.Count > max ? $"{shown}; and {ignored.Count - max} more" : shown;
     }
 }

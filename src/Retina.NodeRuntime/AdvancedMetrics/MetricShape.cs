@@ -113,11 +113,11 @@ public sealed class MetricShape
         if (!remote)
         {
             // One end only: the union of both token lists describes the local pod.
-            src = Order(src.Concat(dst).ToList());
+            src = Order(src.Concat(dst));
             dst = src;
         }
 
-        var additional = option.AdditionalLabels ?? [];
+        var additional = MetricLabels.Additional(option.AdditionalLabels);
         TimeSpan? ttl = GoDuration.TryParse(option.Ttl, out var t) && t > TimeSpan.Zero ? t : null;
         return new MetricShape(option.MetricName, remote, src, dst, additional.Contains(MetricLabels.Direction), additional.Contains(MetricLabels.IsReply), ttl);
     }
@@ -200,8 +200,7 @@ public sealed class MetricShape
 
     private static string Known(string? value) => string.IsNullOrEmpty(value) ? Unknown : value;
 
-    private static string[] Order(List<string>? tokens) =>
-        tokens is null ? [] : MetricLabels.ContextOrder.Where(tokens.Contains).ToArray();
+    private static string[] Order(IEnumerable<string>? tokens) => [.. MetricLabels.Context(tokens)];
 
     private static IEnumerable<string> Expand(string[] tokens, string prefix)
     {

@@ -51,13 +51,16 @@ public sealed class MetricsConfigurationControllerTests
     {
         await using var h = await ControllerHarness.StartAsync();
         await h.AddNodeAsync("node-a");
-        await h.Client.CreateAsync(Config("bad", "forward_count", "ip", "pod"), CancellationToken.None);
+        // The schema accepts it; only the validator sees that forward_count is configured twice.
+        var bad = Config("bad", "forward_count", "ip");
+        bad.Spec.ContextOptions.Add(new MetricsContextOptions { MetricName = "forward_count", SourceLabels = ["podname"] });
+        await h.Client.CreateAsync(bad, CancellationToken.None);
 
         var config = await Until.ValueAsync(
             () => h.Client.GetAsync<MetricsConfig>("bad", null, CancellationToken.None),
             c => c?.Status?.State == MetricsState.Errored,
             "the configuration is Errored");
-        config!.Status!.Reason!.ShouldContain("spec.contextOptions[0].sourceLabels[1]");
+        config!.Status!.Reason!.ShouldContain("spec.contextOptions[1].metricName");
         config.Status.Conditions!.Single(c => c.Type == "Accepted").Status.ShouldBe("False");
 
         var runtime = await Until.ValueAsync(
