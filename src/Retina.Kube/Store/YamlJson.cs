@@ -9,7 +9,7 @@ namespace Retina.Kube.Store;
 /// <summary>YAML (multi-document) to JSON trees and back, with YAML's plain-scalar typing (null, booleans, numbers).</summary>
 public static class YamlJson
 {
-    private static readonly ISerializer Serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
+    private static readonly ISerializer Serializer = Yaml11SafeScalars.Apply(new SerializerBuilder().WithQuotingNecessaryStrings()).Build();
 
     /// <summary>Every mapping document of the text; empty documents are skipped. Throws <see cref="YamlException"/> on bad YAML.</summary>
     public static List<JsonObject> ParseAll(string yaml)
