@@ -33,6 +33,11 @@ public static class YamlJson
             throw new YamlInputException("binary content (a NUL character): not YAML text");
         }
 
+        if (!IsWellFormed(yaml))
+        {
+            throw new YamlInputException("binary content (an unpaired UTF-16 surrogate): not text");
+        }
+
         try
         {
             return new Reader(limits).ReadAll(new Parser(new StringReader(yaml)));
@@ -68,6 +73,23 @@ public static class YamlJson
         return ParseAll(text.StartsWith('\uFEFF') ? text[1..] : text, limits);
     }
 
+    private static bool IsWellFormed(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static string Write(JsonNode node) => Serializer.Serialize(ToPlain(node));
 
     /// <summary>One input's reading state: the open collections, the anchors of the current document, the budgets spent.</summary>
@@ -83,7 +105,7 @@ public static class YamlJson
             var documents = new List<JsonObject>();
             JsonNode? root = null;
             var hasRoot = false;
-            while (parser.MoveNext())
+            while (Next(parser))
             {
                 switch (parser.Current)
                 {
@@ -129,6 +151,27 @@ public static class YamlJson
             }
 
             return documents;
+        }
+
+        /// <summary>
+        /// YamlDotNet 18.1's scanner throws more than <see cref="YamlException"/> on some broken inputs (the fuzz test
+        /// found <see cref="InvalidOperationException"/> from <c>ScanPlainScalar</c> after a stray control character):
+        /// whatever the parser throws is about this input, so it becomes the input's error. Our own code is outside.
+        /// </summary>
+        private static bool Next(IParser parser)
+        {
+            try
+            {
+                return parser.MoveNext();
+            }
+            catch (YamlException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+            {
+                throw new YamlInputException($"unreadable YAML ({e.GetType().Name}: {e.Message})", e);
+            }
         }
 
         private void Open(ParsingEvent e, JsonNode node, AnchorName anchor)
