@@ -14,4 +14,10 @@ public static class CaptureReasons
     public const string NodesRunning = "NodesRunning";
     public const string AllNodesCompleted = "AllNodesCompleted";
     public const string NodesFailed = "NodesFailed";
+
+    /// <summary>Condition type: True while some node's tarball cannot yet be copied to the PersistentVolumeClaim.</summary>
+    public const string CopyPending = "CopyPending";
+    public const string CopyUnschedulable = "CopyJobUnschedulable";
+    public const string WaitingForClaim = "WaitingForExclusiveClaim";
+    public const string CopiesProgressing = "CopiesProgressing";
 }
