@@ -22,7 +22,7 @@ public sealed class PvcCopyJobTests
         await using var h = await ControllerHarness.StartAsync();
         await using var scheduler = FakeJobScheduler.Start(h.Client);
         await h.AddNodeAsync("n1", new() { [PvcCopyJob.HostnameLabel] = "n1-host" });
-        await h.Client.CreateAsync(Claim("shop", "capture-store", "ReadWriteOnce", bound: false), None);
+        await CreateClaimAsync(h, "shop", "capture-store", "ReadWriteOnce", bound: false);
         var c = Objects.NodeCapture("shop", "pvc");
         c.Spec.OutputConfiguration.HostPath = null;
         c.Spec.OutputConfiguration.PersistentVolumeClaim = "capture-store";
@@ -103,9 +103,7 @@ public sealed class PvcCopyJobTests
         await using var scheduler = FakeJobScheduler.Start(h.Client);
         await h.AddNodeAsync("n1", new() { [PvcCopyJob.HostnameLabel] = "n1" });
         await h.AddNodeAsync("n2", new() { [PvcCopyJob.HostnameLabel] = "n2" });
-        var claim = Claim("shop", "zonal", "ReadWriteOnce", bound: true);
-        claim.Metadata.Annotations = new Dictionary<string, string> { [FakeJobScheduler.SelectedNodeAnnotation] = "n2" };
-        await h.Client.CreateAsync(claim, None);
+        await CreateClaimAsync(h, "shop", "zonal", "ReadWriteOnce", bound: true, selectedNode: "n2");
         var created = await CreatePvcCaptureAsync(h, "stuck", "zonal", new() { ["kubernetes.io/hostname"] = "n1" });
         await FinishOnAsync(h, created, "n1");
 
@@ -130,7 +128,7 @@ public sealed class PvcCopyJobTests
         await using var scheduler = FakeJobScheduler.Start(h.Client);
         await h.AddNodeAsync("n1", new() { [PvcCopyJob.HostnameLabel] = "n1", ["pool"] = "a" });
         await h.AddNodeAsync("n2", new() { [PvcCopyJob.HostnameLabel] = "n2", ["pool"] = "a" });
-        await h.Client.CreateAsync(Claim("shop", "store", mode, bound: true), None);
+        await CreateClaimAsync(h, "shop", "store", mode, bound: true);
         var created = await CreatePvcCaptureAsync(h, "two", "store", new() { ["pool"] = "a" });
         await FinishOnAsync(h, created, "n1", "n2");
 
@@ -154,14 +152,23 @@ public sealed class PvcCopyJobTests
         done!.Status!.Artifacts!.Count(a => a.Output == "persistentVolumeClaim").ShouldBe(2);
     }
 
-    private static V1PersistentVolumeClaim Claim(string ns, string name, string mode, bool bound) => new()
+    /// <summary>A claim as a cluster has it: created (the server drops status on create), then its phase from the PV controller.</summary>
+    private static async Task CreateClaimAsync(ControllerHarness h, string ns, string name, string mode, bool bound, string? selectedNode = null)
     {
-        ApiVersion = "v1",
-        Kind = "PersistentVolumeClaim",
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-        Spec = new V1PersistentVolumeClaimSpec { AccessModes = [mode] },
-        Status = new V1PersistentVolumeClaimStatus { Phase = bound ? "Bound" : "Pending" },
-    };
+        await h.Client.CreateAsync(new V1PersistentVolumeClaim
+        {
+            ApiVersion = "v1",
+            Kind = "PersistentVolumeClaim",
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = ns,
+                Annotations = selectedNode is null ? null : new Dictionary<string, string> { [FakeJobScheduler.SelectedNodeAnnotation] = selectedNode },
+            },
+            Spec = new V1PersistentVolumeClaimSpec { AccessModes = [mode] },
+        }, None);
+        await h.Client.PatchStatusAsync<V1PersistentVolumeClaim>(name, ns, KubePatch.Merge(new JsonObject { ["status"] = new JsonObject { ["phase"] = bound ? "Bound" : "Pending" } }), None);
+    }
 
     private static async Task<CaptureObject> CreatePvcCaptureAsync(ControllerHarness h, string name, string claim, Dictionary<string, string> nodeLabels)
     {
