@@ -2,6 +2,7 @@ using System.Reflection;
 using Retina.Api;
 using Retina.Api.Common;
 using Retina.Api.Schema;
+using Retina.Kube.Store;
 using YamlDotNet.Serialization;
 
 namespace Retina.CrdGen;
@@ -16,7 +17,7 @@ public static class CrdGenerator
     {
         var docs = XmlDocs.Load(typeof(ResourceKinds).Assembly);
         var builder = new SchemaBuilder(docs);
-        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().DisableAliases().Build();
+        var serializer = Yaml11SafeScalars.Apply(new SerializerBuilder().WithQuotingNecessaryStrings().DisableAliases()).Build();
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var kind in ResourceKinds.All)
         {

@@ -8,7 +8,7 @@ using Retina.Api.Schema;
 namespace Retina.CrdGen;
 
 /// <summary>Builds a structural openAPIV3Schema from a resource type and the rules on its properties.</summary>
-public sealed class SchemaBuilder(XmlDocs docs)
+public sealed partial class SchemaBuilder(XmlDocs docs)
 {
     public Dictionary<string, object> ForResource(Type type)
     {
@@ -197,9 +197,20 @@ public sealed class SchemaBuilder(XmlDocs docs)
             schema["maxLength"] = maxLength.Length;
         }
 
+        string? enumPattern = null;
         if (p.Rule<AllowedValuesAttribute>() is { } allowed)
         {
-            schema["enum"] = allowed.Values.Select(v => v!).ToList();
+            // kustomize (and so Argo CD and Flux) re-emits every string with Go's yaml.v3, which drops our quotes where
+            // YAML 1.2 needs none: `=` (YAML 1.1's value tag) and sexagesimal numbers then break or retype in PyYAML on
+            // every rendered overlay. Such an enum is written as an anchored pattern, a string every parser reads.
+            if (allowed.Values.Any(v => v is string s && GoYamlLeavesPlainButYaml11Types().IsMatch(s)))
+            {
+                enumPattern = "^(" + string.Join("|", allowed.Values.Select(v => EscapeRe2((string)v!))) + ")$";
+            }
+            else
+            {
+                schema["enum"] = allowed.Values.Select(v => v!).ToList();
+            }
         }
 
         if (p.Rule<RangeAttribute>() is { } range)
@@ -209,6 +220,11 @@ public sealed class SchemaBuilder(XmlDocs docs)
         }
 
         var pattern = p.Rule<DurationAttribute>() is not null ? GoDuration.Pattern : p.Rule<RegularExpressionAttribute>()?.Pattern;
+        if (enumPattern is not null)
+        {
+            pattern = pattern is null ? enumPattern : throw new InvalidOperationException($"{p}: an enum written as a pattern cannot also have a pattern");
+        }
+
         if (pattern is not null)
         {
             schema["pattern"] = pattern;
@@ -245,4 +261,11 @@ public sealed class SchemaBuilder(XmlDocs docs)
 
     private static Dictionary<string, object> Scalar(string type, string description) =>
         new() { ["description"] = description, ["type"] = type };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(=|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")]
+    private static partial System.Text.RegularExpressions.Regex GoYamlLeavesPlainButYaml11Types();
+
+    /// <summary>Escapes the metacharacters common to RE2 and .NET regular expressions.</summary>
+    private static string EscapeRe2(string literal) =>
+        string.Concat(literal.Select(c => @"\.+*?()|[]{}^$".Contains(c, StringComparison.Ordinal) ? "\\" + c : c.ToString()));
 }

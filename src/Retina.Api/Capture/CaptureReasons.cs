@@ -22,4 +22,10 @@ public static class CaptureReasons
     public const string NodesListCapReached = "NodesListCapReached";
     public const string ArtifactsListCapReached = "ArtifactsListCapReached";
     public const string PodIpsCapReached = "PodIPsCapReached";
+
+    /// <summary>Condition type: True while some node's tarball cannot yet be copied to the PersistentVolumeClaim.</summary>
+    public const string CopyPending = "CopyPending";
+    public const string CopyUnschedulable = "CopyJobUnschedulable";
+    public const string WaitingForClaim = "WaitingForExclusiveClaim";
+    public const string CopiesProgressing = "CopiesProgressing";
 }

@@ -19,7 +19,7 @@ public sealed class OutputConfiguration
     [JsonPropertyName("hostPath")]
     public string? HostPath { get; set; }
 
-    /// <summary>Name of a PersistentVolumeClaim in the Capture's namespace; a short copy Job on each node writes the tarball to it.</summary>
+    /// <summary>Name of a PersistentVolumeClaim in the Capture's namespace; a short copy Job per node, scheduled onto that node by node affinity (so WaitForFirstConsumer claims bind), writes the tarball to it. A claim that is not ReadWriteMany gets one copy at a time; condition CopyPending says what a copy waits for.</summary>
     [MaxLength(253)]
     [RegularExpression(Names.Dns1123SubdomainPattern)]
     [JsonPropertyName("persistentVolumeClaim")]

@@ -121,13 +121,23 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
 
         // One snapshot of the nodes' reports for this pass: the copy Jobs and the status must judge the same reports.
         var runtimes = assigned.ToDictionary(n => n, n => Runtimes!.Get(ObjectKey.Cluster(n)), StringComparer.Ordinal);
-        var copies = await PvcCopiesAsync(capture, runtimes, ct).ConfigureAwait(false);
+        var delivery = await new PvcCopyDelivery(client, options.CopyJobImage).DeliverAsync(capture, runtimes, ct).ConfigureAwait(false);
+        var copies = delivery.Copies;
         var updated = await client.UpdateStatusAsync<Api.Capture.Capture>(key, c =>
         {
             var status = c.Status ??= new CaptureStatus();
             status.StartTime ??= start;
             SetAccepted(c, notes, now);
             CaptureStatusAggregator.Apply(c, assigned, runtimes.GetValueOrDefault, now, copies.GetValueOrDefault, queued);
+            if (delivery.PendingReason is not null)
+            {
+                Conditions.Set(c.StatusConditions, CaptureReasons.CopyPending, ConditionStatus.True, delivery.PendingReason, delivery.PendingMessage!, c.Metadata.Generation, now);
+            }
+            else if (copies.Count > 0 && Conditions.Find(c.StatusConditions, CaptureReasons.CopyPending) is not null)
+            {
+                Conditions.Set(c.StatusConditions, CaptureReasons.CopyPending, ConditionStatus.False, CaptureReasons.CopiesProgressing, "every copy Job is scheduled or done", c.Metadata.Generation, now);
+            }
+
             if (assigned.Count == 0 && queued.Count == 0 && now >= deadline)
             {
                 status.Phase = CapturePhase.Failed;
@@ -152,39 +162,6 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         }
 
         return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
-    }
-
-    /// <summary>For a PVC output: for each node that finished, the copy Job's state (creating the Job when it is missing).</summary>
-    private async Task<Dictionary<string, CaptureStatusAggregator.PvcCopy>> PvcCopiesAsync(Api.Capture.Capture capture,
-        IReadOnlyDictionary<string, NodeRuntimeObject?> runtimes, CancellationToken ct)
-    {
-        var copies = new Dictionary<string, CaptureStatusAggregator.PvcCopy>(StringComparer.Ordinal);
-        if (capture.Spec.OutputConfiguration.PersistentVolumeClaim is not { } claim)
-        {
-            return copies;
-        }
-
-        var key = CaptureAssignmentBuilder.Key(capture);
-        foreach (var (node, runtime) in runtimes)
-        {
-            var report = runtime?.Status?.Captures?.FirstOrDefault(c => c.Key == key);
-            var source = report?.Artifacts?.FirstOrDefault(a => a.Output == "hostPath")?.Location;
-            if (report?.Phase != CapturePhase.Completed || source is null)
-            {
-                continue;
-            }
-
-            var name = PvcCopyJob.Name(capture, node);
-            var job = await client.GetAsync<V1Job>(name, capture.Metadata.NamespaceProperty, ct).ConfigureAwait(false)
-                ?? await client.CreateAsync(PvcCopyJob.Build(capture, node, source, options.CopyJobImage), ct).ConfigureAwait(false);
-            copies[node] = job.Status?.Succeeded > 0
-                ? new(CapturePhase.Completed, $"pvc://{claim}/{Path.GetFileName(source)}", null)
-                : job.Status?.Conditions?.Any(c => c.Type == "Failed" && c.Status == "True") == true
-                    ? new(CapturePhase.Failed, null, $"copy Job {name} failed: {job.Status.Conditions.First(c => c.Type == "Failed").Message}")
-                    : new(CapturePhase.Uploading, null, $"copying to PersistentVolumeClaim {claim} (Job {name})");
-        }
-
-        return copies;
     }
 
     private void AddPolicyProblems(Api.Capture.Capture capture, ValidationReport report)

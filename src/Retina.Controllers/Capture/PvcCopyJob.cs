@@ -6,20 +6,36 @@ namespace Retina.Controllers.Capture;
 /// The one Job we create: on the node that produced a tarball, copy it from the node's capture directory into the
 /// Capture's PersistentVolumeClaim. The command is an argument list (no shell), the source is mounted read-only,
 /// and the container runs as non-root without privileges.
+/// The pod goes through the scheduler (required node affinity on the node's <c>kubernetes.io/hostname</c> label, not
+/// <c>nodeName</c>): a <c>WaitForFirstConsumer</c> claim binds only when the scheduler places a consumer, and volume
+/// topology conflicts then show as an unschedulable pod the Capture reports. Node and claim names may be 253
+/// characters, label values at most 63: labels carry hashes, annotations the full names.
 /// </summary>
 public static class PvcCopyJob
 {
     public const string CaptureUidLabel = "retina.sh/capture-uid";
-    public const string NodeLabel = "retina.sh/node";
+    public const string NodeHashLabel = "retina.sh/node-hash";
+    public const string ClaimHashLabel = "retina.sh/claim-hash";
+    public const string NodeAnnotation = "retina.sh/node";
+    public const string ClaimAnnotation = "retina.sh/claim";
+    public const string HostnameLabel = "kubernetes.io/hostname";
 
-    public static string Name(Api.Capture.Capture capture, string node)
-    {
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(node)))[..8];
-        return $"retina-copy-{capture.Metadata.Uid[..8]}-{hash}";
-    }
+    /// <summary>The label the Job controller puts on a Job's pods (Kubernetes 1.27+).</summary>
+    public const string JobNameLabel = "batch.kubernetes.io/job-name";
 
-    public static V1Job Build(Api.Capture.Capture capture, string node, string artifactPath, string image)
+    public static string Name(Api.Capture.Capture capture, string node) => $"retina-copy-{capture.Metadata.Uid[..8]}-{Hash(node)[..8]}";
+
+    /// <summary>A label value for any name: 16 hex characters of its SHA-256.</summary>
+    public static string Hash(string name) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..16];
+
+    /// <summary>Succeeded or failed for good: the claim is free for the next copy.</summary>
+    public static bool IsFinished(V1Job job) =>
+        job.Status?.Succeeded > 0 || job.Status?.Conditions?.Any(c => c.Type is "Failed" or "Complete" && c.Status == "True") == true;
+
+    /// <param name="hostname">The node's <c>kubernetes.io/hostname</c> label (on some clouds it differs from the node name).</param>
+    public static V1Job Build(Api.Capture.Capture capture, string node, string hostname, string artifactPath, string image)
     {
+        var claim = capture.Spec.OutputConfiguration.PersistentVolumeClaim!;
         var directory = Path.GetDirectoryName(artifactPath)!;
         var file = Path.GetFileName(artifactPath);
         return new V1Job
@@ -33,9 +49,11 @@ public static class PvcCopyJob
                 Labels = new Dictionary<string, string>
                 {
                     [CaptureUidLabel] = capture.Metadata.Uid,
-                    [NodeLabel] = node,
+                    [NodeHashLabel] = Hash(node),
+                    [ClaimHashLabel] = Hash(claim),
                     ["app.kubernetes.io/managed-by"] = "retina-controllers",
                 },
+                Annotations = new Dictionary<string, string> { [NodeAnnotation] = node, [ClaimAnnotation] = claim },
                 OwnerReferences =
                 [
                     new V1OwnerReference
@@ -55,7 +73,22 @@ public static class PvcCopyJob
                     Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { [CaptureUidLabel] = capture.Metadata.Uid } },
                     Spec = new V1PodSpec
                     {
-                        NodeName = node,
+                        Affinity = new V1Affinity
+                        {
+                            NodeAffinity = new V1NodeAffinity
+                            {
+                                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                                {
+                                    NodeSelectorTerms =
+                                    [
+                                        new V1NodeSelectorTerm
+                                        {
+                                            MatchExpressions = [new V1NodeSelectorRequirement { Key = HostnameLabel, OperatorProperty = "In", Values = [hostname] }],
+                                        },
+                                    ],
+                                },
+                            },
+                        },
                         RestartPolicy = "OnFailure",
                         AutomountServiceAccountToken = false,
                         Tolerations = [new V1Toleration { OperatorProperty = "Exists" }],
@@ -88,7 +121,7 @@ public static class PvcCopyJob
                         Volumes =
                         [
                             new V1Volume { Name = "source", HostPath = new V1HostPathVolumeSource { Path = directory, Type = "Directory" } },
-                            new V1Volume { Name = "destination", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = capture.Spec.OutputConfiguration.PersistentVolumeClaim } },
+                            new V1Volume { Name = "destination", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim } },
                         ],
                     },
                 },

@@ -45,6 +45,9 @@ public sealed partial class FileKubeClient : IKubeClient, IAsyncDisposable
 
     public ApiObjectStore Store => inner.Store;
 
+    /// <summary>Files of the source directory the last scan could not read (path → reason); their previous objects are kept.</summary>
+    public IReadOnlyDictionary<string, string> UnreadableFiles { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>Loads the directory and the state, then keeps following the directory until disposed.</summary>
     public static async Task<FileKubeClient> StartAsync(FileStoreOptions options, ILogger? logger = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
@@ -78,7 +81,7 @@ public sealed partial class FileKubeClient : IKubeClient, IAsyncDisposable
 
             foreach (var (key, file) in fileObjects)
             {
-                if (!scan.Objects.ContainsKey(key) && !scan.FailedFiles.Contains(file))
+                if (!scan.Objects.ContainsKey(key) && !scan.FailedFiles.ContainsKey(file))
                 {
                     DeleteFromFile(key);
                 }
@@ -87,13 +90,14 @@ public sealed partial class FileKubeClient : IKubeClient, IAsyncDisposable
             var next = scan.Objects.ToDictionary(p => p.Key, p => p.Value.File);
             foreach (var (key, file) in fileObjects)
             {
-                if (scan.FailedFiles.Contains(file))
+                if (scan.FailedFiles.ContainsKey(file))
                 {
                     next.TryAdd(key, file);
                 }
             }
 
             fileObjects = next;
+            UnreadableFiles = scan.FailedFiles;
         }
         finally
         {

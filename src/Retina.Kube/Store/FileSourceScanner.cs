@@ -1,19 +1,19 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
-using YamlDotNet.Core;
 
 namespace Retina.Kube.Store;
 
 /// <summary>Reads every YAML/JSON file under a directory into objects keyed by kind, namespace and name.</summary>
 internal static partial class FileSourceScanner
 {
-    public sealed record Result(Dictionary<FileObjectKey, (ResourceDescriptor Resource, JsonObject Object, string File)> Objects, HashSet<string> FailedFiles);
+    /// <param name="FailedFiles">Each file that could not be read, with the reason (shown by <c>retina get</c>).</param>
+    public sealed record Result(Dictionary<FileObjectKey, (ResourceDescriptor Resource, JsonObject Object, string File)> Objects, Dictionary<string, string> FailedFiles);
 
     public static Result Scan(string directory, ApiObjectStore store, ILogger logger)
     {
         var objects = new Dictionary<FileObjectKey, (ResourceDescriptor, JsonObject, string)>();
-        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal);
@@ -22,13 +22,13 @@ internal static partial class FileSourceScanner
             List<JsonObject> documents;
             try
             {
-                documents = YamlJson.ParseAll(File.ReadAllText(file));
+                documents = YamlJson.ParseFile(file);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlInputException)
             {
                 // A file being written or a typo: keep what it held before until it reads cleanly.
-                LogUnreadable(logger, e, file);
-                failed.Add(file);
+                LogUnreadable(logger, file, e.Message);
+                failed[file] = e.Message;
                 continue;
             }
 
@@ -52,8 +52,8 @@ internal static partial class FileSourceScanner
         return new Result(objects, failed);
     }
 
-    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Local store: {File} is unreadable, keeping its previous objects")]
-    private static partial void LogUnreadable(ILogger logger, Exception exception, string file);
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Local store: {File} is unreadable ({Reason}), keeping its previous objects")]
+    private static partial void LogUnreadable(ILogger logger, string file, string reason);
 
     [LoggerMessage(EventId = 611, Level = LogLevel.Information, Message = "Local store: skipping a document in {File} ({ApiVersion} {Kind}): unknown kind or no name")]
     private static partial void LogSkipped(ILogger logger, string file, string apiVersion, string kind);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Retina.Kube.Client;
-using YamlDotNet.Core;
 
 namespace Retina.Kube.Store;
 
@@ -23,9 +22,9 @@ internal sealed class FileStateDirectory(string root)
         var path = PathOf(d, ns, name);
         try
         {
-            return File.Exists(path) ? YamlJson.ParseAll(File.ReadAllText(path)).FirstOrDefault() : null;
+            return File.Exists(path) ? YamlJson.ParseFile(path).FirstOrDefault() : null;
         }
-        catch (Exception e) when (e is IOException or YamlException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlInputException)
         {
             return null;
         }

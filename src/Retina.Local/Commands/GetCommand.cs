@@ -29,11 +29,13 @@ public static class GetCommand
             }
 
             var printed = new Dictionary<string, string>(StringComparer.Ordinal);
+            var unreadablePrinted = new Dictionary<string, string>(StringComparer.Ordinal);
             var first = true;
             do
             {
-                var objects = await ReadAsync(kind, parse.GetValue(dir)!, parse.GetValue(state)!, ct);
+                var (objects, unreadable) = await ReadAsync(kind, parse.GetValue(dir)!, parse.GetValue(state)!, ct);
                 Print(kind, objects, printed, first, parse.GetValue(wide));
+                PrintUnreadable(parse.GetValue(dir)!, unreadable, unreadablePrinted);
                 first = false;
                 if (parse.GetValue(watch))
                 {
@@ -48,12 +50,34 @@ public static class GetCommand
         return command;
     }
 
-    private static async Task<IReadOnlyList<JsonObject>> ReadAsync(ResourceKind kind, string dir, string state, CancellationToken ct)
+    private static async Task<(IReadOnlyList<JsonObject> Objects, IReadOnlyDictionary<string, string> Unreadable)> ReadAsync(ResourceKind kind, string dir, string state, CancellationToken ct)
     {
         var options = LocalStore.Options(dir, state);
         options.RescanInterval = TimeSpan.FromHours(1);
         await using var store = await Kube.Store.FileKubeClient.StartAsync(options, NullLogger.Instance, TimeProvider.System, ct);
-        return store.Store.List(ResourceDescriptor.For(kind.Type), null, Kube.Selectors.LabelSelector.Everything, Kube.Selectors.FieldSelector.Everything).Items;
+        var objects = store.Store.List(ResourceDescriptor.For(kind.Type), null, Kube.Selectors.LabelSelector.Everything, Kube.Selectors.FieldSelector.Everything).Items;
+        return (objects, store.UnreadableFiles);
+    }
+
+    /// <summary>
+    /// Under the table, each file of the directory that could not be read and why (kubectl apply would refuse it the
+    /// same way): its objects are missing or stale, whatever their kind, so every listing names it.
+    /// </summary>
+    private static void PrintUnreadable(string dir, IReadOnlyDictionary<string, string> unreadable, Dictionary<string, string> printed)
+    {
+        foreach (var (file, reason) in unreadable.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!printed.TryGetValue(file, out var previous) || previous != reason)
+            {
+                Console.WriteLine($"\n{Path.GetRelativePath(dir, file)}: unreadable: {reason}");
+            }
+        }
+
+        printed.Clear();
+        foreach (var (file, reason) in unreadable)
+        {
+            printed[file] = reason;
+        }
     }
 
     private static void Print(ResourceKind kind, IReadOnlyList<JsonObject> objects, Dictionary<string, string> printed, bool first, bool wide)

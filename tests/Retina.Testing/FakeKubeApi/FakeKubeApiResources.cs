@@ -14,6 +14,7 @@ public static class FakeKubeApiResources
         new("", "v1", "secrets", "Secret", Namespaced: true, HasStatusSubresource: false),
         new("", "v1", "configmaps", "ConfigMap", Namespaced: true, HasStatusSubresource: false),
         new("", "v1", "events", "Event", Namespaced: true, HasStatusSubresource: false),
+        new("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", Namespaced: true),
         new("batch", "v1", "jobs", "Job", Namespaced: true),
         new("apps", "v1", "deployments", "Deployment", Namespaced: true),
         new("apps", "v1", "statefulsets", "StatefulSet", Namespaced: true),

@@ -1,0 +1,104 @@
+using k8s.Models;
+using Retina.Api.Capture;
+using Retina.Kube.Client;
+using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
+
+namespace Retina.Controllers.Capture;
+
+/// <summary>
+/// Delivers each finished node's tarball to the Capture's PersistentVolumeClaim with one <see cref="PvcCopyJob"/> per
+/// node. Rule for exclusive claims: a claim that is not ReadWriteMany/ReadOnlyMany (ReadWriteOnce, ReadWriteOncePod,
+/// or a claim we cannot read) gets one copy Job at a time across every Capture of the namespace, nodes in name order,
+/// because a ReadWriteOnce volume attaches to one node only and a second Job would hang in a multi-attach error.
+/// A copy whose pod cannot be scheduled is reported with the scheduler's own words.
+/// </summary>
+internal sealed class PvcCopyDelivery(IKubeClient client, string image)
+{
+    /// <summary>Per node, the copy's state; and, when some copy cannot progress, the condition reason and message.</summary>
+    public sealed record Result(Dictionary<string, CaptureStatusAggregator.PvcCopy> Copies, string? PendingReason, string? PendingMessage);
+
+    public async Task<Result> DeliverAsync(Api.Capture.Capture capture, IReadOnlyDictionary<string, NodeRuntimeObject?> runtimes, CancellationToken ct)
+    {
+        var copies = new Dictionary<string, CaptureStatusAggregator.PvcCopy>(StringComparer.Ordinal);
+        if (capture.Spec.OutputConfiguration.PersistentVolumeClaim is not { } claim)
+        {
+            return new(copies, null, null);
+        }
+
+        var ns = capture.Metadata.NamespaceProperty;
+        var key = CaptureAssignmentBuilder.Key(capture);
+        var finished = runtimes.OrderBy(r => r.Key, StringComparer.Ordinal)
+            .Select(r => (Node: r.Key, Source: Source(r.Value, key)))
+            .Where(r => r.Source is not null)
+            .ToList();
+        if (finished.Count == 0)
+        {
+            return new(copies, null, null);
+        }
+
+        var pvc = await client.GetAsync<V1PersistentVolumeClaim>(claim, ns, ct).ConfigureAwait(false);
+        var exclusive = pvc?.Spec?.AccessModes is not { } modes || !modes.Any(m => m is "ReadWriteMany" or "ReadOnlyMany");
+        var jobs = (await client.ListAsync<V1Job>(new ListOptions { Namespace = ns, LabelSelector = $"{PvcCopyJob.ClaimHashLabel}={PvcCopyJob.Hash(claim)}" }, ct).ConfigureAwait(false)).Items;
+        var busy = jobs.Where(j => !PvcCopyJob.IsFinished(j)).OrderBy(j => j.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
+        string? reason = null, message = null;
+        foreach (var (node, source) in finished)
+        {
+            var name = PvcCopyJob.Name(capture, node);
+            var job = jobs.FirstOrDefault(j => j.Metadata.Name == name);
+            if (job is null && exclusive && busy is not null)
+            {
+                var why = $"waiting: PersistentVolumeClaim {claim} is {(pvc is null ? "not readable (treated as ReadWriteOnce)" : "ReadWriteOnce")} and copy Job {busy.Metadata.Name} is writing to it; one copy at a time";
+                copies[node] = new(CapturePhase.Uploading, null, why);
+                (reason, message) = (reason ?? CaptureReasons.WaitingForClaim, message ?? $"{node}: {why}");
+                continue;
+            }
+
+            if (job is null)
+            {
+                // Without the label (nodes registered by hand), the node name is what the kubelet would have set it to.
+                var labels = (await client.GetAsync<V1Node>(node, null, ct).ConfigureAwait(false))?.Metadata.Labels;
+                var hostname = labels is not null && labels.TryGetValue(PvcCopyJob.HostnameLabel, out var h) ? h : node;
+                job = await client.CreateAsync(PvcCopyJob.Build(capture, node, hostname, source!, image), ct).ConfigureAwait(false);
+                busy ??= exclusive ? job : null;
+            }
+
+            if (job.Status?.Succeeded > 0)
+            {
+                copies[node] = new(CapturePhase.Completed, $"pvc://{claim}/{Path.GetFileName(source)}", null);
+            }
+            else if (job.Status?.Conditions?.FirstOrDefault(c => c.Type == "Failed" && c.Status == "True") is { } failed)
+            {
+                copies[node] = new(CapturePhase.Failed, null, $"copy Job {name} failed: {failed.Message}");
+            }
+            else if (await UnschedulableAsync(job, ct).ConfigureAwait(false) is { } unschedulable)
+            {
+                var why = $"copy Job {name} cannot start: {unschedulable}";
+                copies[node] = new(CapturePhase.Uploading, null, why);
+                (reason, message) = (CaptureReasons.CopyUnschedulable, $"{node}: {why}");
+            }
+            else
+            {
+                copies[node] = new(CapturePhase.Uploading, null, $"copying to PersistentVolumeClaim {claim} (Job {name})");
+            }
+        }
+
+        return new(copies, reason, message);
+    }
+
+    private static string? Source(NodeRuntimeObject? runtime, string key)
+    {
+        var report = runtime?.Status?.Captures?.FirstOrDefault(c => c.Key == key);
+        return report?.Phase == CapturePhase.Completed ? report.Artifacts?.FirstOrDefault(a => a.Output == "hostPath")?.Location : null;
+    }
+
+    /// <summary>The scheduler's reason, from the Job's pod's <c>PodScheduled=False</c> condition, when it has one.</summary>
+    private async Task<string?> UnschedulableAsync(V1Job job, CancellationToken ct)
+    {
+        var pods = await client.ListAsync<V1Pod>(new ListOptions { Namespace = job.Metadata.NamespaceProperty, LabelSelector = $"{PvcCopyJob.JobNameLabel}={job.Metadata.Name}" }, ct).ConfigureAwait(false);
+        return pods.Items
+            .Select(p => p.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False"))
+            .Where(c => c is not null)
+            .Select(c => $"pod unschedulable ({c!.Reason}): {c.Message}")
+            .FirstOrDefault();
+    }
+}
