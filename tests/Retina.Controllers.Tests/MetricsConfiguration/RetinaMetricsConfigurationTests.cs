@@ -86,13 +86,25 @@ public sealed class RetinaMetricsConfigurationTests
             () => h.Client.GetAsync<MetricsConfig>("metricsconfigcrd", null, CancellationToken.None),
             c => c?.Status?.State == MetricsState.Warning, "the profile is in state Warning");
 
-        var current = await h.Client.GetAsync<MetricsConfig>("metricsconfigcrd", null, CancellationToken.None);
-        foreach (var o in current!.Spec.ContextOptions)
+        // the controller writes status meanwhile: a 409 means re-read and apply again, as kubectl edit would
+        await Until.TrueAsync(async () =>
         {
-            o.SourceLabels = ["ip", "PodName", "port"];
-        }
+            var current = await h.Client.GetAsync<MetricsConfig>("metricsconfigcrd", null, CancellationToken.None);
+            foreach (var o in current!.Spec.ContextOptions)
+            {
+                o.SourceLabels = ["ip", "PodName", "port"];
+            }
 
-        await h.Client.UpdateAsync(current, CancellationToken.None);
+            try
+            {
+                await h.Client.UpdateAsync(current, CancellationToken.None);
+                return true;
+            }
+            catch (Retina.Kube.Client.KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        }, "the fixed spec is written");
         var config = await Until.ValueAsync(
             () => h.Client.GetAsync<MetricsConfig>("metricsconfigcrd", null, CancellationToken.None),
             c => c?.Status?.State == MetricsState.Accepted, "the fixed profile is Accepted");
