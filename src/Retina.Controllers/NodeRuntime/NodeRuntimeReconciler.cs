@@ -65,9 +65,21 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
         }
 
         var patch = NodeRuntimeSpecBuilder.Patch(runtime.Spec, desired);
-        if (patch is not null)
+        var owners = OwnersIfStale(runtime, node);
+        if (patch is not null || owners is not null)
         {
-            var patched = await client.PatchAsync<NodeRuntimeObject>(key.Name, null, KubePatch.Merge(new JsonObject { ["spec"] = patch }), cancellationToken)
+            var body = new JsonObject();
+            if (patch is not null)
+            {
+                body["spec"] = patch;
+            }
+
+            if (owners is not null)
+            {
+                body["metadata"] = new JsonObject { ["ownerReferences"] = owners };
+            }
+
+            var patched = await client.PatchAsync<NodeRuntimeObject>(key.Name, null, KubePatch.Merge(body), cancellationToken)
                 .ConfigureAwait(false);
 
             // Another event may bring this key back before the watch delivers our own write: read our write, not the stale copy.
@@ -75,5 +87,24 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
         }
 
         return ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// The owner references to write when the one to the Node names another uid (a Node deleted and created again under
+    /// the same name): left stale, garbage collection would delete the NodeRuntime of a live node. Null when current.
+    /// A merge patch replaces the list whole, so owners other than the Node are kept.
+    /// </summary>
+    private static JsonNode? OwnersIfStale(NodeRuntimeObject runtime, V1Node node)
+    {
+        var current = runtime.Metadata.OwnerReferences ?? [];
+        if (current.Any(o => o.Kind == "Node" && o.ApiVersion == "v1" && o.Uid == node.Metadata.Uid))
+        {
+            return null;
+        }
+
+        var owners = current.Where(o => !(o.Kind == "Node" && o.ApiVersion == "v1"))
+            .Append(new V1OwnerReference { ApiVersion = "v1", Kind = "Node", Name = node.Metadata.Name, Uid = node.Metadata.Uid })
+            .ToList();
+        return JsonNode.Parse(k8s.KubernetesJson.Serialize(owners));
     }
 }
