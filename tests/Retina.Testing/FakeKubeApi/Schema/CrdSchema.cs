@@ -6,7 +6,8 @@ namespace Retina.Testing.FakeKubeApi.Schema;
 /// <summary>
 /// One CRD version's <c>openAPIV3Schema</c>: the raw tree (for the structural layer: pruning, defaults, nulls,
 /// int-or-string) and two NJsonSchema validators, one for the resource without status and one for status alone, since
-/// a write through the main resource never changes status and a status write changes nothing else.
+/// a write through the main resource never changes status and a status write changes nothing else. Patterns are
+/// rewritten to match with Go's meaning (<see cref="GoRegex"/>).
 /// </summary>
 public sealed class CrdSchema
 {
@@ -38,5 +39,9 @@ public sealed class CrdSchema
 
     public JsonSchema StatusOnly { get; }
 
-    private static JsonSchema Load(JsonObject schema) => JsonSchema.FromJsonAsync(schema.ToJsonString()).GetAwaiter().GetResult();
+    private static JsonSchema Load(JsonObject schema)
+    {
+        GoRegex.RewritePatterns(schema);
+        return JsonSchema.FromJsonAsync(schema.ToJsonString()).GetAwaiter().GetResult();
+    }
 }

@@ -67,7 +67,7 @@ public static class SchemaCauses
         var s = e.Schema;
         return e.Kind switch
         {
-            ValidationErrorKind.PatternMismatch => $"should match '{s.Pattern}'",
+            ValidationErrorKind.PatternMismatch => $"should match '{GoRegex.Original(s.Pattern)}'",
             ValidationErrorKind.StringTooShort => $"should be at least {s.MinLength} chars long",
             ValidationErrorKind.NumberTooSmall => $"should be greater than or equal to {s.Minimum?.ToString(CultureInfo.InvariantCulture)}",
             ValidationErrorKind.NumberTooBig => $"should be less than or equal to {s.Maximum?.ToString(CultureInfo.InvariantCulture)}",
