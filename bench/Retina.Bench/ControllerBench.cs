@@ -18,10 +18,19 @@ namespace Retina.Bench;
 /// </summary>
 public static class ControllerBench
 {
+    /// <summary>Runs the whole bench twice, the fake's CRD schema validation off and then on, so the two read side by side.</summary>
     public static async Task RunAsync(int configs, int nodes)
     {
-        Console.WriteLine($"controllers: {configs} MetricsConfigurations, then a fan-out to {nodes} nodes (fake API over loopback HTTP)");
-        await using var api = await FakeKubeApiServer.StartAsync();
+        foreach (var validate in new[] { false, true })
+        {
+            await RunOnceAsync(configs, nodes, validate);
+        }
+    }
+
+    private static async Task RunOnceAsync(int configs, int nodes, bool validateSchemas)
+    {
+        Console.WriteLine($"controllers: {configs} MetricsConfigurations, then a fan-out to {nodes} nodes (fake API over loopback HTTP, schema validation {(validateSchemas ? "on" : "off")})");
+        await using var api = await FakeKubeApiServer.StartAsync(o => o.ValidateSchemas = validateSchemas);
         var client = api.CreateClient();
         using var stop = new CancellationTokenSource();
         var options = new RetinaControllerOptions { Plugins = ["packetforward", "dropreason"] };

@@ -39,10 +39,12 @@ public sealed class LocalHostTests : IDisposable
         await Until.TrueAsync(() => File.Exists(state) && File.ReadAllText(state).Contains("state: Accepted"), "the configuration is Accepted in its state file");
         await Until.TrueAsync(() => File.Exists(StateFile("noderuntimes", "_cluster", "laptop")), "this host's NodeRuntime is recorded");
 
-        await File.WriteAllTextAsync(Path.Combine(Source, "mc.yaml"), Valid.Replace("[ip, podname]", "[ip, pod]", StringComparison.Ordinal));
+        // A label listed twice passes the CRD schema (which cannot say uniqueItems): only the validator catches it, so
+        // it is a condition on a real cluster too, not a 422 at apply time.
+        await File.WriteAllTextAsync(Path.Combine(Source, "mc.yaml"), Valid.Replace("[ip, podname]", "[ip, ip]", StringComparison.Ordinal));
         await Until.TrueAsync(() => File.ReadAllText(state).Contains("state: Errored"), "the edited, invalid configuration is Errored");
         var yaml = YamlJson.ParseAll(await File.ReadAllTextAsync(state)).Single();
-        yaml["status"]!["reason"]!.GetValue<string>().ShouldContain("spec.contextOptions[0].sourceLabels[1]: \"pod\" is not one of");
+        yaml["status"]!["reason"]!.GetValue<string>().ShouldContain("spec.contextOptions[0].sourceLabels[1]: \"ip\" is listed twice");
 
         await stop.CancelAsync();
         (await run).ShouldBe(0);

@@ -13,6 +13,12 @@ public sealed class CrdSchema
 {
     public CrdSchema(string group, string kind, JsonObject openApiV3Schema)
     {
+        if (openApiV3Schema.ToJsonString().Contains("\"x-kubernetes-validations\"", StringComparison.Ordinal))
+        {
+            // Accepting what a real server's CEL rules reject would be the silent drift this fake exists to prevent.
+            throw new NotSupportedException($"{kind}.{group}: the fake API does not evaluate CEL rules (x-kubernetes-validations)");
+        }
+
         Group = group;
         Kind = kind;
         Root = openApiV3Schema;
