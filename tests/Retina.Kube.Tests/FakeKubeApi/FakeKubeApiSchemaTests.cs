@@ -59,6 +59,16 @@ public sealed class FakeKubeApiSchemaTests
     }
 
     [Fact]
+    public async Task A_custom_resource_name_must_be_a_DNS_subdomain()
+    {
+        await using var server = await FakeKubeApiServer.StartAsync();
+        var (code, body) = await SendAsync(server, HttpMethod.Post, Captures, Capture("Bad_Name", "{}"));
+
+        code.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        body["details"]!["causes"]!.AsArray().Select(c => (string)c!["field"]!).ShouldBe(["metadata.name"]);
+    }
+
+    [Fact]
     public async Task Unknown_fields_are_pruned_and_defaults_applied_on_create()
     {
         await using var server = await FakeKubeApiServer.StartAsync();

@@ -23,6 +23,18 @@ public sealed class CrdSchemaAdmission(IReadOnlyDictionary<(string Group, string
         }
 
         var causes = new List<V1StatusCause>();
+        if (scope == StoreWriteScope.Object && (string?)candidate["metadata"]?["name"] is { } name && !IsDnsSubdomain(name))
+        {
+            causes.Add(new V1StatusCause
+            {
+                Reason = "FieldValueInvalid",
+                Field = "metadata.name",
+                Message = $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                    + "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+                    + @"'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            });
+        }
+
         var checkStatus = scope == StoreWriteScope.Status || !d.HasStatusSubresource;
         var checkRest = scope == StoreWriteScope.Object;
         var statusSchema = crd.Root["properties"]?["status"] as JsonObject;
@@ -65,6 +77,10 @@ public sealed class CrdSchemaAdmission(IReadOnlyDictionary<(string Group, string
             throw Invalid(d, (string?)candidate["metadata"]?["name"] ?? "", causes);
         }
     }
+
+    /// <summary>A custom resource's name, as the server checks it (apimachinery's <c>IsDNS1123Subdomain</c>).</summary>
+    private static bool IsDnsSubdomain(string name) =>
+        name.Length <= 253 && System.Text.RegularExpressions.Regex.IsMatch(name, @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z");
 
     /// <summary>The 422 a real server answers, with the message <c>kubectl apply</c> prints.</summary>
     public static KubeApiException Invalid(ResourceDescriptor d, string name, IReadOnlyList<V1StatusCause> causes)
