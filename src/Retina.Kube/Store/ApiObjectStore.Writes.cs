@@ -54,6 +54,7 @@ public sealed partial class ApiObjectStore
                 obj.Remove("status");
             }
 
+            admission?.Admit(d, obj, StoreWriteScope.Object);
             meta["resourceVersion"] = Next();
             objects[(Key(d), namespaceValue, name)] = obj;
             Publish(new StoreEvent(d, WatchEventKind.Added, obj, null, resourceVersion));
@@ -166,6 +167,7 @@ public sealed partial class ApiObjectStore
 
         next["apiVersion"] = d.ApiVersion;
         next["kind"] = d.Kind;
+        admission?.Admit(d, next, statusSubresource ? StoreWriteScope.Status : StoreWriteScope.Object);
         var nextMeta = (JsonObject)next["metadata"]!;
         nextMeta["resourceVersion"] = currentMeta["resourceVersion"]?.DeepClone();
         if (JsonNode.DeepEquals(next, current))

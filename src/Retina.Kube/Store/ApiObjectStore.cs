@@ -24,11 +24,13 @@ public sealed partial class ApiObjectStore
     private readonly List<StoreWatch> watchers = [];
     private long resourceVersion;
     private long compactedVersion;
+    private readonly IStoreAdmission? admission;
 
-    public ApiObjectStore(TimeProvider? timeProvider = null, int historyLimit = 1000)
+    public ApiObjectStore(TimeProvider? timeProvider = null, int historyLimit = 1000, IStoreAdmission? admission = null)
     {
         time = timeProvider ?? TimeProvider.System;
         this.historyLimit = historyLimit;
+        this.admission = admission;
     }
 
     public long ResourceVersion

@@ -80,7 +80,7 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
     {
         lock (gate)
         {
-            return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Report()).ToList();
+            return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Report(options.NodeName)).ToList();
         }
     }
 
@@ -183,7 +183,8 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
 
         public NodeWorkStatus? Restored { get; init; }
 
-        public NodeWorkStatus Report()
+        /// <param name="node">This node: the CRD requires every artifact to name the node that produced it.</param>
+        public NodeWorkStatus Report(string node)
         {
             if (Restored is not null)
             {
@@ -204,7 +205,7 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
                     CompletionTime = r.FinishedAt.UtcDateTime,
                     Artifacts = r.Artifacts.Select(a => new ApiArtifact
                     {
-                        Node = "",
+                        Node = node,
                         Output = AssignmentRequests.OutputName(a.Kind),
                         Location = a.Location,
                         SizeBytes = r.ArtifactBytes,

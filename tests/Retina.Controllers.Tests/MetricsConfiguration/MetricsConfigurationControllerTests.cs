@@ -47,6 +47,17 @@ public sealed class MetricsConfigurationControllerTests
     }
 
     [Fact]
+    public async Task A_configuration_the_schema_rejects_is_answered_422_at_create_and_never_stored()
+    {
+        // A real API server refuses an unknown metric at apply time: no object, so no condition to expect.
+        await using var h = await ControllerHarness.StartAsync();
+        var error = await Should.ThrowAsync<KubeApiException>(() => h.Client.CreateAsync(Config("bad", "forward_countz", "ip"), CancellationToken.None));
+        error.StatusCode.ShouldBe(System.Net.HttpStatusCode.UnprocessableEntity);
+        error.Status.Details.Causes.ShouldContain(c => c.Field == "spec.contextOptions[0].metricName" && c.Reason == "FieldValueNotSupported");
+        (await h.Client.GetAsync<MetricsConfig>("bad", null, CancellationToken.None)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task An_invalid_configuration_is_errored_with_the_field_path_and_never_reaches_the_nodes()
     {
         await using var h = await ControllerHarness.StartAsync();

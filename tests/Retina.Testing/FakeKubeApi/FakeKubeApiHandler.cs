@@ -217,16 +217,31 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
         await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    private static JsonObject StatusJson(KubeApiException e) => new()
+    private static JsonObject StatusJson(KubeApiException e)
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = e.Message,
-        ["reason"] = e.Reason,
-        ["code"] = (int)e.StatusCode,
-    };
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = e.Message,
+            ["reason"] = e.Reason,
+        };
+        if (e.Status.Details is { } details)
+        {
+            status["details"] = new JsonObject
+            {
+                ["name"] = details.Name,
+                ["group"] = details.Group,
+                ["kind"] = details.Kind,
+                ["causes"] = new JsonArray([.. (details.Causes ?? []).Select(c => new JsonObject { ["reason"] = c.Reason, ["message"] = c.Message, ["field"] = c.Field })]),
+            };
+        }
+
+        status["code"] = (int)e.StatusCode;
+        return status;
+    }
 
     private static async Task WriteStatusAsync(HttpContext context, KubeApiException e)
     {

@@ -16,5 +16,15 @@ public sealed class FakeKubeApiOptions
     /// <summary>More custom resources to serve (group/version/plural/kind/scope).</summary>
     public List<ResourceDescriptor> CustomResources { get; } = [];
 
+    /// <summary>
+    /// Prune, default and validate writes of kinds that have a CRD in <see cref="CrdDirectory"/> as a real API server
+    /// does, answering 422 Invalid with causes (default true). Turn it off only to measure its cost or to plant an
+    /// object a real server could never hold; for that, prefer writing to <c>Store</c> directly.
+    /// </summary>
+    public bool ValidateSchemas { get; set; } = true;
+
+    /// <summary>Where the CRDs are read from (default: the repository's <c>crds/</c>); their kinds are validated.</summary>
+    public string? CrdDirectory { get; set; }
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
 using Retina.Kube.Store;
+using Retina.Testing.FakeKubeApi.Schema;
 
 namespace Retina.Testing.FakeKubeApi;
 
@@ -68,7 +69,10 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     {
         var options = new FakeKubeApiOptions();
         configure?.Invoke(options);
-        var store = new ApiObjectStore(options.TimeProvider, options.HistoryLimit);
+        var admission = options.ValidateSchemas
+            ? new CrdSchemaAdmission(options.CrdDirectory is { } dir ? CrdSchemaCatalog.Load(dir) : CrdSchemaCatalog.Repository)
+            : null;
+        var store = new ApiObjectStore(options.TimeProvider, options.HistoryLimit, admission);
         foreach (var d in FakeKubeApiResources.BuiltIn.Concat(options.RegisterRetinaKinds ? FakeKubeApiResources.Retina : []).Concat(options.CustomResources))
         {
             store.Register(d);
