@@ -79,11 +79,13 @@ public sealed partial class ApiServerLatencyPluginTests
         // A timeout under the first SYN retransmission (1 s) makes each probe exactly one SYN.
         await using var t = await PluginTestHost.StartAsync(pair.NamespaceA, Probe($"{pair.AddressB}:7914", interval: "1s", timeout: "300ms"));
 
+        // Every probe sent at least one SYN and got nothing back. On a loaded machine a probe's socket can outlive its
+        // timeout long enough to retransmit its SYN (1 s), so dropped SYNs bound the count from above, not exactly.
         await Until.TrueAsync(async () =>
         {
             var noResponse = await t.ValueAsync(NoResponse);
-            return noResponse >= 3 && noResponse == await DroppedSynsAsync(pair.NamespaceB);
-        }, "no_response equals the SYNs the nft rule dropped");
+            return noResponse >= 3 && noResponse <= await DroppedSynsAsync(pair.NamespaceB);
+        }, "every probe whose SYN the nft rule dropped counts as no response");
 
         var text = await t.Metrics.ScrapeAsync();
         HistogramText.Count(text, Handshake).ShouldBe(0);
