@@ -132,29 +132,37 @@ public sealed class JourneyBed : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in processes.Where(p => !p.HasExited))
+        // The namespaces and the folder go even when stopping a runtime fails: a leaked namespace outlives the test run.
+        try
         {
-            p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync();
-        }
-
-        foreach (var (stop, run, host) in runtimes)
-        {
-            await stop.CancelAsync();
-            try
+            foreach (var p in processes.Where(p => !p.HasExited))
             {
-                await run.WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (OperationCanceledException)
-            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
             }
 
-            await host.DisposeAsync();
-        }
+            foreach (var (stop, run, host) in runtimes)
+            {
+                await stop.CancelAsync();
+                try
+                {
+                    await run.WaitAsync(TimeSpan.FromSeconds(30));
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+                {
+                    // stopped by cancellation, or stuck: the host is disposed either way
+                }
 
-        await StopControllersAsync();
-        await Api.DisposeAsync();
-        await Pair.DisposeAsync();
-        Directory.Delete(Root, recursive: true);
+                await host.DisposeAsync();
+            }
+
+            await StopControllersAsync();
+            await Api.DisposeAsync();
+        }
+        finally
+        {
+            await Pair.DisposeAsync();
+            Directory.Delete(Root, recursive: true);
+        }
     }
 }
