@@ -14,12 +14,14 @@ public sealed record ResourceDescriptor(string Group, string Version, string Plu
         "Node", "Namespace", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
         "StorageClass", "PriorityClass", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
         "CertificateSigningRequest", "RuntimeClass", "IngressClass", "CSIDriver", "CSINode", "VolumeAttachment",
+        "TokenReview", "SubjectAccessReview", "SelfSubjectAccessReview", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
     };
 
     /// <summary>Kinds whose status is written through the main resource (no status subresource).</summary>
     private static readonly HashSet<string> KindsWithoutStatus = new(StringComparer.Ordinal)
     {
         "Secret", "ConfigMap", "Event", "Lease", "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding",
+        "TokenReview", "SubjectAccessReview", "SelfSubjectAccessReview",
     };
 
     /// <summary>"v1" for the core group, otherwise "group/version".</summary>
@@ -59,7 +61,9 @@ public sealed record ResourceDescriptor(string Group, string Version, string Plu
         var clusterScoped = t.GetCustomAttribute<ClusterScopedAttribute>() is not null
             || ClusterScopedCoreKinds.Contains(entity.Kind)
             || HasClusterScopedCrdAttribute(t);
-        return new ResourceDescriptor(entity.Group ?? "", entity.ApiVersion, entity.PluralName, entity.Kind, !clusterScoped,
+        // The review kinds (TokenReview, SubjectAccessReview) carry no plural in the generated models.
+        var plural = string.IsNullOrEmpty(entity.PluralName) ? entity.Kind.ToLowerInvariant() + "s" : entity.PluralName;
+        return new ResourceDescriptor(entity.Group ?? "", entity.ApiVersion, plural, entity.Kind, !clusterScoped,
             !KindsWithoutStatus.Contains(entity.Kind));
     });
 

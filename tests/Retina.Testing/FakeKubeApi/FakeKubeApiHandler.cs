@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Retina.Kube.Client;
 using Retina.Kube.Selectors;
 using Retina.Kube.Store;
+using Retina.Testing.FakeKubeApi.Auth;
 
 namespace Retina.Testing.FakeKubeApi;
 
@@ -18,6 +19,11 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
     private HttpStatusCode failCode = HttpStatusCode.InternalServerError;
 
     public ConcurrentDictionary<(string Verb, string Plural, string Subresource), int> Counters { get; } = new();
+
+    /// <summary>Bearer tokens the fake authenticates, and who each one is.</summary>
+    public ConcurrentDictionary<string, FakeUser> Tokens { get; } = new(StringComparer.Ordinal);
+
+    public FakeRbacAuthorizer Rbac { get; } = new(store);
 
     public TimeSpan Latency { get; set; }
 
@@ -66,6 +72,19 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
             await Task.Delay(Latency, options.TimeProvider, ct).ConfigureAwait(false);
         }
 
+        var user = Authenticate(request);
+        if (user is null)
+        {
+            await WriteStatusAsync(context, new KubeApiException(HttpStatusCode.Unauthorized, "Unauthorized", "Unauthorized")).ConfigureAwait(false);
+            return;
+        }
+
+        if (ReviewKind(request) is { } review)
+        {
+            await ReviewAsync(context, review, user, ct).ConfigureAwait(false);
+            return;
+        }
+
         var route = FakeKubeApiRoute.Parse(store, request.Path.Value ?? "");
         if (route is null)
         {
@@ -82,6 +101,9 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
             {
                 throw new KubeApiException(failCode, "InternalError", "injected failure");
             }
+
+            Authorize(user, new FakeAccessRequest(verb, route.Resource.Group, route.Resource.Plural, route.Subresource ?? "", route.Namespace,
+                route.Name ?? FieldSelector.Parse(request.Query["fieldSelector"]).Terms.FirstOrDefault(t => t.Path == "metadata.name" && t.Equal).Value));
 
             if (route.Subresource is not null && (route.Subresource != "status" || !route.Resource.HasStatusSubresource))
             {
@@ -138,6 +160,66 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
         {
             // A bug in the fake must be loud in the test that hit it, not a bare 500.
             await WriteStatusAsync(context, new KubeApiException(HttpStatusCode.InternalServerError, "InternalError", "fake API failure: " + e)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The requester: the user of a known bearer token, else (unless unknown tokens are refused) a cluster admin; null is 401.</summary>
+    private FakeUser? Authenticate(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : "";
+        if (Tokens.TryGetValue(token, out var user))
+        {
+            // A bound token issued for another audience (say, our credential endpoint) is not valid against the API server.
+            return FakeReviews.TokenAudiences(user).Contains(FakeReviews.ApiAudience) ? user : null;
+        }
+
+        return options.RejectUnknownTokens ? null : FakeUser.Admin;
+    }
+
+    /// <summary>With <see cref="FakeKubeApiOptions.AuthorizeRequests"/>, RBAC decides every request as on a real server: 403 with its message.</summary>
+    private void Authorize(FakeUser user, FakeAccessRequest access)
+    {
+        if (options.AuthorizeRequests && !Rbac.Authorize(user, access).Allowed)
+        {
+            throw new KubeApiException(HttpStatusCode.Forbidden, "Forbidden", access.ForbiddenMessage(user));
+        }
+    }
+
+    private static string? ReviewKind(HttpRequest request) => request.Method == "POST" ? request.Path.Value?.TrimEnd('/') switch
+    {
+        "/apis/authentication.k8s.io/v1/tokenreviews" => "tokenreviews",
+        "/apis/authorization.k8s.io/v1/subjectaccessreviews" => "subjectaccessreviews",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" => "selfsubjectaccessreviews",
+        _ => null,
+    } : null;
+
+    private async Task ReviewAsync(HttpContext context, string plural, FakeUser user, CancellationToken ct)
+    {
+        Counters.AddOrUpdate(("create", plural, ""), 1, (_, n) => n + 1);
+        try
+        {
+            if (TakeInjectedFailure())
+            {
+                throw new KubeApiException(failCode, "InternalError", "injected failure");
+            }
+
+            var group = plural == "tokenreviews" ? "authentication.k8s.io" : "authorization.k8s.io";
+            Authorize(user, new FakeAccessRequest("create", group, plural, "", null, null));
+            var body = await ReadObjectAsync(context.Request, ct).ConfigureAwait(false);
+            var answer = plural switch
+            {
+                "tokenreviews" => FakeReviews.TokenReview(body, t => Tokens.TryGetValue(t, out var u) ? u : null),
+                "selfsubjectaccessreviews" => FakeReviews.AccessReview(body, user, Rbac),
+                _ => FakeReviews.AccessReview(body, null, Rbac),
+            };
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(answer.ToJsonString(), ct).ConfigureAwait(false);
+        }
+        catch (KubeApiException e)
+        {
+            await WriteStatusAsync(context, e).ConfigureAwait(false);
         }
     }
 

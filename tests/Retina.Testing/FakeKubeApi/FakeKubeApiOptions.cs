@@ -26,5 +26,15 @@ public sealed class FakeKubeApiOptions
     /// <summary>Where the CRDs are read from (default: the repository's <c>crds/</c>); their kinds are validated.</summary>
     public string? CrdDirectory { get; set; }
 
+    /// <summary>
+    /// Decide every request by RBAC over the Roles and bindings in the store, answering 403 Forbidden as a real server
+    /// does (default false: every request is allowed, as for a cluster admin). Requests without a known token are from
+    /// <see cref="Auth.FakeUser.Admin"/> unless <see cref="RejectUnknownTokens"/>.
+    /// </summary>
+    public bool AuthorizeRequests { get; set; }
+
+    /// <summary>Answer 401 to requests whose bearer token was not added with <c>AddUser</c> (default false).</summary>
+    public bool RejectUnknownTokens { get; set; }
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -21,6 +21,8 @@ public static class FakeKubeApiResources
         new("apps", "v1", "daemonsets", "DaemonSet", Namespaced: true),
         new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true, HasStatusSubresource: false),
         new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true, HasStatusSubresource: false),
+        new("", "v1", "serviceaccounts", "ServiceAccount", Namespaced: true, HasStatusSubresource: false),
+        .. Auth.FakeRbacAuthorizer.Kinds,
     ];
 
     /// <summary>Retina.NET's custom resources, as the CRDs declare them.</summary>

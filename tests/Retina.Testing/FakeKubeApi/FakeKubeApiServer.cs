@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
 using Retina.Kube.Store;
+using Retina.Testing.FakeKubeApi.Auth;
 using Retina.Testing.FakeKubeApi.Schema;
 
 namespace Retina.Testing.FakeKubeApi;
@@ -94,6 +95,42 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     /// <summary>A KubeApiClient over the real KubernetesClient stack, pointing at this server.</summary>
     public KubeApiClient CreateClient() => new(ClientConfiguration());
+
+    /// <summary>A client that authenticates as <paramref name="user"/> (a bearer token the fake maps to it).</summary>
+    public KubeApiClient CreateClient(FakeUser user) => new(ClientConfiguration(AddUser(user)));
+
+    /// <summary>A client configuration that sends <paramref name="token"/> as its bearer token.</summary>
+    public KubernetesClientConfiguration ClientConfiguration(string token) => new() { Host = BaseUri.ToString(), AccessToken = token };
+
+    /// <summary>Issues a bearer token for <paramref name="user"/>: requests with it are that user, and TokenReview says so.</summary>
+    public string AddUser(FakeUser user)
+    {
+        var token = "fake-" + Guid.NewGuid().ToString("N");
+        handler.Tokens[token] = user;
+        return token;
+    }
+
+    /// <summary>Revokes a token (TokenReview then answers unauthenticated), as deleting a pod revokes its bound token.</summary>
+    public void RevokeToken(string token) => handler.Tokens.TryRemove(token, out _);
+
+    /// <summary>RBAC over the store's Roles and bindings: what SubjectAccessReview answers and, with AuthorizeRequests, every request.</summary>
+    public FakeRbacAuthorizer Rbac => handler.Rbac;
+
+    /// <summary>
+    /// Stores every RBAC object (and ServiceAccount) of a YAML file, e.g. <c>kustomize/base/rbac/node-runtime.yaml</c>,
+    /// with <paramref name="defaultNamespace"/> for namespaced ones that name none (as kustomize's namespace would).
+    /// </summary>
+    public void ApplyRbacFile(string path, string defaultNamespace = "retina-system")
+    {
+        foreach (var doc in YamlJson.ParseFile(path))
+        {
+            var kind = doc["kind"]?.GetValue<string>();
+            var d = Store.FindByKind(doc["apiVersion"]?.GetValue<string>() ?? "", kind ?? "")
+                ?? throw new InvalidOperationException($"{path}: the fake does not serve {kind}");
+            var ns = d.Namespaced ? doc["metadata"]?["namespace"]?.GetValue<string>() ?? defaultNamespace : null;
+            Store.Create(d, ns, doc);
+        }
+    }
 
     /// <summary>Writes a kubeconfig file for this server and returns its path.</summary>
     public string WriteKubeconfig(string path)
