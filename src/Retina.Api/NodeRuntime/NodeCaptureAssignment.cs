@@ -93,11 +93,14 @@ public sealed class NodeCaptureAssignment
     [JsonPropertyName("hostPath")]
     public string? HostPath { get; set; }
 
-    /// <summary>Staged Secret in the runtime's namespace with key blob-upload-url.</summary>
+    /// <summary>
+    /// The Capture's Secret (in its namespace) with key blob-upload-url. The node cannot read it: it asks the
+    /// controllers' credential endpoint, which answers only for captures assigned to that node.
+    /// </summary>
     [JsonPropertyName("blobSecret")]
     public string? BlobSecret { get; set; }
 
-    /// <summary>S3 destination; secretName names a staged Secret in the runtime's namespace.</summary>
+    /// <summary>S3 destination; secretName names the Capture's Secret, whose values come from the credential endpoint.</summary>
     [JsonPropertyName("s3")]
     public Capture.S3Upload? S3 { get; set; }
 

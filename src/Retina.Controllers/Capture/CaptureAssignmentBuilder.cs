@@ -4,7 +4,7 @@ using Retina.Api.NodeRuntime;
 
 namespace Retina.Controllers.Capture;
 
-/// <summary>What one node must do for a Capture: the spec's options in plain form, its pod IPs and staged Secret names.</summary>
+/// <summary>What one node must do for a Capture: the spec's options in plain form, its pod IPs and the names of its output Secrets.</summary>
 public static class CaptureAssignmentBuilder
 {
     public static string Key(Api.Capture.Capture c) => $"{c.Metadata.NamespaceProperty}/{c.Metadata.Name}/{c.Metadata.Uid}";
@@ -16,7 +16,7 @@ public static class CaptureAssignmentBuilder
         return list.Count > 0 ? list : null;
     }
 
-    public static NodeCaptureAssignment Build(Api.Capture.Capture capture, IEnumerable<string> podIps, TimeSpan? remaining, StagedSecrets secrets)
+    public static NodeCaptureAssignment Build(Api.Capture.Capture capture, IEnumerable<string> podIps, TimeSpan? remaining)
     {
         var config = capture.Spec.CaptureConfiguration;
         var option = config.CaptureOption ?? new CaptureOption();
@@ -44,9 +44,9 @@ public static class CaptureAssignmentBuilder
             IncludeMetadata = config.IncludeMetadata ?? true,
             // A PVC output is fed from the node's host-path copy by a copy Job, so it needs one.
             HostPath = output.HostPath ?? (output.PersistentVolumeClaim is not null ? $"pvc-staging/{capture.Metadata.Uid}" : null),
-            BlobSecret = secrets.Blob,
-            S3 = output.S3Upload is { } s3 && secrets.S3 is { } s3Secret
-                ? new S3Upload { Bucket = s3.Bucket, Region = s3.Region, Endpoint = s3.Endpoint, Path = s3.Path, SecretName = s3Secret }
+            BlobSecret = output.BlobUpload,
+            S3 = output.S3Upload is { } s3
+                ? new S3Upload { Bucket = s3.Bucket, Region = s3.Region, Endpoint = s3.Endpoint, Path = s3.Path, SecretName = s3.SecretName }
                 : null,
             CleanUpAfterUpload = capture.Spec.CleanUpAfterUpload,
         };

@@ -15,16 +15,16 @@ using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
 namespace Retina.Controllers.Capture;
 
 /// <summary>
-/// Drives a Capture: validates it, stages credentials, resolves its target to nodes and pod IPs, writes one
+/// Drives a Capture: validates it, checks its output Secrets exist, resolves its target to nodes and pod IPs, writes one
 /// assignment per node into that node's NodeRuntime, folds the nodes' reports into status, and cleans up
-/// (assignments, staged Secrets) when it finishes or is deleted; deletes it ttlSecondsAfterFinished later.
+/// (assignments) when it finishes or is deleted; deletes it ttlSecondsAfterFinished later.
 /// </summary>
 public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOptions options, EventRecorder events, TimeProvider time) : IReconciler
 {
     public const string Finalizer = "retina.sh/capture-cleanup";
     private static readonly CaptureValidator Validator = new();
     private static readonly TimeSpan RecheckRunning = TimeSpan.FromSeconds(30);
-    private readonly CaptureCredentials credentials = new(client, options.Namespace);
+    private readonly CaptureCredentials credentials = new(client);
     private readonly NodeCaptureAssignments assignments = new(client);
 
     public ObjectCache<Api.Capture.Capture>? Captures { get; set; }
@@ -66,7 +66,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         }
 
         capture = await client.AddFinalizerAsync<Api.Capture.Capture>(key, Finalizer, ct).ConfigureAwait(false) ?? capture;
-        var staged = await credentials.StageAsync(capture, ct).ConfigureAwait(false);
+        var staged = await credentials.CheckAsync(capture, ct).ConfigureAwait(false);
         var now = time.GetUtcNow().UtcDateTime;
         var start = capture.Status?.StartTime ?? now;
         var deadline = start + Duration(capture);
@@ -101,7 +101,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             }
 
             var outcome = await assignments.ChangeAsync(node, key0, current => current is null
-                ? CaptureAssignmentBuilder.Build(capture, ips, late ? deadline - now : null, staged.Secrets)
+                ? CaptureAssignmentBuilder.Build(capture, ips, late ? deadline - now : null)
                 : WithPodIps(current, ips), ct).ConfigureAwait(false);
             switch (outcome)
             {
@@ -235,7 +235,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         return ReconcileResult.Done;
     }
 
-    /// <summary>Withdraws every assignment of this Capture and deletes its staged Secrets. Idempotent.</summary>
+    /// <summary>Withdraws every assignment of this Capture (which also ends the nodes' access to its credentials). Idempotent.</summary>
     private async Task CleanUpAsync(Api.Capture.Capture capture, CancellationToken ct)
     {
         var key = CaptureAssignmentBuilder.Key(capture);
@@ -243,8 +243,6 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         {
             await assignments.ChangeAsync(runtime.Metadata.Name, key, _ => null, ct).ConfigureAwait(false);
         }
-
-        await credentials.DeleteAsync(capture, ct).ConfigureAwait(false);
     }
 
     private async Task<V1LabelSelector?> WorkloadSelectorAsync(Api.Capture.Capture capture, CancellationToken ct)

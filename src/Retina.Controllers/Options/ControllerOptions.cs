@@ -36,7 +36,16 @@ public sealed class RetinaControllerOptions
     /// <summary>Image of the PVC copy Job (needs only <c>cp</c>).</summary>
     public string CopyJobImage { get; set; } = "busybox:1.36";
 
-    /// <summary>Namespace the controllers and node runtimes run in (staged Secrets, Leases, copy Jobs).</summary>
+    /// <summary>The node runtime's service account (in <see cref="Namespace"/>): the only one the credential endpoint answers.</summary>
+    public string NodeRuntimeServiceAccount { get; set; } = "retina-node-runtime";
+
+    /// <summary>
+    /// The audience of the node runtime's projected token for the credential endpoint. A token for this audience is
+    /// refused by the API server, and the API server's own tokens are refused here.
+    /// </summary>
+    public string NodeCredentialAudience { get; set; } = "retina.sh/node-credentials";
+
+    /// <summary>Namespace the controllers and node runtimes run in (Leases, copy Jobs, the webhook's TLS).</summary>
     public string Namespace { get; set; } = "retina-system";
 
     /// <summary>

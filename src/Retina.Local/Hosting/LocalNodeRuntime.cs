@@ -42,7 +42,8 @@ public static class LocalNodeRuntime
                 throw new InvalidOperationException("invalid node runtime options: " + string.Join("; ", problems));
             }
 
-            await using var host = await NodeRuntimeHost.StartAsync(store, agentOptions, loggers, TimeProvider.System, ct);
+            await using var host = await NodeRuntimeHost.StartAsync(store, agentOptions, loggers, TimeProvider.System, ct,
+                credentials: new LocalCredentialSource(store, options.NodeName));
             foreach (var notice in host.Notices)
             {
                 log.LogWarning("{Notice}", notice);

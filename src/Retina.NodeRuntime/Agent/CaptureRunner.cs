@@ -1,9 +1,7 @@
-using System.Text;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Retina.Api.NodeRuntime;
-using Retina.Kube.Client;
 using Retina.NodeRuntime.Capture;
+using Retina.NodeRuntime.Credentials;
 using ApiArtifact = Retina.Api.Capture.CaptureArtifact;
 
 namespace Retina.NodeRuntime.Agent;
@@ -13,7 +11,7 @@ namespace Retina.NodeRuntime.Agent;
 /// restart or a repeated spec never starts a capture twice), stopped when the assignment is withdrawn, and, after
 /// a runtime restart, recovered as Failed with the partial capture delivered.
 /// </summary>
-public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient client, NodeAgentOptions options, ILogger logger) : IAsyncDisposable
+public sealed partial class CaptureRunner(CaptureEngine engine, ICaptureCredentialSource credentialSource, NodeAgentOptions options, ILogger logger) : IAsyncDisposable
 {
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
@@ -126,35 +124,14 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
         return entry;
     }
 
+    /// <summary>The output credentials, from the controllers' endpoint (the node never reads Secrets).</summary>
     private async Task<(AssignmentRequests.Credentials Value, string? Problem)> CredentialsAsync(NodeCaptureAssignment a, CancellationToken ct)
     {
-        string? blob = null, keyId = null, secretKey = null;
-        if (a.BlobSecret is { } blobSecret)
-        {
-            var s = await client.GetAsync<V1Secret>(blobSecret, options.Namespace, ct).ConfigureAwait(false);
-            blob = Value(s, "blob-upload-url");
-            if (blob is null)
-            {
-                return (new(null, null, null), $"staged Secret {options.Namespace}/{blobSecret} with key blob-upload-url is missing");
-            }
-        }
-
-        if (a.S3?.SecretName is { } s3Secret)
-        {
-            var s = await client.GetAsync<V1Secret>(s3Secret, options.Namespace, ct).ConfigureAwait(false);
-            keyId = Value(s, "s3-access-key-id");
-            secretKey = Value(s, "s3-secret-access-key");
-            if (keyId is null || secretKey is null)
-            {
-                return (new(null, null, null), $"staged Secret {options.Namespace}/{s3Secret} with keys s3-access-key-id and s3-secret-access-key is missing");
-            }
-        }
-
-        return (new(blob, keyId, secretKey), null);
+        var fetched = await credentialSource.FetchAsync(a, ct).ConfigureAwait(false);
+        return fetched.Values is { } v
+            ? (new(v.BlobUploadUrl, v.S3AccessKeyId, v.S3SecretAccessKey), null)
+            : (new(null, null, null), "credentials: " + fetched.Problem);
     }
-
-    private static string? Value(V1Secret? secret, string key) =>
-        secret?.Data?.TryGetValue(key, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
 
     public async ValueTask DisposeAsync()
     {

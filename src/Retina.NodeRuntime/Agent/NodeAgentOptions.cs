@@ -62,6 +62,17 @@ public sealed class NodeAgentOptions
     /// <summary>Discover the API server endpoints from the <c>kubernetes</c> EndpointSlice in <c>default</c> (off in local mode: no cluster).</summary>
     public bool DiscoverApiServerEndpoints { get; set; } = true;
 
+    /// <summary>The controllers' credential endpoint (default <c>https://retina-controllers-webhook.{Namespace}.svc</c>).</summary>
+    public string? CredentialEndpoint { get; set; }
+
+    /// <summary>The projected service-account token for the credential endpoint (audience <c>retina.sh/node-credentials</c>).</summary>
+    public string CredentialTokenPath { get; set; } = "/var/run/secrets/retina.sh/node-credentials/token";
+
+    /// <summary>The controllers' CA certificate (the <c>retina-controllers-ca</c> ConfigMap, mounted).</summary>
+    public string ControllersCaPath { get; set; } = "/var/run/secrets/retina.sh/controllers-ca/ca.crt";
+
+    public Uri CredentialEndpointUri => new(CredentialEndpoint ?? $"https://retina-controllers-webhook.{Namespace}.svc");
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -73,6 +84,11 @@ public sealed class NodeAgentOptions
         if (!Path.IsPathRooted(CaptureBaseDirectory))
         {
             problems.Add($"{Section}:CaptureBaseDirectory \"{CaptureBaseDirectory}\" must be absolute");
+        }
+
+        if (CredentialEndpoint is not null && (!Uri.TryCreate(CredentialEndpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add($"{Section}:CredentialEndpoint \"{CredentialEndpoint}\" must be an https:// address (credentials never travel in clear)");
         }
 
         if (DiskBudgetMB <= 0)

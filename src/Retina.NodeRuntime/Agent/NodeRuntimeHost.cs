@@ -3,6 +3,7 @@ using Retina.Kube.Client;
 using Retina.NodeRuntime.AdvancedMetrics;
 using Retina.NodeRuntime.Capture;
 using Retina.NodeRuntime.Capture.Outputs;
+using Retina.NodeRuntime.Credentials;
 using Retina.NodeRuntime.Enrichment;
 using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Plugins;
@@ -23,6 +24,7 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
     private readonly PodLevelMetrics podLevel;
     private readonly IAsyncDisposable podSource;
     private ApiServerEndpointFeed? apiServerFeed;
+    private ControllerCredentialClient? credentialClient;
 
     private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics,
         PodLevelMetrics podLevel, IAsyncDisposable podSource)
@@ -47,7 +49,8 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
     public List<string> Notices { get; } = [];
 
     public static async Task<NodeRuntimeHost> StartAsync(IKubeClient client, NodeAgentOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken ct,
-        Action<PluginHostOptions>? configurePlugins = null, Func<CaptureEngineOptions, CaptureEngineOptions>? configureCapture = null)
+        Action<PluginHostOptions>? configurePlugins = null, Func<CaptureEngineOptions, CaptureEngineOptions>? configureCapture = null,
+        ICaptureCredentialSource? credentials = null)
     {
         var metrics = new NodeMetrics();
         var exporter = new MetricsExporter(metrics, new MetricsExporterOptions { Address = options.MetricsAddress });
@@ -100,7 +103,10 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         }
 
         var engine = new CaptureEngine(configured, loggers.CreateLogger<CaptureEngine>(), time);
-        var captures = new CaptureRunner(engine, client, options, loggers.CreateLogger<CaptureRunner>());
+        var credentialClient = credentials is null
+            ? new ControllerCredentialClient(new ControllerCredentialOptions { Endpoint = options.CredentialEndpointUri, TokenPath = options.CredentialTokenPath, CaPath = options.ControllersCaPath })
+            : null;
+        var captures = new CaptureRunner(engine, credentials ?? credentialClient!, options, loggers.CreateLogger<CaptureRunner>());
         // Pod identities for the pod-level metrics, and the metrics themselves, shaped by NodeRuntime.spec.metrics.
         var cache = new EnrichmentCache(options.NodeName);
         IAsyncDisposable podSource;
@@ -125,7 +131,7 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
             },
             CappedMetrics = () => podLevel.CappedMetrics,
         };
-        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource) { apiServerFeed = apiServerFeed };
+        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource) { apiServerFeed = apiServerFeed, credentialClient = credentialClient };
         host.Notices.AddRange(notices);
         return host;
     }
@@ -148,6 +154,7 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         // After the plugins: packetparser records into the pod-level metrics until it is detached.
         podLevel.Dispose();
         await podSource.DisposeAsync().ConfigureAwait(false);
+        credentialClient?.Dispose();
         if (apiServerFeed is not null)
         {
             await apiServerFeed.DisposeAsync().ConfigureAwait(false);

@@ -79,7 +79,7 @@ public sealed class BlobJourneyTests
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)).ShouldBe(artifact.Sha256);
         }
 
-        // The SAS reached the nodes only through a staged Secret; nothing else may carry it.
+        // The SAS reached the nodes only through the credential endpoint; nothing else may carry it.
         var everything = string.Join('\n',
             string.Join('\n', bed.Logs.Lines),
             JsonSerializer.Serialize(done),

@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using k8s.Models;
 using Azure.Storage.Blobs;
+using Retina.Controllers.Credentials;
 using Retina.Controllers.Hosting;
 using Retina.Controllers.Options;
 using Retina.Kube.Client;
 using Retina.Native.Packet;
 using Retina.NodeRuntime.Agent;
 using Retina.Testing.FakeKubeApi;
+using Retina.Testing.FakeKubeApi.Auth;
 using Retina.Testing.Logging;
 using Retina.Testing.Netns;
+using Retina.Testing.Tls;
 
 namespace Retina.NodeRuntime.Tests.Agent;
 
@@ -22,6 +25,8 @@ public sealed class JourneyBed : IAsyncDisposable
     private readonly List<Process> processes = [];
     private CancellationTokenSource controllersStop = new();
     private Task controllers = Task.CompletedTask;
+    private TestCertificateAuthority? ca;
+    private HttpsTestHost? credentialEndpoint;
 
     private JourneyBed(NetnsPair pair, FakeKubeApiServer api, string root)
     {
@@ -53,6 +58,7 @@ public sealed class JourneyBed : IAsyncDisposable
         var pair = await NetnsPair.CreateAsync("jr");
         var api = await FakeKubeApiServer.StartAsync();
         var bed = new JourneyBed(pair, api, Directory.CreateTempSubdirectory("journey-").FullName);
+        await bed.StartCredentialEndpointAsync();
         bed.StartControllers();
         foreach (var node in new[] { NodeA, NodeB })
         {
@@ -68,6 +74,27 @@ public sealed class JourneyBed : IAsyncDisposable
         var set = RetinaControllers.Create(Client, new RetinaControllerOptions { Plugins = [] }, Logs.CreateFactory(), TimeProvider.System);
         controllers = Task.WhenAll(set.Select(c => c.RunAsync(controllersStop.Token)));
     }
+
+    /// <summary>
+    /// The controllers' node credential endpoint on real HTTPS (a test CA stands in for the retina-controllers-ca
+    /// ConfigMap), and for each node the token its projected volume would hold: the runtime's service account bound to that node.
+    /// </summary>
+    private async Task StartCredentialEndpointAsync()
+    {
+        const string audience = "retina.sh/node-credentials";
+        ca = TestCertificateAuthority.Create();
+        ca.WriteRootPem(Path.Combine(Root, "controllers-ca.crt"));
+        var client = Api.CreateClient();
+        credentialEndpoint = await HttpsTestHost.StartAsync(ca.IssueServer(), app => app.MapNodeCredentials(
+            new NodeTokenAuthenticator(client, "retina-system", "retina-node-runtime", audience), new NodeCredentialResolver(client), Logs.CreateLogger("credentials")));
+        foreach (var node in new[] { NodeA, NodeB })
+        {
+            Directory.CreateDirectory(Path.Combine(Root, node));
+            File.WriteAllText(TokenPath(node), Api.AddUser(FakeUser.ServiceAccount("retina-system", "retina-node-runtime", node, audience)));
+        }
+    }
+
+    private string TokenPath(string node) => Path.Combine(Root, node, "credentials.token");
 
     /// <summary>Stops every controller (as a leader's process dying would); the nodes keep running.</summary>
     public async Task StopControllersAsync()
@@ -88,6 +115,9 @@ public sealed class JourneyBed : IAsyncDisposable
         PluginStateDirectory = Path.Combine(Root, node, "plugins"),
         ProgressInterval = TimeSpan.FromMilliseconds(200),
         HeartbeatInterval = TimeSpan.FromSeconds(2),
+        CredentialEndpoint = credentialEndpoint!.BaseUri.ToString(),
+        CredentialTokenPath = TokenPath(node),
+        ControllersCaPath = Path.Combine(Root, "controllers-ca.crt"),
     };
 
     /// <summary>Runs a node's runtime inside this test process.</summary>
@@ -114,6 +144,7 @@ public sealed class JourneyBed : IAsyncDisposable
             ("NodeName", o.NodeName), ("NetworkNamespace", o.NetworkNamespace!), ("MetricsAddress", o.MetricsAddress),
             ("CaptureBaseDirectory", o.CaptureBaseDirectory), ("WorkDirectory", o.WorkDirectory), ("PluginStateDirectory", o.PluginStateDirectory),
             ("ProgressInterval", "00:00:00.200"), ("HeartbeatInterval", "00:00:02"),
+            ("CredentialEndpoint", o.CredentialEndpoint!), ("CredentialTokenPath", o.CredentialTokenPath), ("ControllersCaPath", o.ControllersCaPath),
         })
         {
             psi.ArgumentList.Add($"--Retina:NodeRuntime:{key}={value}");
@@ -157,6 +188,12 @@ public sealed class JourneyBed : IAsyncDisposable
             }
 
             await StopControllersAsync();
+            if (credentialEndpoint is not null)
+            {
+                await credentialEndpoint.DisposeAsync();
+            }
+
+            ca?.Dispose();
             await Api.DisposeAsync();
         }
         finally
