@@ -120,6 +120,30 @@ public sealed class CaptureAuthorizationRuleTests
         e.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
     }
 
+    [Fact]
+    public async Task An_object_whose_spec_cannot_be_read_is_refused_as_invalid_not_crashed_on()
+    {
+        await using var bed = await StartAsync();
+        var attempt = Create(Objects.NodeCapture(TeamA, "bad"));
+        attempt.Object!["spec"]!["captureConfiguration"]!["captureTarget"] = "every node";
+
+        var denied = (await bed.CheckAsync(attempt)).ShouldNotBeNull();
+        denied.Code.ShouldBe(422);
+        denied.Message.ShouldStartWith("Capture \"bad\" could not be read: ");
+    }
+
+    [Fact]
+    public async Task Writes_of_other_kinds_and_deletes_are_not_this_rules_business()
+    {
+        await using var bed = await StartAsync();
+        var mallory = FakeUser.Person("mallory");
+        var capture = Objects.NodeCapture(TeamA, "n");
+
+        (await new CaptureAuthorizationRule(new RequesterAccess(bed.Admin)).CheckAsync(Create(capture, mallory) with { Kind = "MetricsConfiguration" }, CancellationToken.None)).ShouldBeNull();
+        (await bed.CheckAsync(Create(capture, mallory) with { Operation = Admission.AdmissionOperation.Delete })).ShouldBeNull();
+        (await bed.CheckAsync(Create(capture, mallory))).ShouldNotBeNull();
+    }
+
     private static Api.Capture.Capture Across(LabelSelector namespaces)
     {
         var c = Objects.PodCapture(TeamA, "across");
