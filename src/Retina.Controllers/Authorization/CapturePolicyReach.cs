@@ -8,7 +8,8 @@ namespace Retina.Controllers.Authorization;
 /// targetFromAlertLabels lets an alert choose (a mapped namespace label: any namespace; a mapped node label: whole
 /// nodes; a mapped pod label alone: pods of the policy's namespace). Admission authorizes the policy's author for this
 /// reach; the CapturePolicy controller calls <see cref="Clamp"/> before it creates each child, so no child reaches
-/// further than the author could.
+/// further than the author could. Triggers choose only when a child fires: a threshold that fires on one node does not
+/// make a pod-targeted policy node-wide, so such a child stays a pod capture unless the policy was authorized for nodes.
 /// </summary>
 public static class CapturePolicyReach
 {

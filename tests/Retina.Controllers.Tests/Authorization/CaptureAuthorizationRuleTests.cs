@@ -111,6 +111,21 @@ public sealed class CaptureAuthorizationRuleTests
     }
 
     [Fact]
+    public async Task The_webhook_asks_its_reviews_with_the_controllers_shipped_role_and_nothing_more()
+    {
+        await using var api = await Retina.Testing.FakeKubeApi.FakeKubeApiServer.StartAsync(o => o.AuthorizeRequests = true);
+        api.ApplyRbacFile(RepoPaths.Combine("kustomize/base/rbac/controllers.yaml"));
+        api.ApplyRbacFile(RepoPaths.Combine("kustomize/base/rbac/user-roles.yaml"));
+        using var asControllers = api.CreateClient(ControllersAccount);
+        var rule = new CaptureAuthorizationRule(new RequesterAccess(asControllers));
+
+        // The review is the requester's: alice is refused although the controllers could capture every pod.
+        (await rule.CheckAsync(Create(Objects.PodCapture(TeamA, "web")), CancellationToken.None)).ShouldNotBeNull()
+            .Message.ShouldBe("User \"alice\" cannot create captures.retina.sh in namespace \"team-a\" " +
+                "(spec.captureConfiguration.captureTarget selects pods of the object's own namespace); ask for the retina-capture role there");
+    }
+
+    [Fact]
     public async Task A_failed_review_throws_so_the_webhook_applies_its_failure_policy()
     {
         await using var bed = await StartAsync();
