@@ -10,6 +10,10 @@ public sealed class NodeCaptureAssignment
     /// <summary>Schema cap on <see cref="PodIps"/>: past it the first addresses in order are kept and the Capture says how many were left out.</summary>
     public const int MaxPodIps = 1024;
 
+    public const string MetadataScopeNode = "Node";
+
+    public const string MetadataScopePods = "Pods";
+
     /// <summary>Unique key: namespace/name/uid of the Capture.</summary>
     [Required]
     [JsonPropertyName("key")]
@@ -88,6 +92,15 @@ public sealed class NodeCaptureAssignment
     /// <summary>Bundle network metadata.</summary>
     [JsonPropertyName("includeMetadata")]
     public bool IncludeMetadata { get; set; } = true;
+
+    /// <summary>
+    /// Whose network metadata is bundled: Node (the node's addresses, routes, firewall rules, sockets, /proc/net, set only
+    /// for node-wide targets, which admission authorized with nodes/capture) or Pods (unset too: only the network
+    /// namespaces holding podIPs).
+    /// </summary>
+    [AllowedValues(MetadataScopeNode, MetadataScopePods)]
+    [JsonPropertyName("metadataScope")]
+    public string? MetadataScope { get; set; }
 
     /// <summary>Host-path directory relative to the runtime's capture base directory.</summary>
     [JsonPropertyName("hostPath")]

@@ -16,6 +16,13 @@ public static class CaptureAssignmentBuilder
         return list.Count > 0 ? list : null;
     }
 
+    /// <summary>
+    /// The node's own network state (host iptables, sockets, /proc/net) only for a node-wide target, the one kind of
+    /// target whose author admission checked for <c>create nodes/capture</c>; every pod target gets the pods' namespaces only.
+    /// </summary>
+    public static string MetadataScope(CaptureTarget? target) =>
+        target?.NodeSelector is not null ? NodeCaptureAssignment.MetadataScopeNode : NodeCaptureAssignment.MetadataScopePods;
+
     public static NodeCaptureAssignment Build(Api.Capture.Capture capture, IEnumerable<string> podIps, TimeSpan? remaining)
     {
         var config = capture.Spec.CaptureConfiguration;
@@ -42,6 +49,7 @@ public static class CaptureAssignmentBuilder
             NoPromiscuous = option.NoPromiscuous,
             PreTriggerSeconds = option.PreTriggerSeconds,
             IncludeMetadata = config.IncludeMetadata ?? true,
+            MetadataScope = MetadataScope(config.CaptureTarget),
             // A PVC output is fed from the node's host-path copy by a copy Job, so it needs one.
             HostPath = output.HostPath ?? (output.PersistentVolumeClaim is not null ? $"pvc-staging/{capture.Metadata.Uid}" : null),
             BlobSecret = output.BlobUpload,

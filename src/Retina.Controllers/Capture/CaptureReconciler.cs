@@ -76,7 +76,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         }
 
         var resolved = CaptureTargetResolver.Resolve(capture, Nodes!.List(), Pods!.List(), Namespaces!.List(),
-            await WorkloadSelectorAsync(capture, ct).ConfigureAwait(false), ns => options.CrossNamespaceCapture.Contains(capture.Metadata.NamespaceProperty));
+            await WorkloadSelectorAsync(capture, ct).ConfigureAwait(false), options.AllowsCrossNamespaceCaptureOf);
         var key0 = CaptureAssignmentBuilder.Key(capture);
 
         // The nodes list in status may be cut at its cap: the nodes' specs say where this Capture runs.

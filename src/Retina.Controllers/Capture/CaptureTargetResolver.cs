@@ -6,7 +6,9 @@ namespace Retina.Controllers.Capture;
 
 /// <summary>
 /// Turns a Capture's target into nodes and, for pod targets, the pod IPs on each node. Pure: the caller passes what
-/// the caches hold. Namespace selectors reach only namespaces the cluster admin allows for the Capture's namespace.
+/// the caches hold. A namespace selector reaches another namespace only when the cluster admin's cap allows that
+/// TARGETED namespace to be captured from elsewhere (<c>CrossNamespaceCapture</c>); who may target it at all is decided
+/// at admission by a SubjectAccessReview of the author (<c>Authorization/CaptureAuthorizationRule</c>).
 /// </summary>
 public static class CaptureTargetResolver
 {
@@ -18,7 +20,7 @@ public static class CaptureTargetResolver
         IEnumerable<V1Pod> pods,
         IEnumerable<V1Namespace> namespaces,
         V1LabelSelector? workloadSelector,
-        Func<string, bool> mayCaptureNamespaceFrom)
+        Func<string, bool> mayBeCapturedFromOtherNamespaces)
     {
         var target = capture.Spec.CaptureConfiguration.CaptureTarget!;
         var ns = capture.Metadata.NamespaceProperty;
@@ -55,7 +57,7 @@ public static class CaptureTargetResolver
         else
         {
             var podSelector = target.PodSelector ?? new LabelSelector();
-            var allowed = AllowedNamespaces(target.NamespaceSelector, ns, namespaces, mayCaptureNamespaceFrom, notes);
+            var allowed = AllowedNamespaces(target.NamespaceSelector, ns, namespaces, mayBeCapturedFromOtherNamespaces, notes);
             selects = p => allowed.Contains(p.Metadata.NamespaceProperty) && podSelector.Matches(Labels(p.Metadata));
         }
 
@@ -84,7 +86,7 @@ public static class CaptureTargetResolver
     }
 
     private static HashSet<string> AllowedNamespaces(LabelSelector? selector, string own, IEnumerable<V1Namespace> namespaces,
-        Func<string, bool> mayCaptureNamespaceFrom, List<string> notes)
+        Func<string, bool> mayBeCapturedFromOtherNamespaces, List<string> notes)
     {
         if (selector is null)
         {
@@ -92,10 +94,10 @@ public static class CaptureTargetResolver
         }
 
         var matched = namespaces.Where(n => selector.Matches(Labels(n.Metadata))).Select(n => n.Metadata.Name).ToList();
-        var denied = matched.Where(n => n != own && !mayCaptureNamespaceFrom(n)).Order(StringComparer.Ordinal).ToList();
+        var denied = matched.Where(n => n != own && !mayBeCapturedFromOtherNamespaces(n)).Order(StringComparer.Ordinal).ToList();
         if (denied.Count > 0)
         {
-            notes.Add($"namespaceSelector matched {string.Join(", ", denied)}, which Captures in {own} may not capture (cluster policy CrossNamespaceCapture)");
+            notes.Add($"namespaceSelector matched {string.Join(", ", denied)}, which Captures of other namespaces may not capture (the cluster setting CrossNamespaceCapture does not list them)");
         }
 
         return matched.Except(denied).ToHashSet(StringComparer.Ordinal);

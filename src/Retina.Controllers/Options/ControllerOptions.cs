@@ -10,6 +10,9 @@ public sealed class RetinaControllerOptions
 
     public static readonly string[] KnownPlugins = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser", "apiserverlatency"];
 
+    /// <summary>In <see cref="CrossNamespaceCapture"/>: every namespace.</summary>
+    public const string AnyNamespace = "*";
+
     public static readonly string[] KnownOutputs = ["hostPath", "persistentVolumeClaim", "blobUpload", "s3Upload"];
 
     /// <summary>Plugins every node runs (unset or empty: the five basic plugins).</summary>
@@ -30,8 +33,17 @@ public sealed class RetinaControllerOptions
 
     public string WebhookAddress { get; set; } = "0.0.0.0:9443";
 
-    /// <summary>Namespaces whose Captures may use namespaceSelector to reach pods in other namespaces (a cluster admin's grant).</summary>
+    /// <summary>
+    /// Namespaces whose pods Captures of other namespaces may reach with a namespaceSelector (<c>*</c>: any namespace).
+    /// A cluster admin's cap applied on top of RBAC, checked against each TARGETED namespace when the target is resolved:
+    /// admission already requires the author's <c>create captures</c> there; this list can only narrow that. Empty: no
+    /// Capture reaches outside its own namespace by namespaceSelector.
+    /// </summary>
     public List<string> CrossNamespaceCapture { get; set; } = [];
+
+    /// <summary>True when Captures of other namespaces may capture pods of <paramref name="targetNamespace"/> (see <see cref="CrossNamespaceCapture"/>).</summary>
+    public bool AllowsCrossNamespaceCaptureOf(string targetNamespace) =>
+        CrossNamespaceCapture.Contains(AnyNamespace, StringComparer.Ordinal) || CrossNamespaceCapture.Contains(targetNamespace, StringComparer.Ordinal);
 
     /// <summary>Image of the PVC copy Job (needs only <c>cp</c>).</summary>
     public string CopyJobImage { get; set; } = "busybox:1.36";
@@ -92,6 +104,11 @@ public sealed class RetinaControllerOptions
         if (!Path.IsPathRooted(CaptureHostPathBase))
         {
             problems.Add($"{Section}:CaptureHostPathBase: \"{CaptureHostPathBase}\" must be an absolute path");
+        }
+
+        foreach (var ns in CrossNamespaceCapture.Where(n => n != AnyNamespace && !System.Text.RegularExpressions.Regex.IsMatch(n, Names.Dns1123LabelPattern)))
+        {
+            problems.Add($"{Section}:CrossNamespaceCapture: \"{ns}\" is neither a namespace name nor \"{AnyNamespace}\"");
         }
 
         return problems;

@@ -34,6 +34,7 @@ public static class AssignmentRequests
             NoPromiscuous = a.NoPromiscuous ?? false,
             PreTriggerSeconds = a.PreTriggerSeconds ?? 0,
             IncludeMetadata = a.IncludeMetadata,
+            MetadataScope = a.MetadataScope == NodeCaptureAssignment.MetadataScopeNode ? CaptureMetadataScope.Node : CaptureMetadataScope.Pods,
             CleanUpAfterUpload = a.CleanUpAfterUpload ?? false,
             HostPath = a.HostPath is null ? null : new HostPathOutputTarget(a.HostPath),
             Blob = credentials.BlobSasUrl is null ? null : new BlobOutputTarget(credentials.BlobSasUrl),

@@ -6,7 +6,8 @@ namespace Retina.NodeRuntime.Capture;
 
 /// <summary>
 /// Collects the node's network state next to the packets: routes, addresses, firewall rules, sockets, /proc/net and
-/// /proc/sys/net. Call it on a thread inside the capture's network namespace: tools it starts inherit that namespace and
+/// /proc/sys/net (<see cref="Collect"/>, node-wide captures only), or one pod's share of it (<see cref="CollectPod"/>). Call
+/// it on a thread inside the network namespace to describe: tools it starts inherit that namespace and
 /// /proc/thread-self/net is that namespace's view. A missing tool is written into the file, never an error.
 /// </summary>
 internal static class CaptureMetadataCollector
@@ -24,6 +25,14 @@ internal static class CaptureMetadataCollector
         ["ip", "neigh", "show"],
     ];
 
+    private static readonly string[][] PodIpCommands =
+    [
+        ["ip", "-d", "address", "show"],
+        ["ip", "route", "show", "table", "all"],
+        ["ip", "-6", "route", "show", "table", "all"],
+        ["ip", "neigh", "show"],
+    ];
+
     private static readonly string[][] FirewallCommands = [["iptables-save"], ["ip6tables-save"], ["nft", "list", "ruleset"]];
 
     private static readonly string[][] SocketCommands = [["ss", "-s"], ["ss", "-tanpie"], ["ss", "-uanpie"]];
@@ -37,6 +46,20 @@ internal static class CaptureMetadataCollector
         File.WriteAllText(Path.Combine(directory, "socket-stats.txt"), RunAll(SocketCommands, notes));
         CopyTree("/proc/thread-self/net", Path.Combine(directory, "proc-net"), recursive: false, notes);
         CopyTree("/proc/sys/net", Path.Combine(directory, "proc-sys-net"), recursive: true, notes);
+        return notes;
+    }
+
+    /// <summary>
+    /// One pod's share: its addresses, routes, neighbours, sockets and /proc/net. Nothing the node shares with every pod
+    /// (firewall rules, /proc/sys/net, whose entries are partly global). Call it on a thread inside the pod's namespace.
+    /// </summary>
+    public static IReadOnlyList<string> CollectPod(string directory)
+    {
+        var notes = new List<string>();
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "ip-resources.txt"), RunAll(PodIpCommands, notes));
+        File.WriteAllText(Path.Combine(directory, "socket-stats.txt"), RunAll(SocketCommands, notes));
+        CopyTree("/proc/thread-self/net", Path.Combine(directory, "proc-net"), recursive: false, notes);
         return notes;
     }
 

@@ -25,10 +25,14 @@ internal sealed class CapturePackager(
     {
         var allNotes = notes.ToList();
         var metadataDirectory = Path.Combine(workDirectory, "metadata");
-        if (request.IncludeMetadata)
+        if (request.IncludeMetadata && request.MetadataScope == CaptureMetadataScope.Node)
         {
             allNotes.AddRange(await NetworkNamespace.RunAsync(
                 request.NetworkNamespacePath, () => CaptureMetadataCollector.Collect(metadataDirectory), "capture-metadata").WaitAsync(cancellationToken).ConfigureAwait(false));
+        }
+        else if (request.IncludeMetadata)
+        {
+            allNotes.AddRange(await PodMetadataCollector.CollectAsync(request.PodIPs, request.PodNetworkNamespaceDirectory, metadataDirectory).WaitAsync(cancellationToken).ConfigureAwait(false));
         }
 
         var manifestPath = Path.Combine(workDirectory, "capture.json");
@@ -88,6 +92,7 @@ internal sealed class CapturePackager(
                 request.FileCount,
                 request.NoPromiscuous,
                 request.IncludeMetadata,
+                metadataScope = request.IncludeMetadata ? request.MetadataScope.ToString() : null,
                 request.PreTriggerSeconds,
                 outputs = new
                 {

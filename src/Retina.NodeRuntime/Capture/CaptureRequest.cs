@@ -61,6 +61,12 @@ public sealed record CaptureRequest
 
     public bool IncludeMetadata { get; init; } = true;
 
+    /// <summary>Node only for node-wide captures (the controller decides it from the target); Pods otherwise, and by default.</summary>
+    public CaptureMetadataScope MetadataScope { get; init; } = CaptureMetadataScope.Pods;
+
+    /// <summary>Where the node's pod network namespaces are pinned (containerd and CRI-O: <c>/run/netns</c>), for Pods-scope metadata.</summary>
+    public string PodNetworkNamespaceDirectory { get; init; } = "/run/netns";
+
     /// <summary>Once every remote upload (blob, S3) succeeded, remove the host-path copy (spec.cleanUpAfterUpload).</summary>
     public bool CleanUpAfterUpload { get; init; }
 

@@ -16,7 +16,7 @@ public sealed class CaptureArtifactTests
         await using var bed = await CaptureBed.CreateAsync();
         await bed.ListenOnAAsync(Port);
         var sender = await bed.BindOnBAsync();
-        var session = await bed.Engine().StartAsync(bed.Request() with { PcapFilter = "udp", IncludeMetadata = true });
+        var session = await bed.Engine().StartAsync(bed.Request() with { PcapFilter = "udp", IncludeMetadata = true, MetadataScope = CaptureMetadataScope.Node });
         CaptureBed.Send(sender, bed.Pair.AddressA, Port, 5);
         await CaptureBed.WaitUntilAsync(() => session.Counters.Packets >= 5, "5 packets are written");
 
