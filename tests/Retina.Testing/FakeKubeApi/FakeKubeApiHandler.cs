@@ -20,6 +20,8 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
 
     public ConcurrentDictionary<(string Verb, string Plural, string Subresource), int> Counters { get; } = new();
 
+    public FakeFaults Faults { get; } = new();
+
     /// <summary>Bearer tokens the fake authenticates, and who each one is.</summary>
     public ConcurrentDictionary<string, FakeUser> Tokens { get; } = new(StringComparer.Ordinal);
 
@@ -102,6 +104,12 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                 throw new KubeApiException(failCode, "InternalError", "injected failure");
             }
 
+            var fault = Faults.Take(verb, route.Resource.Plural, route.Subresource ?? "");
+            if (fault is { AfterApplying: false })
+            {
+                await FailAsync(context, fault, ct).ConfigureAwait(false);
+            }
+
             Authorize(user, new FakeAccessRequest(verb, route.Resource.Group, route.Resource.Plural, route.Subresource ?? "", route.Namespace,
                 route.Name ?? FieldSelector.Parse(request.Query["fieldSelector"]).Terms.FirstOrDefault(t => t.Path == "metadata.name" && t.Equal).Value));
 
@@ -147,6 +155,12 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                     break;
                 default:
                     throw new KubeApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", $"{request.Method} is not supported on {request.Path}");
+            }
+
+            if (fault is { AfterApplying: true })
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                await FailAsync(context, fault, ct).ConfigureAwait(false);
             }
 
             context.Response.ContentType = "application/json";
@@ -221,6 +235,29 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
         {
             await WriteStatusAsync(context, e).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Answers with the fault (after its hang), as an overloaded or failing server would.</summary>
+    private static async Task FailAsync(HttpContext context, FakeFault fault, CancellationToken ct)
+    {
+        if (fault.Hang is { } hang)
+        {
+            await Task.Delay(hang, ct).ConfigureAwait(false);
+        }
+
+        var status = new k8s.Models.V1Status { Code = (int)fault.Code, Reason = fault.Code == HttpStatusCode.TooManyRequests ? "TooManyRequests" : "InternalError" };
+        if (fault.RetryAfter is { } after)
+        {
+            var seconds = (int)Math.Ceiling(after.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            status.Details = new k8s.Models.V1StatusDetails { RetryAfterSeconds = seconds };
+        }
+
+        var message = fault.Code == HttpStatusCode.TooManyRequests ? "Too many requests, please try again later." : "injected failure";
+        throw new KubeApiException(fault.Code, status.Reason, message, new k8s.Models.V1Status
+        {
+            ApiVersion = "v1", Kind = "Status", Metadata = new(), Status = "Failure", Code = status.Code, Reason = status.Reason, Message = message, Details = status.Details,
+        });
     }
 
     private bool TakeInjectedFailure()
@@ -319,6 +356,10 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                 ["kind"] = details.Kind,
                 ["causes"] = new JsonArray([.. (details.Causes ?? []).Select(c => new JsonObject { ["reason"] = c.Reason, ["message"] = c.Message, ["field"] = c.Field })]),
             };
+            if (details.RetryAfterSeconds is { } retry)
+            {
+                ((JsonObject)status["details"]!)["retryAfterSeconds"] = retry;
+            }
         }
 
         status["code"] = (int)e.StatusCode;
