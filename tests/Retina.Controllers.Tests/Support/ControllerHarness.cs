@@ -27,9 +27,11 @@ public sealed class ControllerHarness : IAsyncDisposable
     public RetinaControllerOptions Options { get; } = new() { Plugins = ["packetforward", "dropreason"] };
 
     /// <param name="clientTimeout">The controllers' HTTP request timeout (KubernetesClient's default is 100 s).</param>
-    public static async Task<ControllerHarness> StartAsync(Action<RetinaControllerOptions>? configure = null, TimeSpan? clientTimeout = null)
+    /// <param name="configureApi">Options of the fake API server (e.g. graceful pod deletion).</param>
+    public static async Task<ControllerHarness> StartAsync(Action<RetinaControllerOptions>? configure = null, TimeSpan? clientTimeout = null,
+        Action<FakeKubeApiOptions>? configureApi = null)
     {
-        var api = await FakeKubeApiServer.StartAsync();
+        var api = await FakeKubeApiServer.StartAsync(configureApi);
         var config = api.ClientConfiguration();
         if (clientTimeout is { } timeout)
         {

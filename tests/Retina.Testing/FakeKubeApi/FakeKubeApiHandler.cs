@@ -150,6 +150,10 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                     var body = await ReadBodyAsync(request, ct).ConfigureAwait(false);
                     result = store.Patch(d, route.Namespace, route.Name, new KubePatch(PatchTypeOf(request.ContentType), body), status);
                     break;
+                case "delete" when route.Name is not null && d.Kind == "Pod" && options.PodDeletionGracePeriod is { } grace:
+                    result = store.Delete(d, route.Namespace, route.Name, grace);
+                    ConfirmPodDeletionLater(d, route.Namespace, route.Name, grace);
+                    break;
                 case "delete" when route.Name is not null:
                     result = store.Delete(d, route.Namespace, route.Name);
                     break;
@@ -236,6 +240,20 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
             await WriteStatusAsync(context, e).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The kubelet's part of a graceful pod deletion: once the grace period is over, the pod is gone.</summary>
+    private void ConfirmPodDeletionLater(ResourceDescriptor d, string? ns, string name, TimeSpan grace) =>
+        _ = Task.Delay(grace, options.TimeProvider).ContinueWith(_ =>
+        {
+            try
+            {
+                store.Delete(d, ns, name);
+            }
+            catch (KubeApiException e) when (e.IsNotFound)
+            {
+                // Deleted again meanwhile.
+            }
+        }, TaskScheduler.Default);
 
     /// <summary>Answers with the fault (after its hang), as an overloaded or failing server would.</summary>
     private static async Task FailAsync(HttpContext context, FakeFault fault, CancellationToken ct)
