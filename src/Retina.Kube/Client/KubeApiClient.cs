@@ -21,6 +21,12 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
     private readonly bool ownsClient;
     private readonly string baseUri;
 
+    /// <summary>As client-go: a 429, or a 5xx with Retry-After, is retried after the server's delay, up to this many times.</summary>
+    public const int MaxRetries = 10;
+
+    /// <summary>The longest Retry-After honoured; a longer one is waited this long.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
     public KubeApiClient(KubernetesClientConfiguration configuration)
         : this(new Kubernetes(configuration), ownsClient: true)
     {
@@ -183,41 +189,63 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
 
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? body, string? contentType, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(baseUri + path));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (body is not null)
+        for (var attempt = 0; ; attempt++)
         {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? "application/json");
-        }
-
-        if (kubernetes.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        var response = await kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            V1Status? status = null;
-            try
+            using var request = new HttpRequestMessage(method, new Uri(baseUri + path));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (body is not null)
             {
-                status = KubernetesJson.Deserialize<V1Status>(text);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // Not a Status body (e.g. a proxy's error page): keep the raw text as the message.
+                request.Content = new StringContent(body, Encoding.UTF8);
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? "application/json");
             }
 
-            throw KubeApiException.FromStatus(response.StatusCode, status?.Kind == "Status" ? status : null,
-                $"{(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(text)}");
+            if (kubernetes.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            var response = await kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                // The server did not act on a throttled request (APF's 429, or a 5xx, saying when to come back): wait and resend.
+                if (attempt < MaxRetries && RetryAfter(response) is { } wait)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                V1Status? status = null;
+                try
+                {
+                    status = KubernetesJson.Deserialize<V1Status>(text);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    // Not a Status body (e.g. a proxy's error page): keep the raw text as the message.
+                }
+
+                throw KubeApiException.FromStatus(response.StatusCode, status?.Kind == "Status" ? status : null,
+                    $"{(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(text)}");
+            }
         }
+    }
+
+    /// <summary>The delay a 429 or 5xx asks for in its Retry-After header; without the header it is not retried (as client-go).</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var code = (int)response.StatusCode;
+        if ((code != 429 && code < 500) || response.Headers.RetryAfter?.Delta is not { } after)
+        {
+            return null;
+        }
+
+        return after > MaxRetryAfter ? MaxRetryAfter : after < TimeSpan.Zero ? TimeSpan.Zero : after;
     }
 
     private static string Truncate(string text) => text.Length > 300 ? text[..300] : text;

@@ -100,15 +100,30 @@ public sealed partial class ApiObjectStore
         }
     }
 
-    /// <summary>Deletes the object, or only marks it (deletionTimestamp) while finalizers remain.</summary>
-    public JsonObject Delete(ResourceDescriptor d, string? ns, string name)
+    /// <summary>
+    /// Deletes the object, or only marks it (deletionTimestamp) while finalizers remain. With
+    /// <paramref name="gracePeriod"/> (a pod's graceful deletion) it is only marked, with <c>deletionGracePeriodSeconds</c>,
+    /// and stays until a later delete without one removes it (the kubelet's confirmation).
+    /// </summary>
+    public JsonObject Delete(ResourceDescriptor d, string? ns, string name, TimeSpan? gracePeriod = null)
     {
         lock (gate)
         {
             var current = Lookup(d, ns, name) ?? throw KubeApiException.NotFound(d, name);
             var next = (JsonObject)current.DeepClone();
             var meta = (JsonObject)next["metadata"]!;
-            if (meta["finalizers"] is JsonArray { Count: > 0 })
+            if (gracePeriod is { } grace && meta["deletionTimestamp"] is null)
+            {
+                meta["deletionTimestamp"] = Now();
+                meta["deletionGracePeriodSeconds"] = (long)Math.Ceiling(grace.TotalSeconds);
+                meta["generation"] = Generation(current) + 1;
+                meta["resourceVersion"] = Next();
+                Put(d, next);
+                Publish(new StoreEvent(d, WatchEventKind.Modified, next, current, resourceVersion));
+                return (JsonObject)next.DeepClone();
+            }
+
+            if (gracePeriod is not null || meta["finalizers"] is JsonArray { Count: > 0 })
             {
                 if (meta["deletionTimestamp"] is not null)
                 {

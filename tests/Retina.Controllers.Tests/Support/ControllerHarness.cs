@@ -26,10 +26,19 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public RetinaControllerOptions Options { get; } = new() { Plugins = ["packetforward", "dropreason"] };
 
-    public static async Task<ControllerHarness> StartAsync(Action<RetinaControllerOptions>? configure = null)
+    /// <param name="clientTimeout">The controllers' HTTP request timeout (KubernetesClient's default is 100 s).</param>
+    /// <param name="configureApi">Options of the fake API server (e.g. graceful pod deletion).</param>
+    public static async Task<ControllerHarness> StartAsync(Action<RetinaControllerOptions>? configure = null, TimeSpan? clientTimeout = null,
+        Action<FakeKubeApiOptions>? configureApi = null)
     {
-        var api = await FakeKubeApiServer.StartAsync();
-        var harness = new ControllerHarness(api, api.CreateClient());
+        var api = await FakeKubeApiServer.StartAsync(configureApi);
+        var config = api.ClientConfiguration();
+        if (clientTimeout is { } timeout)
+        {
+            config.HttpClientTimeout = timeout;
+        }
+
+        var harness = new ControllerHarness(api, new KubeApiClient(config));
         configure?.Invoke(harness.Options);
         var controllers = RetinaControllers.Create(harness.Client, harness.Options, NullLoggerFactory.Instance, TimeProvider.System);
         harness.running = Task.WhenAll(controllers.Select(c => c.RunAsync(harness.stop.Token)));

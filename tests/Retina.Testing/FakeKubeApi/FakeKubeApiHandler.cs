@@ -20,6 +20,8 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
 
     public ConcurrentDictionary<(string Verb, string Plural, string Subresource), int> Counters { get; } = new();
 
+    public FakeFaults Faults { get; } = new();
+
     /// <summary>Bearer tokens the fake authenticates, and who each one is.</summary>
     public ConcurrentDictionary<string, FakeUser> Tokens { get; } = new(StringComparer.Ordinal);
 
@@ -102,6 +104,12 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                 throw new KubeApiException(failCode, "InternalError", "injected failure");
             }
 
+            var fault = Faults.Take(verb, route.Resource.Plural, route.Subresource ?? "");
+            if (fault is { AfterApplying: false })
+            {
+                await FailAsync(context, fault, ct).ConfigureAwait(false);
+            }
+
             Authorize(user, new FakeAccessRequest(verb, route.Resource.Group, route.Resource.Plural, route.Subresource ?? "", route.Namespace,
                 route.Name ?? FieldSelector.Parse(request.Query["fieldSelector"]).Terms.FirstOrDefault(t => t.Path == "metadata.name" && t.Equal).Value));
 
@@ -142,11 +150,21 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                     var body = await ReadBodyAsync(request, ct).ConfigureAwait(false);
                     result = store.Patch(d, route.Namespace, route.Name, new KubePatch(PatchTypeOf(request.ContentType), body), status);
                     break;
+                case "delete" when route.Name is not null && d.Kind == "Pod" && options.PodDeletionGracePeriod is { } grace:
+                    result = store.Delete(d, route.Namespace, route.Name, grace);
+                    ConfirmPodDeletionLater(d, route.Namespace, route.Name, grace);
+                    break;
                 case "delete" when route.Name is not null:
                     result = store.Delete(d, route.Namespace, route.Name);
                     break;
                 default:
                     throw new KubeApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", $"{request.Method} is not supported on {request.Path}");
+            }
+
+            if (fault is { AfterApplying: true })
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                await FailAsync(context, fault, ct).ConfigureAwait(false);
             }
 
             context.Response.ContentType = "application/json";
@@ -221,6 +239,43 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
         {
             await WriteStatusAsync(context, e).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The kubelet's part of a graceful pod deletion: once the grace period is over, the pod is gone.</summary>
+    private void ConfirmPodDeletionLater(ResourceDescriptor d, string? ns, string name, TimeSpan grace) =>
+        _ = Task.Delay(grace, options.TimeProvider).ContinueWith(_ =>
+        {
+            try
+            {
+                store.Delete(d, ns, name);
+            }
+            catch (KubeApiException e) when (e.IsNotFound)
+            {
+                // Deleted again meanwhile.
+            }
+        }, TaskScheduler.Default);
+
+    /// <summary>Answers with the fault (after its hang), as an overloaded or failing server would.</summary>
+    private static async Task FailAsync(HttpContext context, FakeFault fault, CancellationToken ct)
+    {
+        if (fault.Hang is { } hang)
+        {
+            await Task.Delay(hang, ct).ConfigureAwait(false);
+        }
+
+        var status = new k8s.Models.V1Status { Code = (int)fault.Code, Reason = fault.Code == HttpStatusCode.TooManyRequests ? "TooManyRequests" : "InternalError" };
+        if (fault.RetryAfter is { } after)
+        {
+            var seconds = (int)Math.Ceiling(after.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            status.Details = new k8s.Models.V1StatusDetails { RetryAfterSeconds = seconds };
+        }
+
+        var message = fault.Code == HttpStatusCode.TooManyRequests ? "Too many requests, please try again later." : "injected failure";
+        throw new KubeApiException(fault.Code, status.Reason, message, new k8s.Models.V1Status
+        {
+            ApiVersion = "v1", Kind = "Status", Metadata = new(), Status = "Failure", Code = status.Code, Reason = status.Reason, Message = message, Details = status.Details,
+        });
     }
 
     private bool TakeInjectedFailure()
@@ -319,6 +374,10 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                 ["kind"] = details.Kind,
                 ["causes"] = new JsonArray([.. (details.Causes ?? []).Select(c => new JsonObject { ["reason"] = c.Reason, ["message"] = c.Message, ["field"] = c.Field })]),
             };
+            if (details.RetryAfterSeconds is { } retry)
+            {
+                ((JsonObject)status["details"]!)["retryAfterSeconds"] = retry;
+            }
         }
 
         status["code"] = (int)e.StatusCode;

@@ -36,5 +36,11 @@ public sealed class FakeKubeApiOptions
     /// <summary>Answer 401 to requests whose bearer token was not added with <c>AddUser</c> (default false).</summary>
     public bool RejectUnknownTokens { get; set; }
 
+    /// <summary>
+    /// Pods are deleted gracefully, as the kubelet does: a delete only sets <c>deletionTimestamp</c> (a MODIFIED event;
+    /// the pod keeps its IP and phase) and the pod goes this long afterwards. Null (default): pods go at once.
+    /// </summary>
+    public TimeSpan? PodDeletionGracePeriod { get; set; }
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -161,6 +161,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>Ends every open watch stream (as a restarted API server or a dropped connection would).</summary>
     public void CloseAllWatches() => handler.CloseAllWatches();
 
+    /// <summary>Failures to inject into matching requests (500s, 429 with Retry-After, hangs, lost answers of applied writes).</summary>
+    public FakeFaults Faults => handler.Faults;
+
     /// <summary>Answers the next <paramref name="count"/> requests with <paramref name="code"/> (500 by default).</summary>
     public void FailNextRequests(int count, HttpStatusCode code = HttpStatusCode.InternalServerError) => handler.FailNext(count, code);
 
