@@ -65,7 +65,14 @@ public sealed class ReconcileFaultTests(ITestOutputHelper output)
         var done = await CaptureLife.RunAsync(h);
 
         output.WriteLine("fired: " + string.Join(", ", h.Api.Faults.Fired));
-        h.Api.Faults.AllFired.ShouldBeTrue("every write met its failure at least once");
+        // A write that the clean run made only by timing (e.g. a second status patch) may not recur; the life's own writes must.
+        var hit = h.Api.Faults.Fired.Select(f => (f.Verb, f.Plural, f.Subresource)).ToHashSet();
+        foreach (var core in new[] { ("create", "noderuntimes", ""), ("patch", "noderuntimes", ""), ("patch", "captures", "status"), ("create", "jobs", "") }
+            .Where(w => failure != Failure.Conflict || w.Item1 != "create"))
+        {
+            hit.ShouldContain(core, $"the {core} write met its failure");
+        }
+
         CaptureObjectSummary.Of(done).ShouldBe(clean, "the same outcome as the clean run");
         (await h.Client.ListAsync<V1Job>(new() { Namespace = "shop" }, CancellationToken.None)).Items.Count.ShouldBe(1, "one copy Job, however often its create was retried");
         (await h.Client.ListAsync<NodeRuntimeObject>(new(), CancellationToken.None)).Items.Count.ShouldBe(1);
@@ -86,7 +93,7 @@ public sealed class ReconcileFaultTests(ITestOutputHelper output)
         public static CaptureObjectSummary Of(Api.Capture.Capture c) => new(
             c.Status?.Phase,
             string.Join(";", (c.Status?.Nodes ?? []).Select(n => $"{n.Node}={n.Phase}")),
-            string.Join(";", (c.Status?.Artifacts ?? []).Select(a => $"{a.Node}:{a.Output}:{a.Location.Replace(c.Metadata.Uid, "<uid>", StringComparison.Ordinal)}")),
+            string.Join(";", (c.Status?.Artifacts ?? []).Select(a => $"{a.Node}:{a.Output}:{a.Location.Replace(c.Metadata.Uid, "<uid>", StringComparison.Ordinal)}").Order(StringComparer.Ordinal)),
             string.Join(";", (c.Status?.Conditions ?? []).OrderBy(k => k.Type, StringComparer.Ordinal).Select(k => $"{k.Type}={k.Status}/{k.Reason}")));
     }
 }
