@@ -36,5 +36,11 @@ public sealed class FakeKubeApiOptions
     /// <summary>Answer 401 to requests whose bearer token was not added with <c>AddUser</c> (default false).</summary>
     public bool RejectUnknownTokens { get; set; }
 
+    /// <summary>
+    /// Where a webhook's <c>clientConfig.service</c> (namespace, name, port) is reached: the loopback address of the test's
+    /// webhook server. The certificate is still checked against <c>name.namespace.svc</c>, as a real server checks it.
+    /// </summary>
+    public Dictionary<(string Namespace, string Name, int Port), System.Net.EndPoint> WebhookServices { get; } = [];
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

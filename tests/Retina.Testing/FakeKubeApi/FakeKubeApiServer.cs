@@ -83,7 +83,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var handler = new FakeKubeApiHandler(store, options);
+        var handler = new FakeKubeApiHandler(store, options, admission);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
