@@ -29,6 +29,8 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
 
     public TimeSpan Latency { get; set; }
 
+    public FakeKubeApiOptions Options => options;
+
     public bool WatchesDown { get; set; }
 
     public int? ExpireAfterEvents { get; private set; }

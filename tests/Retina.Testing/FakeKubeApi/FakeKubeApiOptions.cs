@@ -40,7 +40,7 @@ public sealed class FakeKubeApiOptions
     /// Where a webhook's <c>clientConfig.service</c> (namespace, name, port) is reached: the loopback address of the test's
     /// webhook server. The certificate is still checked against <c>name.namespace.svc</c>, as a real server checks it.
     /// </summary>
-    public Dictionary<(string Namespace, string Name, int Port), System.Net.EndPoint> WebhookServices { get; } = [];
+    public System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name, int Port), System.Net.EndPoint> WebhookServices { get; } = new();
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -66,6 +66,12 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     public int OpenWatches => handler.OpenWatches;
 
+    /// <summary>
+    /// Where webhooks' <c>clientConfig.service</c> entries are reached (see <see cref="FakeKubeApiOptions.WebhookServices"/>);
+    /// settable after start, for a webhook server that needs this API to start.
+    /// </summary>
+    public IDictionary<(string Namespace, string Name, int Port), EndPoint> WebhookServices => handler.Options.WebhookServices;
+
     public static async Task<FakeKubeApiServer> StartAsync(Action<FakeKubeApiOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var options = new FakeKubeApiOptions();

@@ -130,7 +130,7 @@ internal sealed class FakeWebhookAdmission(ApiObjectStore store, IStoreAdmission
     /// <summary>As apiserver's <c>webhookerrors.ToStatusErr</c>: code at least 400, the message prefixed with who denied it.</summary>
     private static KubeApiException Denied(string webhook, JsonObject? status)
     {
-        var code = (int?)status?["code"] is { } c && c >= 400 ? c : 400;
+        var code = FakeWebhookCall.Number(status?["code"]) is { } c && c >= 400 ? c : 400;
         var reason = (string?)status?["reason"] ?? "";
         var message = (string?)status?["message"];
         var deniedBy = $"admission webhook \"{webhook}\" denied the request";

@@ -24,7 +24,7 @@ internal static class FakeWebhookCall
         var config = webhook["clientConfig"] as JsonObject ?? throw Failed(name, "webhook has no clientConfig");
         var (uri, connectTo) = Target(name, config, options);
         var trusted = TrustedRoots(name, config);
-        var timeout = TimeSpan.FromSeconds((int?)webhook["timeoutSeconds"] ?? 10);
+        var timeout = TimeSpan.FromSeconds(Number(webhook["timeoutSeconds"]) ?? 10);
         using var handler = new SocketsHttpHandler
         {
             ConnectTimeout = timeout,
@@ -120,7 +120,7 @@ internal static class FakeWebhookCall
         var service = config["service"] as JsonObject ?? throw Failed(name, "clientConfig needs url or service");
         var ns = (string?)service["namespace"] ?? "";
         var svc = (string?)service["name"] ?? "";
-        var port = (int?)service["port"] ?? 443;
+        var port = Number(service["port"]) ?? 443;
         var path = (string?)service["path"] ?? "/";
         if (!options.WebhookServices.TryGetValue((ns, svc, port), out var endpoint))
         {
@@ -165,6 +165,10 @@ internal static class FakeWebhookCall
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
     }
+
+    /// <summary>An integer however it was built (parsed JSON, or YAML loaded as Int64).</summary>
+    public static int? Number(JsonNode? node) =>
+        node is JsonValue && int.TryParse(node.ToJsonString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private static string Describe(HttpRequestException e) =>
         e.InnerException is System.Security.Authentication.AuthenticationException
