@@ -74,5 +74,10 @@ public sealed record AdmissionReviewRequest(string Uid, string Group, AdmissionA
         };
 
     private static IReadOnlyList<string> Strings(JsonNode? node) =>
-        node is JsonArray a ? [.. a.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new FormatException("expected a list of strings"))] : [];
+        node switch
+        {
+            null => [],
+            JsonArray a => [.. a.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new FormatException("userInfo lists must hold strings"))],
+            _ => throw new FormatException("userInfo groups and extra values must be lists of strings"),
+        };
 }

@@ -38,6 +38,9 @@ public sealed class WebhookBed : IAsyncDisposable
 
     public FakeKubeApiServer Api { get; }
 
+    /// <summary>The replicas started, in order (the first is the one StartAsync started).</summary>
+    public IReadOnlyList<WebApplication> Hosts => hosts;
+
     public static async Task<WebhookBed> StartAsync(Action<FakeKubeApiOptions>? configure = null, bool waitForCaBundle = true, Action<IServiceCollection>? services = null)
     {
         var bed = new WebhookBed(await FakeKubeApiServer.StartAsync(configure));
