@@ -197,6 +197,49 @@ public sealed class FakeKubeApiWebhookTests
         Assert.Single(hook.Received);
     }
 
+    [Fact]
+    public async Task A_webhook_that_does_not_answer_within_timeoutSeconds_fails_the_request()
+    {
+        var never = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hook = await TestWebhookServer.StartAsync(_ => never.Task);
+        await using var api = await FakeKubeApiServer.StartAsync();
+        var webhook = Webhook("slow.test.example", hook.Url("/validate"), hook.Certificates.CaBundle);
+        webhook["timeoutSeconds"] = 1;
+        AddConfiguration(api, FakeWebhookKinds.ValidatingConfigurations, webhook);
+
+        try
+        {
+            var e = await Assert.ThrowsAsync<KubeApiException>(() => api.CreateClient().CreateAsync(ConfigMap("default", "one", "v"), None));
+            Assert.EndsWith("?timeout=1s\": context deadline exceeded", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            never.SetResult(new JsonObject { ["allowed"] = true });
+        }
+    }
+
+    [Fact]
+    public async Task A_status_rule_sees_only_status_writes_with_their_subResource()
+    {
+        await using var hook = await TestWebhookServer.StartAsync(_ => Task.FromResult(new JsonObject { ["allowed"] = true }));
+        await using var api = await FakeKubeApiServer.StartAsync();
+        var webhook = Webhook("status.test.example", hook.Url("/validate"), hook.Certificates.CaBundle);
+        webhook["rules"]![0]!["resources"] = new JsonArray("pods/status");
+        webhook["rules"]![0]!["apiGroups"] = new JsonArray("");
+        AddConfiguration(api, FakeWebhookKinds.ValidatingConfigurations, webhook);
+        var client = api.CreateClient();
+
+        await client.CreateAsync(new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = new() { Name = "p", NamespaceProperty = "default" } }, None);
+        await client.PatchAsync<V1Pod>("p", "default", new KubePatch(PatchType.Merge, """{"metadata":{"labels":{"a":"b"}}}"""), None);
+        await client.PatchStatusAsync<V1Pod>("p", "default", new KubePatch(PatchType.Merge, """{"status":{"phase":"Running"}}"""), None);
+
+        var request = Assert.Single(hook.Received);
+        Assert.Equal("status", (string?)request["subResource"]);
+        Assert.Equal("Running", (string?)request["object"]!["status"]!["phase"]);
+        Assert.Equal("b", (string?)request["object"]!["metadata"]!["labels"]!["a"]);
+        Assert.Equal("Running", (await client.GetAsync<V1Pod>("p", "default", None))!.Status.Phase);
+    }
+
     private static JsonObject Deny(int code, string reason, string message) => new()
     {
         ["allowed"] = false,
