@@ -16,6 +16,26 @@ public sealed partial class FileTls(WebhookTlsOptions options, ServingCertificat
 {
     private string? loaded;
 
+    /// <summary>How long start-up waits for the first certificate, so the listener opens with one (then it keeps trying in the background).</summary>
+    public static readonly TimeSpan FirstRoundTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs the first round before the HTTPS listener opens (hosted services start before the server).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        first.CancelAfter(FirstRoundTimeout);
+        try
+        {
+            await RunOnceAsync(first.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or KubeApiException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogFirstRoundFailed(e.GetType().Name);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -69,4 +89,7 @@ public sealed partial class FileTls(WebhookTlsOptions options, ServingCertificat
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not load the webhook certificate from {Directory} ({Error}); retrying")]
     private partial void LogFailed(string directory, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "no webhook certificate at start-up ({Error}); the HTTPS listener refuses handshakes until one is loaded")]
+    private partial void LogFirstRoundFailed(string error);
 }

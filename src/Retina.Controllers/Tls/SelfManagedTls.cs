@@ -15,6 +15,26 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
 {
     private IReadOnlyList<string> DnsNames => WebhookCertificateBundle.DnsNames(options.ServiceName, ns);
 
+    /// <summary>How long start-up waits for the first certificate, so the listener opens with one (then it keeps trying in the background).</summary>
+    public static readonly TimeSpan FirstRoundTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs the first round before the HTTPS listener opens (hosted services start before the server).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        first.CancelAfter(FirstRoundTimeout);
+        try
+        {
+            await RunOnceAsync(first.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or System.Security.Cryptography.CryptographicException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogFirstRoundFailed(e.GetType().Name);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -45,7 +65,7 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
     public async Task RunOnceAsync(CancellationToken ct)
     {
         var bundle = await EnsureSecretAsync(ct).ConfigureAwait(false);
-        if (serving.Current is null || serving.CaPem != bundle.CaCertPem || !string.Equals(serving.Current.ExportCertificatePem(), bundle.CertPem.Trim(), StringComparison.Ordinal))
+        if (serving.Current is null || serving.CaPem != bundle.CaCertPem || serving.Current.Thumbprint != Thumbprint(bundle.CertPem))
         {
             serving.Set(bundle.LoadServing(), bundle.CaCertPem);
             LogServing(serving.Current!.NotAfter.ToUniversalTime());
@@ -53,6 +73,12 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
 
         await publisher.PublishConfigMapAsync(bundle.CaCertPem, ct).ConfigureAwait(false);
         await publisher.PatchCaBundlesAsync(bundle.CaCertPem, ct).ConfigureAwait(false);
+    }
+
+    private static string Thumbprint(string pem)
+    {
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+        return certificate.Thumbprint;
     }
 
     private async Task<WebhookCertificateBundle> EnsureSecretAsync(CancellationToken ct)
@@ -113,4 +139,7 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook TLS round failed ({Error}, HTTP {Code}); retrying")]
     private partial void LogFailed(string error, int code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "no webhook certificate at start-up ({Error}); the HTTPS listener refuses handshakes until one is loaded")]
+    private partial void LogFirstRoundFailed(string error);
 }

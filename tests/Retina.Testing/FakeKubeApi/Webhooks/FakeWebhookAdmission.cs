@@ -60,7 +60,13 @@ internal sealed class FakeWebhookAdmission(ApiObjectStore store, IStoreAdmission
         };
         var clientVersion = (string?)candidate?["metadata"]?["resourceVersion"];
         var currentVersion = (string?)current?["metadata"]?["resourceVersion"];
-        var retryable = verb != "update" || string.IsNullOrEmpty(clientVersion);
+        // Only a conflict the client did not ask for (no resourceVersion of its own) is retried.
+        var retryable = verb switch
+        {
+            "update" => string.IsNullOrEmpty(clientVersion),
+            "patch" => clientVersion == currentVersion,
+            _ => false,
+        };
         if (candidate is not null && current is not null && (verb == "patch" ? clientVersion == currentVersion : string.IsNullOrEmpty(clientVersion)))
         {
             KubeJson.EnsureObject(candidate, "metadata")["resourceVersion"] = currentVersion;
