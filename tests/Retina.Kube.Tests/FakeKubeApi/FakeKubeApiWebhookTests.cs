@@ -240,6 +240,49 @@ public sealed class FakeKubeApiWebhookTests
         Assert.Equal("Running", (await client.GetAsync<V1Pod>("p", "default", None))!.Status.Phase);
     }
 
+    [Fact]
+    public async Task Schema_pruning_and_validation_run_between_mutating_and_validating_webhooks()
+    {
+        await using var mutator = await TestWebhookServer.StartAsync(r => Task.FromResult(new JsonObject
+        {
+            ["allowed"] = true,
+            ["patchType"] = "JSONPatch",
+            ["patch"] = Convert.ToBase64String(Encoding.UTF8.GetBytes((string?)r["name"] == "typed-wrong"
+                ? """[{"op":"replace","path":"/spec/duration","value":12}]"""
+                : """[{"op":"add","path":"/spec/bogus","value":1}]""")),
+        }));
+        await using var validator = await TestWebhookServer.StartAsync(_ => Task.FromResult(new JsonObject { ["allowed"] = true }));
+        await using var api = await FakeKubeApiServer.StartAsync();
+        AddConfiguration(api, FakeWebhookKinds.MutatingConfigurations, Retina(Webhook("m.test.example", mutator.Url("/m"), mutator.Certificates.CaBundle)));
+        AddConfiguration(api, FakeWebhookKinds.ValidatingConfigurations, Retina(Webhook("v.test.example", validator.Url("/v"), validator.Certificates.CaBundle)));
+        var client = api.CreateClient();
+
+        await client.CreateAsync(Trace("pruned"), None);
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => client.CreateAsync(Trace("typed-wrong"), None));
+
+        var seen = Assert.Single(validator.Received);
+        Assert.Equal("pruned", (string?)seen["name"]);
+        Assert.Null(seen["object"]!["spec"]!["bogus"]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, e.StatusCode);
+        Assert.Contains("spec.duration", e.Message, StringComparison.Ordinal);
+    }
+
+    private static JsonObject Retina(JsonObject webhook)
+    {
+        webhook["rules"]![0]!["apiGroups"] = new JsonArray("retina.sh");
+        webhook["rules"]![0]!["apiVersions"] = new JsonArray("v1alpha1");
+        webhook["rules"]![0]!["resources"] = new JsonArray("tracesessions");
+        return webhook;
+    }
+
+    private static Retina.Api.TraceSession.TraceSession Trace(string name) => new()
+    {
+        ApiVersion = "retina.sh/v1alpha1",
+        Kind = "TraceSession",
+        Metadata = new() { Name = name, NamespaceProperty = "default" },
+        Spec = new() { Duration = "5m", Events = ["drop"], Target = new() { NodeSelector = new() } },
+    };
+
     private static JsonObject Deny(int code, string reason, string message) => new()
     {
         ["allowed"] = false,
