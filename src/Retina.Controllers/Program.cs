@@ -24,6 +24,14 @@ internal static class Program
         options.Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? options.Namespace;
         var tls = WebhookTlsOptions.From(builder.Configuration);
         var problems = options.Validate().Concat(tls.Validate()).ToList();
+        foreach (var (name, value) in new[] { (nameof(options.HealthAddress), options.HealthAddress), (nameof(options.WebhookAddress), options.WebhookAddress) })
+        {
+            if (!IPEndPoint.TryParse(value, out var endpoint) || endpoint.Port == 0)
+            {
+                problems.Add($"{RetinaControllerOptions.Section}:{name}: \"{value}\" is not an IP address and port such as 0.0.0.0:9443");
+            }
+        }
+
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("invalid configuration:\n  " + string.Join("\n  ", problems));

@@ -62,6 +62,27 @@ public sealed class AdmissionWebhookTests
         Assert.Equal("Invalid", (string?)body["reason"]);
     }
 
+    [Fact]
+    public async Task The_cluster_s_own_limits_are_enforced_at_apply_time_too()
+    {
+        await using var bed = await WebhookBed.StartAsync(controllerOptions: o =>
+        {
+            o.AllowedOutputs = ["hostPath"];
+            o.ShellMaxTtl = "30m";
+        });
+        var (capture, _) = Sample("config/samples/capture-pod-blob.yaml");
+        var (shell, _) = Sample("config/samples/shellsession-node.yaml");
+        shell["spec"]!["ttl"] = "1h";
+
+        var (captureCode, captureBody) = await bed.SendAsync(Alice, capture);
+        var (shellCode, shellBody) = await bed.SendAsync(Alice, shell);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, captureCode);
+        Assert.Contains("spec.outputConfiguration.blobUpload: this cluster allows only hostPath outputs", (string?)captureBody["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, shellCode);
+        Assert.Contains("spec.ttl: \"1h\" is longer than the cap of 30m", (string?)shellBody["message"], StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(ValidSamples))]
     public async Task Every_valid_sample_is_created_and_stamped_with_the_requesting_user(string file)

@@ -41,7 +41,8 @@ public sealed class WebhookBed : IAsyncDisposable
     /// <summary>The replicas started, in order (the first is the one StartAsync started).</summary>
     public IReadOnlyList<WebApplication> Hosts => hosts;
 
-    public static async Task<WebhookBed> StartAsync(Action<FakeKubeApiOptions>? configure = null, bool waitForCaBundle = true, Action<IServiceCollection>? services = null)
+    public static async Task<WebhookBed> StartAsync(Action<FakeKubeApiOptions>? configure = null, bool waitForCaBundle = true, Action<IServiceCollection>? services = null,
+        Action<RetinaControllerOptions>? controllerOptions = null)
     {
         var bed = new WebhookBed(await FakeKubeApiServer.StartAsync(configure));
         foreach (var doc in YamlJson.ParseFile(RepoPaths.Combine("kustomize/base/admission/webhooks.yaml")))
@@ -51,7 +52,7 @@ public sealed class WebhookBed : IAsyncDisposable
 
         if (waitForCaBundle)
         {
-            var host = await bed.StartHostAsync(bed.Api.CreateClient(), services: services);
+            var host = await bed.StartHostAsync(bed.Api.CreateClient(), services: services, controllerOptions: controllerOptions);
             bed.Api.WebhookServices[(Namespace, WebhookNames.Service, 443)] = Endpoint(host);
             await Until.TrueAsync(() => bed.CaBundles().All(b => b is not null), "the controller patched caBundle into both configurations");
         }
@@ -60,14 +61,17 @@ public sealed class WebhookBed : IAsyncDisposable
     }
 
     /// <summary>Starts one replica of the webhook host (its own TLS source and listener) and returns it.</summary>
-    public async Task<WebApplication> StartHostAsync(IKubeClient client, WebhookTlsOptions? tls = null, Action<IServiceCollection>? services = null)
+    public async Task<WebApplication> StartHostAsync(IKubeClient client, WebhookTlsOptions? tls = null, Action<IServiceCollection>? services = null,
+        Action<RetinaControllerOptions>? controllerOptions = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenHttps(new IPEndPoint(IPAddress.Loopback, 0)));
         builder.Services.AddSingleton(client);
         services?.Invoke(builder.Services);
-        builder.Services.AddAdmissionWebhook(new RetinaControllerOptions { Namespace = Namespace }, tls ?? new WebhookTlsOptions { CheckInterval = "200ms" });
+        var options = new RetinaControllerOptions { Namespace = Namespace };
+        controllerOptions?.Invoke(options);
+        builder.Services.AddAdmissionWebhook(options, tls ?? new WebhookTlsOptions { CheckInterval = "200ms" });
         var app = builder.Build();
         app.MapHttpsEndpoints();
         await app.StartAsync();
