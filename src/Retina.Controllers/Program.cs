@@ -1,4 +1,4 @@
-using k8s;
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Retina.Controllers.Hosting;
 using Retina.Controllers.Options;
+using Retina.Controllers.Tls;
 using Retina.Kube.Client;
 using Retina.Kube.Hosting;
 using Retina.Kube.Leader;
@@ -21,14 +22,28 @@ internal static class Program
         builder.Configuration.AddJsonFile(Environment.GetEnvironmentVariable("RETINA_CONFIG") ?? "/etc/retina/config.json", optional: true);
         var options = RetinaControllerOptions.From(builder.Configuration);
         options.Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? options.Namespace;
-        var problems = options.Validate();
+        var tls = WebhookTlsOptions.From(builder.Configuration);
+        var problems = options.Validate().Concat(tls.Validate()).ToList();
+        foreach (var (name, value) in new[] { (nameof(options.HealthAddress), options.HealthAddress), (nameof(options.WebhookAddress), options.WebhookAddress) })
+        {
+            if (!IPEndPoint.TryParse(value, out var endpoint) || endpoint.Port == 0)
+            {
+                problems.Add($"{RetinaControllerOptions.Section}:{name}: \"{value}\" is not an IP address and port such as 0.0.0.0:9443");
+            }
+        }
+
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("invalid configuration:\n  " + string.Join("\n  ", problems));
             return 2;
         }
 
-        builder.WebHost.UseUrls("http://" + options.HealthAddress);
+        // Health and metrics on plain HTTP; the admission webhook (and other HTTPS endpoints) on WebhookAddress, on every replica.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPEndPoint.Parse(options.HealthAddress));
+            kestrel.ListenHttps(IPEndPoint.Parse(options.WebhookAddress));
+        });
         var leaderElection = options.LeaderElection
             ? new LeaderElectionOptions
             {
@@ -39,9 +54,11 @@ internal static class Program
             : null;
         builder.Services.AddRetinaControllers(options, leaderElection);
         builder.Services.AddControllerRuntime(runtime => runtime.LeaderElection = leaderElection);
+        builder.Services.AddAdmissionWebhook(options, tls);
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapHttpsEndpoints();
         var manager = app.Services.GetRequiredService<ControllerManager>();
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
 

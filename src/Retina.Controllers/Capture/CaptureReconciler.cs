@@ -53,7 +53,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         }
 
         var report = Validator.Validate(capture);
-        AddPolicyProblems(capture, report);
+        AddPolicyProblems(options, capture, report);
         if (!report.IsValid)
         {
             await RejectAsync(key, capture, CaptureReasons.InvalidSpec, report.Summary(), ct).ConfigureAwait(false);
@@ -164,7 +164,8 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
     }
 
-    private void AddPolicyProblems(Api.Capture.Capture capture, ValidationReport report)
+    /// <summary>What this cluster's admin allows beyond the validator (also checked by the admission webhook).</summary>
+    internal static void AddPolicyProblems(RetinaControllerOptions options, Api.Capture.Capture capture, ValidationReport report)
     {
         var output = capture.Spec.OutputConfiguration;
         foreach (var (name, set) in new[] { ("hostPath", output.HostPath is not null), ("persistentVolumeClaim", output.PersistentVolumeClaim is not null), ("blobUpload", output.BlobUpload is not null), ("s3Upload", output.S3Upload is not null) })

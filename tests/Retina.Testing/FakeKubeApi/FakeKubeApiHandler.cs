@@ -12,8 +12,10 @@ using Retina.Testing.FakeKubeApi.Auth;
 namespace Retina.Testing.FakeKubeApi;
 
 /// <summary>Serves one HTTP request against the store; watches stream JSON lines.</summary>
-internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOptions options)
+internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOptions options, IStoreAdmission? schema)
 {
+    private readonly Webhooks.FakeWebhookAdmission webhooks = new(store, schema, options);
+
     private readonly ConcurrentDictionary<FakeWatchState, byte> watches = new();
     private int failNext;
     private HttpStatusCode failCode = HttpStatusCode.InternalServerError;
@@ -28,6 +30,8 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
     public FakeRbacAuthorizer Rbac { get; } = new(store);
 
     public TimeSpan Latency { get; set; }
+
+    public FakeKubeApiOptions Options => options;
 
     public bool WatchesDown { get; set; }
 
@@ -138,6 +142,12 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
                     break;
                 case "get":
                     result = store.Get(d, route.Namespace, route.Name!);
+                    break;
+                case "create" or "update" or "patch" or "delete" when (route.Name is null) == (verb == "create") && webhooks.Applies(d, route.Subresource ?? "", verb):
+                    var text = verb == "delete" ? "" : await ReadBodyAsync(request, ct).ConfigureAwait(false);
+                    result = await webhooks.WriteAsync(verb, route, user, text, verb == "patch" ? PatchTypeOf(request.ContentType) : null,
+                        request.Query["dryRun"] == "All", ct).ConfigureAwait(false);
+                    context.Response.StatusCode = verb == "create" ? StatusCodes.Status201Created : StatusCodes.Status200OK;
                     break;
                 case "create" when route.Name is null:
                     result = store.Create(d, route.Namespace, await ReadObjectAsync(request, ct).ConfigureAwait(false));

@@ -42,5 +42,11 @@ public sealed class FakeKubeApiOptions
     /// </summary>
     public TimeSpan? PodDeletionGracePeriod { get; set; }
 
+    /// <summary>
+    /// Where a webhook's <c>clientConfig.service</c> (namespace, name, port) is reached: the loopback address of the test's
+    /// webhook server. The certificate is still checked against <c>name.namespace.svc</c>, as a real server checks it.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name, int Port), System.Net.EndPoint> WebhookServices { get; } = new();
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -23,6 +23,8 @@ public static class FakeKubeApiResources
         new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true, HasStatusSubresource: false),
         new("", "v1", "serviceaccounts", "ServiceAccount", Namespaced: true, HasStatusSubresource: false),
         .. Auth.FakeRbacAuthorizer.Kinds,
+        Webhooks.FakeWebhookKinds.ValidatingConfigurations,
+        Webhooks.FakeWebhookKinds.MutatingConfigurations,
     ];
 
     /// <summary>Retina.NET's custom resources, as the CRDs declare them.</summary>

@@ -66,6 +66,12 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     public int OpenWatches => handler.OpenWatches;
 
+    /// <summary>
+    /// Where webhooks' <c>clientConfig.service</c> entries are reached (see <see cref="FakeKubeApiOptions.WebhookServices"/>);
+    /// settable after start, for a webhook server that needs this API to start.
+    /// </summary>
+    public IDictionary<(string Namespace, string Name, int Port), EndPoint> WebhookServices => handler.Options.WebhookServices;
+
     public static async Task<FakeKubeApiServer> StartAsync(Action<FakeKubeApiOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var options = new FakeKubeApiOptions();
@@ -83,7 +89,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var handler = new FakeKubeApiHandler(store, options);
+        var handler = new FakeKubeApiHandler(store, options, admission);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
