@@ -55,6 +55,8 @@ internal static class Program
         builder.Services.AddRetinaControllers(options, leaderElection);
         builder.Services.AddControllerRuntime(runtime => runtime.LeaderElection = leaderElection);
         builder.Services.AddAdmissionWebhook(options, tls);
+        builder.Services.AddRequesterAuthorization();
+        builder.Services.AddNodeCredentialEndpoint(options);
 
         var app = builder.Build();
         app.MapHealth();

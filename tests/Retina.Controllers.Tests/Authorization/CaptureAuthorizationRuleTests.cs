@@ -155,7 +155,7 @@ public sealed class CaptureAuthorizationRuleTests
         var capture = Objects.NodeCapture(TeamA, "n");
 
         (await new CaptureAuthorizationRule(new RequesterAccess(bed.Admin)).CheckAsync(Create(capture, mallory) with { Kind = "MetricsConfiguration" }, CancellationToken.None)).ShouldBeNull();
-        (await bed.CheckAsync(Create(capture, mallory) with { Operation = Admission.AdmissionOperation.Delete })).ShouldBeNull();
+        (await bed.CheckAsync(Create(capture, mallory) with { Operation = Retina.Controllers.Admission.AdmissionOperation.Delete })).ShouldBeNull();
         (await bed.CheckAsync(Create(capture, mallory))).ShouldNotBeNull();
     }
 
