@@ -73,7 +73,7 @@ public sealed partial class FileKubeClient : IKubeClient, IAsyncDisposable
         await scanGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var scan = FileSourceScanner.Scan(options.SourceDirectory, Store, logger);
+            var scan = FileSourceScanner.Scan(options.SourceDirectory, Store, logger, options.Admission);
             foreach (var (key, (d, obj, _)) in scan.Objects)
             {
                 ApplyFromFile(key, d, obj);

@@ -10,7 +10,7 @@ internal static partial class FileSourceScanner
     /// <param name="FailedFiles">Each file that could not be read, with the reason (shown by <c>retina get</c>).</param>
     public sealed record Result(Dictionary<FileObjectKey, (ResourceDescriptor Resource, JsonObject Object, string File)> Objects, Dictionary<string, string> FailedFiles);
 
-    public static Result Scan(string directory, ApiObjectStore store, ILogger logger)
+    public static Result Scan(string directory, ApiObjectStore store, ILogger logger, IStoreAdmission? admission = null)
     {
         var objects = new Dictionary<FileObjectKey, (ResourceDescriptor, JsonObject, string)>();
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -44,6 +44,13 @@ internal static partial class FileSourceScanner
                     continue;
                 }
 
+                if (Refusal(admission, d, doc) is { } refused)
+                {
+                    LogRefused(logger, file, refused);
+                    failed[file] = failed.TryGetValue(file, out var earlier) ? earlier + "\n" + refused : refused;
+                    continue;
+                }
+
                 var ns = d.Namespaced ? ((string?)doc["metadata"]?["namespace"] ?? "default") : null;
                 objects[new FileObjectKey(d.Group + "/" + d.Plural, ns, name)] = (d, doc, file);
             }
@@ -51,6 +58,42 @@ internal static partial class FileSourceScanner
 
         return new Result(objects, failed);
     }
+
+    /// <summary>The API server's refusal of this document (422 with its causes), checked on a copy; null when it would be stored.</summary>
+    private static string? Refusal(IStoreAdmission? admission, ResourceDescriptor d, JsonObject doc)
+    {
+        if (admission is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            admission.Admit(d, (JsonObject)doc.DeepClone(), StoreWriteScope.Object);
+            return null;
+        }
+        catch (KubeApiException e)
+        {
+            return AsKubectlPrintsIt(e);
+        }
+    }
+
+    /// <summary>kubectl's words for a 422: <c>The Capture "x" is invalid: spec.a: …</c>, one <c>* field: …</c> line per cause when several.</summary>
+    private static string AsKubectlPrintsIt(KubeApiException e)
+    {
+        if (e.Status.Details is not { Causes: { Count: > 0 } causes } details)
+        {
+            return e.Message;
+        }
+
+        var head = $"The {details.Kind} \"{details.Name}\" is invalid: ";
+        return causes.Count == 1
+            ? head + $"{causes[0].Field}: {causes[0].Message}"
+            : head + string.Concat(causes.Select(c => $"\n* {c.Field}: {c.Message}"));
+    }
+
+    [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "Local store: {File} is refused as an API server would refuse it: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string file, string reason);
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Local store: {File} is unreadable ({Reason}), keeping its previous objects")]
     private static partial void LogUnreadable(ILogger logger, string file, string reason);

@@ -16,6 +16,13 @@ public sealed class FileStoreOptions
     /// <summary>The kinds the YAML may contain (matched by apiVersion and kind); other documents are skipped.</summary>
     public List<ResourceDescriptor> Resources { get; } = [];
 
+    /// <summary>
+    /// What a real API server checks before it stores a file's object (e.g. <see cref="Schema.CrdSchemaAdmission"/>: prune,
+    /// default, validate). A document it refuses is not applied, as <c>kubectl apply</c> would fail: the file is listed
+    /// with the refusal (the message kubectl prints) and its previous objects are kept. Null: every document is applied.
+    /// </summary>
+    public IStoreAdmission? Admission { get; set; }
+
     /// <summary>Kinds never persisted to the state directory (chatty, process-local records).</summary>
     public HashSet<string> TransientKinds { get; } = new(StringComparer.Ordinal) { "Event", "Lease" };
 

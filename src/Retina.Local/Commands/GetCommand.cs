@@ -69,7 +69,9 @@ public static class GetCommand
         {
             if (!printed.TryGetValue(file, out var previous) || previous != reason)
             {
-                Console.WriteLine($"\n{Path.GetRelativePath(dir, file)}: unreadable: {reason}");
+                // A schema refusal reads as kubectl prints it ("The Capture "x" is invalid: ..."); anything else could not be read.
+                var what = reason.StartsWith("The ", StringComparison.Ordinal) && reason.Contains(" is invalid: ", StringComparison.Ordinal) ? "refused" : "unreadable";
+                Console.WriteLine($"\n{Path.GetRelativePath(dir, file)}: {what}: {reason}");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Retina.Testing.FakeKubeApi.Schema;
+using Retina.Kube.Schema;
+using Retina.Testing.FakeKubeApi;
 
 namespace Retina.CrdGen.Tests.Crds;
 
@@ -9,7 +10,7 @@ public sealed class CrdPatternTests
     [Fact]
     public void Every_pattern_in_crds_is_in_the_common_subset_of_Go_and_NET_regular_expressions()
     {
-        var patterns = CrdSchemaCatalog.Repository.Values.SelectMany(s => Patterns(s.Root)).Distinct().ToList();
+        var patterns = RepositoryCrds.Schemas.Values.SelectMany(s => Patterns(s.Root)).Distinct().ToList();
         patterns.Count.ShouldBeGreaterThan(10);
         var problems = patterns.SelectMany(p => GoRegex.OutsideCommonSubset(p).Select(why => $"{p}: {why}")).ToList();
         problems.ShouldBeEmpty();

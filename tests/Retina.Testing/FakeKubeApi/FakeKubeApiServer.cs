@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
 using Retina.Kube.Store;
 using Retina.Testing.FakeKubeApi.Auth;
-using Retina.Testing.FakeKubeApi.Schema;
+using Retina.Kube.Schema;
 
 namespace Retina.Testing.FakeKubeApi;
 
@@ -77,7 +77,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         var options = new FakeKubeApiOptions();
         configure?.Invoke(options);
         var admission = options.ValidateSchemas
-            ? new CrdSchemaAdmission(options.CrdDirectory is { } dir ? CrdSchemaCatalog.Load(dir) : CrdSchemaCatalog.Repository)
+            ? new CrdSchemaAdmission(options.CrdDirectory is { } dir ? CrdSchemaCatalog.Load(dir) : RepositoryCrds.Schemas)
             : null;
         var store = new ApiObjectStore(options.TimeProvider, options.HistoryLimit, admission);
         foreach (var d in FakeKubeApiResources.BuiltIn.Concat(options.RegisterRetinaKinds ? FakeKubeApiResources.Retina : []).Concat(options.CustomResources))

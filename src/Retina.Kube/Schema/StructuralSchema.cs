@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 
-namespace Retina.Testing.FakeKubeApi.Schema;
+namespace Retina.Kube.Schema;
 
 /// <summary>
 /// The parts of a structural CRD schema that JSON Schema (draft 4, what NJsonSchema checks) has no word for, done as

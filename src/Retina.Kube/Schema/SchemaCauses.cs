@@ -4,7 +4,7 @@ using k8s.Models;
 using Newtonsoft.Json.Linq;
 using NJsonSchema.Validation;
 
-namespace Retina.Testing.FakeKubeApi.Schema;
+namespace Retina.Kube.Schema;
 
 /// <summary>
 /// NJsonSchema's errors as the API server's <c>Status.details.causes</c>: the reasons, field paths and messages

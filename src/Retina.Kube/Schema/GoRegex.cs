@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Retina.Testing.FakeKubeApi.Schema;
+namespace Retina.Kube.Schema;
 
 /// <summary>
 /// A CRD <c>pattern</c> is a Go (RE2) regular expression; NJsonSchema runs .NET's. In the syntax both accept, their

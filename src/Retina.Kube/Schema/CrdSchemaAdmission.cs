@@ -4,7 +4,7 @@ using k8s.Models;
 using Retina.Kube.Client;
 using Retina.Kube.Store;
 
-namespace Retina.Testing.FakeKubeApi.Schema;
+namespace Retina.Kube.Schema;
 
 /// <summary>
 /// The API server's handling of a custom resource write, for the kinds that have a CRD: prune unknown fields, drop

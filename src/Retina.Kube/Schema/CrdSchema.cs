@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NJsonSchema;
 
-namespace Retina.Testing.FakeKubeApi.Schema;
+namespace Retina.Kube.Schema;
 
 /// <summary>
 /// One CRD version's <c>openAPIV3Schema</c>: the raw tree (for the structural layer: pruning, defaults, nulls,
