@@ -104,13 +104,9 @@ public sealed class ControllerCredentialClient : ICaptureCredentialSource, IDisp
         }
     }
 
+    /// <summary>The CA file is read on every new connection, so a rotated CA is picked up without a restart.</summary>
     private bool Trusted(X509Certificate? presented, SslPolicyErrors errors)
     {
-        if (presented is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-        {
-            return false; // no certificate, or one for another host name
-        }
-
         var roots = new X509Certificate2Collection();
         try
         {
@@ -121,11 +117,6 @@ public sealed class ControllerCredentialClient : ICaptureCredentialSource, IDisp
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(presented);
-        return chain.Build(leaf);
+        return Retina.Kube.Tls.CustomRootTrust.Verify(presented, errors, roots);
     }
 }

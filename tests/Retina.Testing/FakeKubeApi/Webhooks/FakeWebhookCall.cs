@@ -151,20 +151,8 @@ internal static class FakeWebhookCall
     }
 
     /// <summary>The chain must end at one of caBundle's certificates; the host name must match (SslStream checks it).</summary>
-    private static bool Verify(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted)
-    {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0 || trusted.Count == 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
+    private static bool Verify(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted) =>
+        Retina.Kube.Tls.CustomRootTrust.Verify(certificate, errors, trusted);
 
     /// <summary>An integer however it was built (parsed JSON, or YAML loaded as Int64).</summary>
     public static int? Number(JsonNode? node) =>
