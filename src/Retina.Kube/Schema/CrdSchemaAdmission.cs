@@ -35,6 +35,11 @@ public sealed class CrdSchemaAdmission(IReadOnlyDictionary<(string Group, string
             });
         }
 
+        if (scope == StoreWriteScope.Object)
+        {
+            ObjectMetaRules.Check(candidate["metadata"] as JsonObject, causes);
+        }
+
         var checkStatus = scope == StoreWriteScope.Status || !d.HasStatusSubresource;
         var checkRest = scope == StoreWriteScope.Object;
         var statusSchema = crd.Root["properties"]?["status"] as JsonObject;

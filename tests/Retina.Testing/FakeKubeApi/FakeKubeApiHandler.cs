@@ -415,11 +415,34 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
         _ => throw new KubeApiException(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"unsupported patch type {contentType}"),
     };
 
+    /// <summary>The API server's request body limit (<c>--max-request-bytes</c>'s default; etcd's value limit is about the same).</summary>
+    public const int MaxRequestBytes = 3 * 1024 * 1024;
+
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        return await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+        if (request.ContentLength > MaxRequestBytes)
+        {
+            throw TooLarge();
+        }
+
+        using var limited = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            if (limited.Length + read > MaxRequestBytes)
+            {
+                throw TooLarge();
+            }
+
+            limited.Write(buffer, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(limited.GetBuffer(), 0, (int)limited.Length);
     }
+
+    private static KubeApiException TooLarge() =>
+        new(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge", $"Request entity too large: limit is {MaxRequestBytes}");
 
     private static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {
