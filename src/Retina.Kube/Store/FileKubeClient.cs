@@ -67,6 +67,18 @@ public sealed partial class FileKubeClient : IKubeClient, IAsyncDisposable
         return client;
     }
 
+    private void WriteNotApplied(IReadOnlyDictionary<string, string> files)
+    {
+        try
+        {
+            state.WriteNotApplied(files);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogStateWriteFailed(logger, e, state.NotAppliedPath);
+        }
+    }
+
     /// <summary>Reads the source directory now and applies the differences to the store.</summary>
     public async Task RescanAsync(CancellationToken cancellationToken)
     {
@@ -98,6 +110,7 @@ public sealed partial class FileKubeClient : IKubeClient, IAsyncDisposable
 
             fileObjects = next;
             UnreadableFiles = scan.FailedFiles;
+            WriteNotApplied(scan.FailedFiles);
         }
         finally
         {
@@ -244,4 +257,7 @@ public sealed partial class FileKubeClient : IKubeClient, IAsyncDisposable
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Local store: could not apply {Kind} {Name}")]
     private static partial void LogApplyFailed(ILogger logger, Exception exception, string kind, string name);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Local store: could not write {Path}")]
+    private static partial void LogStateWriteFailed(ILogger logger, Exception exception, string path);
 }

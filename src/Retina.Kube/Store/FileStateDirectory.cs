@@ -17,6 +17,25 @@ internal sealed class FileStateDirectory(string root)
     public string PathOf(ResourceDescriptor d, string? ns, string name) =>
         Path.Combine(root, d.Plural, string.IsNullOrEmpty(ns) ? ClusterFolder : ns, name + ".yaml");
 
+    /// <summary>The files of the source directory that are not applied (unreadable, or refused as an API server would), with why.</summary>
+    public string NotAppliedPath => Path.Combine(root, "not-applied.yaml");
+
+    /// <summary>Writes <see cref="NotAppliedPath"/> (file → reason, in kubectl's words for a refusal), or removes it when every file applies.</summary>
+    public void WriteNotApplied(IReadOnlyDictionary<string, string> files)
+    {
+        if (files.Count == 0)
+        {
+            File.Delete(NotAppliedPath);
+            return;
+        }
+
+        var list = new JsonArray([.. files.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (JsonNode)new JsonObject { ["file"] = p.Key, ["reason"] = p.Value })]);
+        Directory.CreateDirectory(root);
+        var temp = NotAppliedPath + ".tmp";
+        File.WriteAllText(temp, YamlJson.Write(new JsonObject { ["notApplied"] = list }));
+        File.Move(temp, NotAppliedPath, overwrite: true);
+    }
+
     public JsonObject? Read(ResourceDescriptor d, string? ns, string name)
     {
         var path = PathOf(d, ns, name);

@@ -41,6 +41,12 @@ public sealed class SchemaRefusalTests : IDisposable
         get.StdOut.ShouldContain("\n* spec.captureConfiguration.captureOption.maxCaptureSize: Invalid value: 0");
         var name = good.Split('\n').First(l => l.TrimStart().StartsWith("name:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
         get.StdOut.ShouldContain(name);
+
+        // The state directory says the same, for scripts: file and reason, in kubectl's words.
+        var notApplied = await File.ReadAllTextAsync(Path.Combine(State, "not-applied.yaml"));
+        notApplied.ShouldContain("bad.yaml");
+        notApplied.ShouldContain("spec.captureConfiguration.captureOption.duration: Invalid value");
+        notApplied.ShouldNotContain("good.yaml");
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);
