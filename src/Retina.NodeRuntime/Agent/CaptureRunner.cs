@@ -60,9 +60,25 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
                 existing = entries.GetValueOrDefault(assignment.Key);
             }
 
-            if (existing is null)
+            var previous = reported.FirstOrDefault(r => r.Key == assignment.Key);
+            if (existing is null && Fresh(previous) && Active >= options.MaxConcurrentCaptures)
             {
-                var entry = await StartAsync(assignment, reported.FirstOrDefault(r => r.Key == assignment.Key), ct).ConfigureAwait(false);
+                lock (gate)
+                {
+                    entries[assignment.Key] = Entry.Waiting(assignment.Key, options.MaxConcurrentCaptures);
+                }
+            }
+            else if (existing is { Queued: true } && assignment.Stop == true)
+            {
+                lock (gate)
+                {
+                    entries[assignment.Key] = Entry.StoppedInQueue(assignment.Key);
+                }
+            }
+            else if (existing is null || (existing.Queued && Active < options.MaxConcurrentCaptures))
+            {
+                // A queued capture starts fresh: it has never run, whatever its last report said (Pending).
+                var entry = await StartAsync(assignment, existing is null ? previous : null, ct).ConfigureAwait(false);
                 lock (gate)
                 {
                     entries[assignment.Key] = entry;
@@ -75,6 +91,9 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
         }
     }
 
+    /// <summary>Assignments that would start a new session (not already finished, not recovered after a restart); a queued one reported Pending counts as fresh.</summary>
+    private static bool Fresh(NodeWorkStatus? reported) => reported is null || reported is { Phase: "Pending", Reason: CaptureReasons.Queued };
+
     /// <summary>The status entry of every assigned capture, with live counters for running ones.</summary>
     public List<NodeWorkStatus> Report()
     {
@@ -86,6 +105,11 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
 
     private async Task<Entry> StartAsync(NodeCaptureAssignment assignment, NodeWorkStatus? reported, CancellationToken ct)
     {
+        if (Fresh(reported))
+        {
+            reported = null;
+        }
+
         if (reported is { Phase: "Completed" or "Failed" })
         {
             // Finished before this runtime started (e.g. we restarted after it ended): keep the report, do not run again.
@@ -177,6 +201,28 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
     {
         public string Key { get; } = key;
 
+        /// <summary>Assigned but not started: over the node's concurrency limit.</summary>
+        public bool Queued { get; private init; }
+
+        public static Entry Waiting(string key, int limit) => new(key)
+        {
+            Queued = true,
+            Restored = new NodeWorkStatus
+            {
+                Key = key, Phase = "Pending", Reason = CaptureReasons.Queued,
+                Message = $"queued: this node already runs its maximum of {limit} concurrent captures (Retina:NodeRuntime:MaxConcurrentCaptures); it starts when one finishes",
+            },
+        };
+
+        public static Entry StoppedInQueue(string key) => new(key)
+        {
+            Restored = new NodeWorkStatus
+            {
+                Key = key, Phase = "Failed", Reason = CaptureReasons.StoppedWhileQueued, CompletionTime = DateTime.UtcNow,
+                Message = "stopped while queued behind this node's concurrent-capture limit: it never ran",
+            },
+        };
+
         public CaptureSession? Session { get; init; }
 
         public CaptureResult? Result { get; set; }
@@ -197,6 +243,7 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
                 {
                     Key = Key,
                     Phase = r.Phase.ToString(),
+                    Reason = r.Reason,
                     Packets = r.Counters.Packets,
                     Bytes = r.Counters.Bytes,
                     KernelDrops = r.Counters.KernelDrops,

@@ -28,6 +28,15 @@ public sealed class NodeAgentOptions
     /// </summary>
     public List<string> PlainHttpOutputEndpoints { get; set; } = [];
 
+    /// <summary>
+    /// Captures running at once on this node; more assignments wait, reported Pending with reason Queued, and start in
+    /// assignment order as running ones finish. Each capture holds a packet ring per interface and a writer.
+    /// </summary>
+    public int MaxConcurrentCaptures { get; set; } = 4;
+
+    /// <summary>TraceSessions running at once on this node (enforced when the trace runner lands; validated now).</summary>
+    public int MaxConcurrentTraces { get; set; } = 4;
+
     /// <summary>In-memory flight recorder size (0 = off).</summary>
     public long FlightRecorderMB { get; set; }
 
@@ -78,6 +87,16 @@ public sealed class NodeAgentOptions
         if (DiskBudgetMB <= 0)
         {
             problems.Add($"{Section}:DiskBudgetMB must be positive");
+        }
+
+        if (MaxConcurrentCaptures < 1)
+        {
+            problems.Add($"{Section}:MaxConcurrentCaptures must be at least 1 (got {MaxConcurrentCaptures})");
+        }
+
+        if (MaxConcurrentTraces < 1)
+        {
+            problems.Add($"{Section}:MaxConcurrentTraces must be at least 1 (got {MaxConcurrentTraces})");
         }
 
         foreach (var item in (ApiServerEndpoints ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
