@@ -23,6 +23,21 @@ public sealed class NodeAgentOptions
     public long DiskBudgetMB { get; set; } = 2048;
 
     /// <summary>
+    /// Free space captures always leave on the capture base's filesystem, in percent of its size (on by default: a node's
+    /// log disk is often its root disk, and a full root disk evicts pods). 0 turns the percentage off.
+    /// </summary>
+    public int MinFreeDiskPercent { get; set; } = 10;
+
+    /// <summary>Free space captures always leave, in MiB, whichever of this and <see cref="MinFreeDiskPercent"/> is larger.</summary>
+    public long MinFreeDiskMB { get; set; }
+
+    /// <summary>
+    /// Kernel ring memory (MiB) shared by all captures on the node: each capture's packet ring per interface counts, and the
+    /// flight recorder's store (FlightRecorderMB) is taken from it at start-up. Keep it under the container's memory limit.
+    /// </summary>
+    public long CaptureMemoryMB { get; set; } = 256;
+
+    /// <summary>
     /// Endpoints (<c>host</c> or <c>host:port</c>) where blob and S3 uploads may use plain http, for emulators in
     /// local mode and tests; empty (the default): https only.
     /// </summary>
@@ -71,6 +86,9 @@ public sealed class NodeAgentOptions
     /// <summary>Discover the API server endpoints from the <c>kubernetes</c> EndpointSlice in <c>default</c> (off in local mode: no cluster).</summary>
     public bool DiscoverApiServerEndpoints { get; set; } = true;
 
+    /// <summary>The free-space floor in bytes for a filesystem of <paramref name="totalBytes"/>: the larger of the percentage and the absolute floor.</summary>
+    public long MinFreeBytes(long totalBytes) => Math.Max(totalBytes / 100 * MinFreeDiskPercent, MinFreeDiskMB * 1024 * 1024);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -87,6 +105,25 @@ public sealed class NodeAgentOptions
         if (DiskBudgetMB <= 0)
         {
             problems.Add($"{Section}:DiskBudgetMB must be positive");
+        }
+
+        if (MinFreeDiskPercent is < 0 or > 90)
+        {
+            problems.Add($"{Section}:MinFreeDiskPercent must be between 0 and 90 (got {MinFreeDiskPercent})");
+        }
+
+        if (MinFreeDiskMB < 0)
+        {
+            problems.Add($"{Section}:MinFreeDiskMB must not be negative");
+        }
+
+        if (CaptureMemoryMB <= 0)
+        {
+            problems.Add($"{Section}:CaptureMemoryMB must be positive");
+        }
+        else if (FlightRecorderMB >= CaptureMemoryMB)
+        {
+            problems.Add($"{Section}:FlightRecorderMB ({FlightRecorderMB}) must be less than CaptureMemoryMB ({CaptureMemoryMB}): the recorder's store is taken from the capture memory budget");
         }
 
         if (MaxConcurrentCaptures < 1)

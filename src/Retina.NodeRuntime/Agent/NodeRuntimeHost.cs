@@ -72,9 +72,12 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
             notices.Add("eBPF plugins skipped: loading programs needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON)");
         }
 
+        var memory = new CaptureMemoryBudget(options.CaptureMemoryMB * 1024 * 1024);
         FlightRecorder? recorder = null;
         if (options.FlightRecorderMB > 0 && Environment.IsPrivilegedProcess)
         {
+            // The recorder's store comes out of the capture memory budget for as long as the runtime runs.
+            memory.TryReserve(options.FlightRecorderMB * 1024 * 1024);
             recorder = await FlightRecorder.StartAsync(new FlightRecorderOptions
             {
                 NetworkNamespacePath = options.NetworkNamespace,
@@ -88,7 +91,8 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         {
             WorkDirectory = options.WorkDirectory,
             HostPathBaseDirectory = options.CaptureBaseDirectory,
-            DiskBudget = new DiskBudget(options.DiskBudgetMB * 1024 * 1024, options.CaptureBaseDirectory),
+            DiskBudget = new DiskBudget(options.DiskBudgetMB * 1024 * 1024, options.CaptureBaseDirectory, options.MinFreeBytes(TotalBytes(options.CaptureBaseDirectory))),
+            MemoryBudget = memory,
             FlightRecorder = recorder,
             PlainHttp = new PlainHttpPolicy(options.PlainHttpOutputEndpoints),
         };
@@ -131,6 +135,18 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
     }
 
     public Task RunAsync(CancellationToken ct) => Agent.RunAsync(ct);
+
+    private static long TotalBytes(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).TotalSize;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
