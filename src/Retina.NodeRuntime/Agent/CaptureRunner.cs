@@ -94,6 +94,18 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
     /// <summary>Assignments that would start a new session (not already finished, not recovered after a restart); a queued one reported Pending counts as fresh.</summary>
     private static bool Fresh(NodeWorkStatus? reported) => reported is null || reported is { Phase: "Pending", Reason: CaptureReasons.Queued };
 
+    /// <summary>Host-path files that captures still assigned here reported: retention must keep them (a PVC copy may still read one).</summary>
+    public IReadOnlySet<string> AssignedHostPathFiles()
+    {
+        lock (gate)
+        {
+            return entries.Values
+                .SelectMany(e => (e.Result?.Artifacts.Where(a => a.Kind == "hostPath").Select(a => a.Location) ?? [])
+                    .Concat((e.Restored?.Artifacts ?? []).Where(a => a.Output == "hostPath").Select(a => a.Location)))
+                .ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>The status entry of every assigned capture, with live counters for running ones.</summary>
     public List<NodeWorkStatus> Report()
     {

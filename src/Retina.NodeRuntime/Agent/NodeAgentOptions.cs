@@ -43,6 +43,15 @@ public sealed class NodeAgentOptions
     /// </summary>
     public List<string> PlainHttpOutputEndpoints { get; set; } = [];
 
+    /// <summary>Delivered host-path tarballs older than this are deleted (never those of captures still assigned here).</summary>
+    public double HostPathRetentionHours { get; set; } = 168;
+
+    /// <summary>Delivered host-path tarballs beyond this total (MiB) are deleted, oldest first.</summary>
+    public long HostPathRetentionMB { get; set; } = 4096;
+
+    /// <summary>How often the retention sweep runs.</summary>
+    public TimeSpan HostPathRetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// Captures running at once on this node; more assignments wait, reported Pending with reason Queued, and start in
     /// assignment order as running ones finish. Each capture holds a packet ring per interface and a writer.
@@ -124,6 +133,11 @@ public sealed class NodeAgentOptions
         else if (FlightRecorderMB >= CaptureMemoryMB)
         {
             problems.Add($"{Section}:FlightRecorderMB ({FlightRecorderMB}) must be less than CaptureMemoryMB ({CaptureMemoryMB}): the recorder's store is taken from the capture memory budget");
+        }
+
+        if (HostPathRetentionHours <= 0 || HostPathRetentionMB <= 0 || HostPathRetentionInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:HostPathRetentionHours, HostPathRetentionMB and HostPathRetentionInterval must be positive");
         }
 
         if (MaxConcurrentCaptures < 1)

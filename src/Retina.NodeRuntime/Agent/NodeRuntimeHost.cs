@@ -14,7 +14,7 @@ namespace Retina.NodeRuntime.Agent;
 /// Composes one node's runtime over a client: the metrics exporter, the plugin host (root only), the capture engine
 /// and the agent loop. The DaemonSet and local mode both run exactly this. Disposing detaches everything we attached.
 /// </summary>
-public sealed class NodeRuntimeHost : IAsyncDisposable
+public sealed partial class NodeRuntimeHost : IAsyncDisposable
 {
     private readonly MetricsExporter exporter;
     private readonly PluginHost? plugins;
@@ -23,6 +23,9 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
     private readonly PodLevelMetrics podLevel;
     private readonly IAsyncDisposable podSource;
     private ApiServerEndpointFeed? apiServerFeed;
+    private NodeAgentOptions options = new();
+    private TimeProvider time = TimeProvider.System;
+    private ILogger log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics,
         PodLevelMetrics podLevel, IAsyncDisposable podSource)
@@ -129,12 +132,36 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
             },
             CappedMetrics = () => podLevel.CappedMetrics,
         };
-        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource) { apiServerFeed = apiServerFeed };
+        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource) { apiServerFeed = apiServerFeed, options = options, time = time, log = loggers.CreateLogger<NodeRuntimeHost>() };
         host.Notices.AddRange(notices);
         return host;
     }
 
-    public Task RunAsync(CancellationToken ct) => Agent.RunAsync(ct);
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(Agent.RunAsync(ct), RetainAsync(ct));
+
+    /// <summary>Deletes old delivered host-path tarballs, and the oldest beyond the total, every HostPathRetentionInterval.</summary>
+    private async Task RetainAsync(CancellationToken ct)
+    {
+        var retention = new HostPathRetention(options.CaptureBaseDirectory, TimeSpan.FromHours(options.HostPathRetentionHours), options.HostPathRetentionMB * 1024 * 1024);
+        using var timer = new PeriodicTimer(options.HostPathRetentionInterval, time);
+        try
+        {
+            // Not at start: the runner learns which tarballs its assignments still need from the first pass.
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                foreach (var removed in retention.Sweep(time.GetUtcNow(), captures.AssignedHostPathFiles()))
+                {
+                    LogRetained(log, removed.Path, removed.Bytes, removed.Why);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Retention deleted {Path} ({Bytes} bytes): {Why}")]
+    private static partial void LogRetained(ILogger logger, string path, long bytes, string why);
 
     private static long TotalBytes(string directory)
     {
