@@ -80,8 +80,11 @@ public sealed class NodeAgentOptions
     /// network namespaces, each taken as a pod of namespace "local".</summary>
     public bool PodsFromNetworkNamespaces { get; set; }
 
-    /// <summary>Remote context (source_/destination_ labels, every pod in the cluster cached) or local context (this node's pods only).</summary>
-    public bool RemoteContext { get; set; } = true;
+    /// <summary>
+    /// Remote context (source_/destination_ labels, every pod in the cluster cached on every node) or, the default,
+    /// local context (this node's pods only: memory and watch load independent of cluster size). An explicit opt-in.
+    /// </summary>
+    public bool RemoteContext { get; set; }
 
     /// <summary>Series cap per pod-level metric; beyond it samples go to the overflow counter.</summary>
     public int MaxSeriesPerMetric { get; set; } = 10_000;
