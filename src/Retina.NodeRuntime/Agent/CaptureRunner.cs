@@ -27,7 +27,8 @@ public sealed partial class CaptureRunner(CaptureEngine engine, IKubeClient clie
         {
             lock (gate)
             {
-                return entries.Values.Count(e => e.Result is null && e.Session is not null);
+                // A session whose completion has ended (even faulted) holds no slot.
+                return entries.Values.Count(e => e.Result is null && e.Session is { Completion.IsCompleted: false });
             }
         }
     }

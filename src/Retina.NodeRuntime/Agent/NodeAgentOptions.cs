@@ -11,7 +11,22 @@ public sealed class NodeAgentOptions
     /// <summary>The runtime's own namespace: the only place it reads Secrets (staged credentials).</summary>
     public string Namespace { get; set; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "retina-system";
 
+    /// <summary>
+    /// Where /metrics (and /healthz) listen: an overlay chooses, e.g. <c>0.0.0.0:10093</c> (with hostNetwork: the node's
+    /// addresses) or <c>127.0.0.1:10093</c> (node-local scrapers only).
+    /// </summary>
     public string MetricsAddress { get; set; } = ":10093";
+
+    /// <summary>
+    /// <c>None</c> (anyone who reaches the address may scrape) or <c>TokenReview</c>: a scrape needs a bearer token that
+    /// a TokenReview accepts and a caller allowed <c>get nodes/metrics</c> on this node; requires the TLS files.
+    /// </summary>
+    public string MetricsAuthentication { get; set; } = "None";
+
+    /// <summary>PEM certificate and key for https on the metrics listener (required with TokenReview).</summary>
+    public string? MetricsTlsCertFile { get; set; }
+
+    public string? MetricsTlsKeyFile { get; set; }
 
     /// <summary>Base directory of host-path outputs.</summary>
     public string CaptureBaseDirectory { get; set; } = "/var/log/retina/captures";
@@ -117,6 +132,15 @@ public sealed class NodeAgentOptions
         if (DiskBudgetMB <= 0)
         {
             problems.Add($"{Section}:DiskBudgetMB must be positive");
+        }
+
+        if (MetricsAuthentication is not ("None" or "TokenReview"))
+        {
+            problems.Add($"{Section}:MetricsAuthentication \"{MetricsAuthentication}\" must be None or TokenReview");
+        }
+        else if (MetricsAuthentication == "TokenReview" && (string.IsNullOrEmpty(MetricsTlsCertFile) || string.IsNullOrEmpty(MetricsTlsKeyFile)))
+        {
+            problems.Add($"{Section}:MetricsAuthentication TokenReview needs MetricsTlsCertFile and MetricsTlsKeyFile: bearer tokens must not cross the network in clear");
         }
 
         if (MinFreeDiskPercent is < 0 or > 90)

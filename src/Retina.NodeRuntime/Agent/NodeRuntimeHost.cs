@@ -53,7 +53,14 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
         Action<PluginHostOptions>? configurePlugins = null, Func<CaptureEngineOptions, CaptureEngineOptions>? configureCapture = null)
     {
         var metrics = new NodeMetrics();
-        var exporter = new MetricsExporter(metrics, new MetricsExporterOptions { Address = options.MetricsAddress });
+        var exporter = new MetricsExporter(metrics, new MetricsExporterOptions
+        {
+            Address = options.MetricsAddress,
+            Authorizer = options.MetricsAuthentication == "TokenReview" ? new TokenReviewScrapeAuthorizer(client, options.NodeName, time) : null,
+            Certificate = options.MetricsTlsCertFile is { Length: > 0 } cert && options.MetricsTlsKeyFile is { Length: > 0 } key
+                ? System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, key)
+                : null,
+        });
         await exporter.StartAsync(ct).ConfigureAwait(false);
         var notices = new List<string>();
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Retina.Testing.Repo;
 using static Retina.Controllers.Tests.Privilege.RenderedManifests;
 
 namespace Retina.Controllers.Tests.Privilege;
@@ -25,29 +24,27 @@ public sealed class PodSecurityTests
     [Fact]
     public async Task The_legacy_kernel_component_adds_SYS_ADMIN_and_unconfined_profiles_and_nothing_else()
     {
-        var overlay = Directory.CreateTempSubdirectory("retina-legacy-");
-        try
-        {
-            string Relative(params string[] parts) => Path.GetRelativePath(overlay.FullName, RepoPaths.Combine(parts));
-            await File.WriteAllTextAsync(Path.Combine(overlay.FullName, "kustomization.yaml"), $"""
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - {Relative("kustomize", "base")}
-                components:
-                  - {Relative("kustomize", "components", "node-runtime-legacy-kernel")}
-                """);
-            var security = Container(Single(await RenderAsync(overlay.FullName), "DaemonSet", "retina-node-runtime"))["securityContext"]!;
-            Strings(security["capabilities"]!["add"]).ShouldBe(["BPF", "PERFMON", "NET_ADMIN", "NET_RAW", "SYS_RESOURCE", "SYS_ADMIN"], ignoreOrder: true);
-            security["seccompProfile"]!["type"]!.GetValue<string>().ShouldBe("Unconfined");
-            security["appArmorProfile"]!["type"]!.GetValue<string>().ShouldBe("Unconfined");
-            security["allowPrivilegeEscalation"]!.GetValue<bool>().ShouldBeTrue("the API server refuses CAP_SYS_ADMIN with allowPrivilegeEscalation: false");
-            security["privileged"]!.GetValue<bool>().ShouldBeFalse();
-        }
-        finally
-        {
-            overlay.Delete(recursive: true);
-        }
+        var security = Container(Single(await BaseWithComponentsAsync("node-runtime-legacy-kernel"), "DaemonSet", "retina-node-runtime"))["securityContext"]!;
+        Strings(security["capabilities"]!["add"]).ShouldBe(["BPF", "PERFMON", "NET_ADMIN", "NET_RAW", "SYS_RESOURCE", "SYS_ADMIN"], ignoreOrder: true);
+        security["seccompProfile"]!["type"]!.GetValue<string>().ShouldBe("Unconfined");
+        security["appArmorProfile"]!["type"]!.GetValue<string>().ShouldBe("Unconfined");
+        security["allowPrivilegeEscalation"]!.GetValue<bool>().ShouldBeTrue("the API server refuses CAP_SYS_ADMIN with allowPrivilegeEscalation: false");
+        security["privileged"]!.GetValue<bool>().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_metrics_auth_component_turns_on_TokenReview_over_https_with_the_certificate_mounted()
+    {
+        var daemonSet = Single(await BaseWithComponentsAsync("node-runtime-metrics-auth"), "DaemonSet", "retina-node-runtime");
+        var container = Container(daemonSet);
+        var env = (container["env"] as JsonArray)!.ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!["value"]?.GetValue<string>());
+        env["RETINA_Retina__NodeRuntime__MetricsAuthentication"].ShouldBe("TokenReview");
+        env["RETINA_Retina__NodeRuntime__MetricsTlsCertFile"].ShouldBe("/etc/retina/metrics-tls/tls.crt");
+        (container["volumeMounts"] as JsonArray)!.ShouldContain(m => m!["mountPath"]!.GetValue<string>() == "/etc/retina/metrics-tls");
+        daemonSet["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Select(v => v!["secret"]?["secretName"]?.GetValue<string>())
+            .ShouldContain("retina-node-runtime-metrics-tls");
+        container["readinessProbe"]!["httpGet"]!["scheme"]!.GetValue<string>().ShouldBe("HTTPS");
+        container["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>().ShouldBe("/healthz", "the probe carries no token: it must not need one");
     }
 
     [Theory]

@@ -11,6 +11,7 @@ internal static class RbacCallers
     public const string ControllersLocal = "Role/retina-system/retina-controllers";
     public const string NodeRuntime = "ClusterRole/retina-node-runtime";
     public const string NodeRuntimeLocal = "Role/retina-system/retina-node-runtime";
+    public const string NodeRuntimeMetricsAuth = "ClusterRole/retina-node-runtime-metrics-auth";
 
     private const string Hosting = "Retina.Controllers/Hosting/RetinaControllers.cs";
     private const string CaptureReconciler = "Retina.Controllers/Capture/CaptureReconciler.cs";
@@ -88,6 +89,10 @@ internal static class RbacCallers
         RbacCaller.At(NodeRuntime, "discovery.k8s.io", "endpointslices", "list", "Retina.NodeRuntime/Plugins/ApiServerLatency/ApiServerEndpointFeed.cs", "new Informer<V1EndpointSlice>"),
         RbacCaller.At(NodeRuntime, "discovery.k8s.io", "endpointslices", "watch", "Retina.NodeRuntime/Plugins/ApiServerLatency/ApiServerEndpointFeed.cs", "new Informer<V1EndpointSlice>"),
         RbacCaller.At(NodeRuntimeLocal, "", "secrets", "get", "Retina.NodeRuntime/Agent/CaptureRunner.cs", "GetAsync<V1Secret>"),
+
+        // Node runtime with components/node-runtime-metrics-auth.
+        RbacCaller.At(NodeRuntimeMetricsAuth, "authentication.k8s.io", "tokenreviews", "create", "Retina.NodeRuntime/Metrics/TokenReviewScrapeAuthorizer.cs", "new V1TokenReview"),
+        RbacCaller.At(NodeRuntimeMetricsAuth, "authorization.k8s.io", "subjectaccessreviews", "create", "Retina.NodeRuntime/Metrics/TokenReviewScrapeAuthorizer.cs", "new V1SubjectAccessReview"),
     ];
 
     private static RbacCaller[] Accepted(string resource, string controller) =>

@@ -33,6 +33,27 @@ internal static class RenderedManifests
         return YamlJson.ParseAll(result.StdOut);
     }
 
+    /// <summary>The base with optional components, as an overlay that adds them would render it.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> BaseWithComponentsAsync(params string[] components)
+    {
+        var overlay = Directory.CreateTempSubdirectory("retina-overlay-");
+        try
+        {
+            string Relative(params string[] parts) => Path.GetRelativePath(overlay.FullName, RepoPaths.Combine(parts));
+            var listed = string.Concat(components.Select(c => $"\n  - {Relative("kustomize", "components", c)}"));
+            await File.WriteAllTextAsync(Path.Combine(overlay.FullName, "kustomization.yaml"),
+                $"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - {Relative("kustomize", "base")}\ncomponents:{listed}\n");
+            return await RenderAsync(overlay.FullName);
+        }
+        finally
+        {
+            overlay.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Components that change our components' rights or pods; rendered on top of base by the privilege tests.</summary>
+    public static IReadOnlyList<string> PrivilegeComponents { get; } = ["node-runtime-legacy-kernel", "node-runtime-metrics-auth"];
+
     public static string Kind(JsonObject doc) => doc["kind"]?.GetValue<string>() ?? "";
 
     public static string Name(JsonObject doc) => doc["metadata"]?["name"]?.GetValue<string>() ?? "";
