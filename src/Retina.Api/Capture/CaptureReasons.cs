@@ -28,4 +28,7 @@ public static class CaptureReasons
     public const string CopyUnschedulable = "CopyJobUnschedulable";
     public const string WaitingForClaim = "WaitingForExclusiveClaim";
     public const string CopiesProgressing = "CopiesProgressing";
+
+    /// <summary>A node reported a tarball path outside its capture base: the copy Job is never created.</summary>
+    public const string HostPathRefused = "HostPathRefused";
 }

@@ -34,6 +34,13 @@ public sealed class NodeWorkStatus
     [JsonPropertyName("message")]
     public string? Message { get; set; }
 
+    /// <summary>
+    /// Why it is in this phase, machine-readable: e.g. Queued (Pending: the node already runs its maximum of concurrent
+    /// captures and starts this one when a slot frees), DurationElapsed, DiskBudgetExceeded, MemoryBudgetExceeded.
+    /// </summary>
+    [JsonPropertyName("reason")]
+    public string? Reason { get; set; }
+
     /// <summary>When it started.</summary>
     [JsonPropertyName("startTime")]
     public DateTime? StartTime { get; set; }

@@ -121,7 +121,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
 
         // One snapshot of the nodes' reports for this pass: the copy Jobs and the status must judge the same reports.
         var runtimes = assigned.ToDictionary(n => n, n => Runtimes!.Get(ObjectKey.Cluster(n)), StringComparer.Ordinal);
-        var delivery = await new PvcCopyDelivery(client, options.CopyJobImage).DeliverAsync(capture, runtimes, ct).ConfigureAwait(false);
+        var delivery = await new PvcCopyDelivery(client, options.CopyJobImage, options.CaptureHostPathBase).DeliverAsync(capture, runtimes, ct).ConfigureAwait(false);
         var copies = delivery.Copies;
         var updated = await client.UpdateStatusAsync<Api.Capture.Capture>(key, c =>
         {

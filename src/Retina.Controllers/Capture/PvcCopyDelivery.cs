@@ -10,9 +10,10 @@ namespace Retina.Controllers.Capture;
 /// node. Rule for exclusive claims: a claim that is not ReadWriteMany/ReadOnlyMany (ReadWriteOnce, ReadWriteOncePod,
 /// or a claim we cannot read) gets one copy Job at a time across every Capture of the namespace, nodes in name order,
 /// because a ReadWriteOnce volume attaches to one node only and a second Job would hang in a multi-attach error.
-/// A copy whose pod cannot be scheduled is reported with the scheduler's own words.
+/// A copy whose pod cannot be scheduled is reported with the scheduler's own words; a reported path outside the node's
+/// capture base is refused (node Failed, condition CopyPending with reason HostPathRefused) and never mounted.
 /// </summary>
-internal sealed class PvcCopyDelivery(IKubeClient client, string image)
+internal sealed class PvcCopyDelivery(IKubeClient client, string image, string captureBase)
 {
     /// <summary>Per node, the copy's state; and, when some copy cannot progress, the condition reason and message.</summary>
     public sealed record Result(Dictionary<string, CaptureStatusAggregator.PvcCopy> Copies, string? PendingReason, string? PendingMessage);
@@ -43,6 +44,15 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image)
         string? reason = null, message = null;
         foreach (var (node, source) in finished)
         {
+            if (PvcCopyJob.SourceRefusal(source!, captureBase) is { } refused)
+            {
+                // Never mounted: a node reporting a path outside its capture base is refused, whatever it says.
+                var why = $"copy refused: {refused}";
+                copies[node] = new(CapturePhase.Failed, null, why);
+                (reason, message) = (CaptureReasons.HostPathRefused, $"{node}: {why}");
+                continue;
+            }
+
             var name = PvcCopyJob.Name(capture, node);
             var job = jobs.FirstOrDefault(j => j.Metadata.Name == name);
             if (job is null && exclusive && busy is not null)

@@ -4,8 +4,9 @@ namespace Retina.Controllers.Capture;
 
 /// <summary>
 /// The one Job we create: on the node that produced a tarball, copy it from the node's capture directory into the
-/// Capture's PersistentVolumeClaim. The command is an argument list (no shell), the source is mounted read-only,
-/// and the container runs as non-root without privileges.
+/// Capture's PersistentVolumeClaim. The command is an argument list (no shell), the source is mounted read-only (and
+/// only after <see cref="SourceRefusal"/> found it under the capture base), and the container runs as non-root without
+/// privileges or privilege escalation, under the RuntimeDefault seccomp profile.
 /// The pod goes through the scheduler (required node affinity on the node's <c>kubernetes.io/hostname</c> label, not
 /// <c>nodeName</c>): a <c>WaitForFirstConsumer</c> claim binds only when the scheduler places a consumer, and volume
 /// topology conflicts then show as an unschedulable pod the Capture reports. Node and claim names may be 253
@@ -27,6 +28,37 @@ public static class PvcCopyJob
 
     /// <summary>A label value for any name: 16 hex characters of its SHA-256.</summary>
     public static string Hash(string name) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..16];
+
+    /// <summary>
+    /// Why the copy Job must not mount <paramref name="location"/> (a tarball path a node reported), or null when it may:
+    /// the path must be absolute and plain (no <c>.</c>, <c>..</c> or empty segments, no control characters), and its
+    /// directory strictly under the node's capture base. Checked lexically: the node resolved links before reporting
+    /// (HostPathConfinement), and a node that lies is refused here before anything is mounted.
+    /// </summary>
+    public static string? SourceRefusal(string location, string captureBase)
+    {
+        var root = "/" + captureBase.Trim('/');
+        if (!location.StartsWith('/'))
+        {
+            return $"reported path \"{location}\" is not absolute";
+        }
+
+        if (location.Any(char.IsControl) || location.Contains('\\', StringComparison.Ordinal))
+        {
+            return "reported path contains control characters or backslashes";
+        }
+
+        var segments = location[1..].Split('/');
+        if (segments.Any(s => s is "" or "." or ".."))
+        {
+            return $"reported path \"{location}\" has empty, \".\" or \"..\" segments";
+        }
+
+        var directory = "/" + string.Join('/', segments[..^1]);
+        return directory.StartsWith(root + "/", StringComparison.Ordinal)
+            ? null
+            : $"reported path \"{location}\" is not under the capture base {root}";
+    }
 
     /// <summary>Succeeded or failed for good: the claim is free for the next copy.</summary>
     public static bool IsFinished(V1Job job) =>
@@ -92,7 +124,11 @@ public static class PvcCopyJob
                         RestartPolicy = "OnFailure",
                         AutomountServiceAccountToken = false,
                         Tolerations = [new V1Toleration { OperatorProperty = "Exists" }],
-                        SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, RunAsUser = 65534, FsGroup = 65534 },
+                        SecurityContext = new V1PodSecurityContext
+                        {
+                            RunAsNonRoot = true, RunAsUser = 65534, FsGroup = 65534,
+                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                        },
                         Containers =
                         [
                             new V1Container

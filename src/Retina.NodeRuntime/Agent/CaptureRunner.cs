@@ -25,7 +25,8 @@ public sealed partial class CaptureRunner(CaptureEngine engine, ICaptureCredenti
         {
             lock (gate)
             {
-                return entries.Values.Count(e => e.Result is null && e.Session is not null);
+                // A session whose completion has ended (even faulted) holds no slot.
+                return entries.Values.Count(e => e.Result is null && e.Session is { Completion.IsCompleted: false });
             }
         }
     }
@@ -58,9 +59,25 @@ public sealed partial class CaptureRunner(CaptureEngine engine, ICaptureCredenti
                 existing = entries.GetValueOrDefault(assignment.Key);
             }
 
-            if (existing is null)
+            var previous = reported.FirstOrDefault(r => r.Key == assignment.Key);
+            if (existing is null && Fresh(previous) && Active >= options.MaxConcurrentCaptures)
             {
-                var entry = await StartAsync(assignment, reported.FirstOrDefault(r => r.Key == assignment.Key), ct).ConfigureAwait(false);
+                lock (gate)
+                {
+                    entries[assignment.Key] = Entry.Waiting(assignment.Key, options.MaxConcurrentCaptures);
+                }
+            }
+            else if (existing is { Queued: true } && assignment.Stop == true)
+            {
+                lock (gate)
+                {
+                    entries[assignment.Key] = Entry.StoppedInQueue(assignment.Key);
+                }
+            }
+            else if (existing is null || (existing.Queued && Active < options.MaxConcurrentCaptures))
+            {
+                // A queued capture starts fresh: it has never run, whatever its last report said (Pending).
+                var entry = await StartAsync(assignment, existing is null ? previous : null, ct).ConfigureAwait(false);
                 lock (gate)
                 {
                     entries[assignment.Key] = entry;
@@ -70,6 +87,21 @@ public sealed partial class CaptureRunner(CaptureEngine engine, ICaptureCredenti
             {
                 await session.StopAsync(ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Assignments that would start a new session (not already finished, not recovered after a restart); a queued one reported Pending counts as fresh.</summary>
+    private static bool Fresh(NodeWorkStatus? reported) => reported is null || reported is { Phase: "Pending", Reason: CaptureReasons.Queued };
+
+    /// <summary>Host-path files that captures still assigned here reported: retention must keep them (a PVC copy may still read one).</summary>
+    public IReadOnlySet<string> AssignedHostPathFiles()
+    {
+        lock (gate)
+        {
+            return entries.Values
+                .SelectMany(e => (e.Result?.Artifacts.Where(a => a.Kind == "hostPath").Select(a => a.Location) ?? [])
+                    .Concat((e.Restored?.Artifacts ?? []).Where(a => a.Output == "hostPath").Select(a => a.Location)))
+                .ToHashSet(StringComparer.Ordinal);
         }
     }
 
@@ -84,6 +116,11 @@ public sealed partial class CaptureRunner(CaptureEngine engine, ICaptureCredenti
 
     private async Task<Entry> StartAsync(NodeCaptureAssignment assignment, NodeWorkStatus? reported, CancellationToken ct)
     {
+        if (Fresh(reported))
+        {
+            reported = null;
+        }
+
         if (reported is { Phase: "Completed" or "Failed" })
         {
             // Finished before this runtime started (e.g. we restarted after it ended): keep the report, do not run again.
@@ -154,6 +191,28 @@ public sealed partial class CaptureRunner(CaptureEngine engine, ICaptureCredenti
     {
         public string Key { get; } = key;
 
+        /// <summary>Assigned but not started: over the node's concurrency limit.</summary>
+        public bool Queued { get; private init; }
+
+        public static Entry Waiting(string key, int limit) => new(key)
+        {
+            Queued = true,
+            Restored = new NodeWorkStatus
+            {
+                Key = key, Phase = "Pending", Reason = CaptureReasons.Queued,
+                Message = $"queued: this node already runs its maximum of {limit} concurrent captures (Retina:NodeRuntime:MaxConcurrentCaptures); it starts when one finishes",
+            },
+        };
+
+        public static Entry StoppedInQueue(string key) => new(key)
+        {
+            Restored = new NodeWorkStatus
+            {
+                Key = key, Phase = "Failed", Reason = CaptureReasons.StoppedWhileQueued, CompletionTime = DateTime.UtcNow,
+                Message = "stopped while queued behind this node's concurrent-capture limit: it never ran",
+            },
+        };
+
         public CaptureSession? Session { get; init; }
 
         public CaptureResult? Result { get; set; }
@@ -174,6 +233,7 @@ public sealed partial class CaptureRunner(CaptureEngine engine, ICaptureCredenti
                 {
                     Key = Key,
                     Phase = r.Phase.ToString(),
+                    Reason = r.Reason,
                     Packets = r.Counters.Packets,
                     Bytes = r.Counters.Bytes,
                     KernelDrops = r.Counters.KernelDrops,

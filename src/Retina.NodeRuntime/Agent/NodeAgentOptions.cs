@@ -11,7 +11,22 @@ public sealed class NodeAgentOptions
     /// <summary>The runtime's own namespace: the only place it reads Secrets (staged credentials).</summary>
     public string Namespace { get; set; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "retina-system";
 
+    /// <summary>
+    /// Where /metrics (and /healthz) listen: an overlay chooses, e.g. <c>0.0.0.0:10093</c> (with hostNetwork: the node's
+    /// addresses) or <c>127.0.0.1:10093</c> (node-local scrapers only).
+    /// </summary>
     public string MetricsAddress { get; set; } = ":10093";
+
+    /// <summary>
+    /// <c>None</c> (anyone who reaches the address may scrape) or <c>TokenReview</c>: a scrape needs a bearer token that
+    /// a TokenReview accepts and a caller allowed <c>get nodes/metrics</c> on this node; requires the TLS files.
+    /// </summary>
+    public string MetricsAuthentication { get; set; } = "None";
+
+    /// <summary>PEM certificate and key for https on the metrics listener (required with TokenReview).</summary>
+    public string? MetricsTlsCertFile { get; set; }
+
+    public string? MetricsTlsKeyFile { get; set; }
 
     /// <summary>Base directory of host-path outputs.</summary>
     public string CaptureBaseDirectory { get; set; } = "/var/log/retina/captures";
@@ -23,10 +38,43 @@ public sealed class NodeAgentOptions
     public long DiskBudgetMB { get; set; } = 2048;
 
     /// <summary>
+    /// Free space captures always leave on the capture base's filesystem, in percent of its size (on by default: a node's
+    /// log disk is often its root disk, and a full root disk evicts pods). 0 turns the percentage off.
+    /// </summary>
+    public int MinFreeDiskPercent { get; set; } = 10;
+
+    /// <summary>Free space captures always leave, in MiB, whichever of this and <see cref="MinFreeDiskPercent"/> is larger.</summary>
+    public long MinFreeDiskMB { get; set; }
+
+    /// <summary>
+    /// Kernel ring memory (MiB) shared by all captures on the node: each capture's packet ring per interface counts, and the
+    /// flight recorder's store (FlightRecorderMB) is taken from it at start-up. Keep it under the container's memory limit.
+    /// </summary>
+    public long CaptureMemoryMB { get; set; } = 256;
+
+    /// <summary>
     /// Endpoints (<c>host</c> or <c>host:port</c>) where blob and S3 uploads may use plain http, for emulators in
     /// local mode and tests; empty (the default): https only.
     /// </summary>
     public List<string> PlainHttpOutputEndpoints { get; set; } = [];
+
+    /// <summary>Delivered host-path tarballs older than this are deleted (never those of captures still assigned here).</summary>
+    public double HostPathRetentionHours { get; set; } = 168;
+
+    /// <summary>Delivered host-path tarballs beyond this total (MiB) are deleted, oldest first.</summary>
+    public long HostPathRetentionMB { get; set; } = 4096;
+
+    /// <summary>How often the retention sweep runs.</summary>
+    public TimeSpan HostPathRetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Captures running at once on this node; more assignments wait, reported Pending with reason Queued, and start in
+    /// assignment order as running ones finish. Each capture holds a packet ring per interface and a writer.
+    /// </summary>
+    public int MaxConcurrentCaptures { get; set; } = 4;
+
+    /// <summary>TraceSessions running at once on this node (enforced when the trace runner lands; validated now).</summary>
+    public int MaxConcurrentTraces { get; set; } = 4;
 
     /// <summary>In-memory flight recorder size (0 = off).</summary>
     public long FlightRecorderMB { get; set; }
@@ -47,8 +95,11 @@ public sealed class NodeAgentOptions
     /// network namespaces, each taken as a pod of namespace "local".</summary>
     public bool PodsFromNetworkNamespaces { get; set; }
 
-    /// <summary>Remote context (source_/destination_ labels, every pod in the cluster cached) or local context (this node's pods only).</summary>
-    public bool RemoteContext { get; set; } = true;
+    /// <summary>
+    /// Remote context (source_/destination_ labels, every pod in the cluster cached on every node) or, the default,
+    /// local context (this node's pods only: memory and watch load independent of cluster size). An explicit opt-in.
+    /// </summary>
+    public bool RemoteContext { get; set; }
 
     /// <summary>Series cap per pod-level metric; beyond it samples go to the overflow counter.</summary>
     public int MaxSeriesPerMetric { get; set; } = 10_000;
@@ -73,6 +124,9 @@ public sealed class NodeAgentOptions
 
     public Uri CredentialEndpointUri => new(CredentialEndpoint ?? $"https://retina-controllers-webhook.{Namespace}.svc");
 
+    /// <summary>The free-space floor in bytes for a filesystem of <paramref name="totalBytes"/>: the larger of the percentage and the absolute floor.</summary>
+    public long MinFreeBytes(long totalBytes) => Math.Max(totalBytes / 100 * MinFreeDiskPercent, MinFreeDiskMB * 1024 * 1024);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -94,6 +148,49 @@ public sealed class NodeAgentOptions
         if (DiskBudgetMB <= 0)
         {
             problems.Add($"{Section}:DiskBudgetMB must be positive");
+        }
+
+        if (MetricsAuthentication is not ("None" or "TokenReview"))
+        {
+            problems.Add($"{Section}:MetricsAuthentication \"{MetricsAuthentication}\" must be None or TokenReview");
+        }
+        else if (MetricsAuthentication == "TokenReview" && (string.IsNullOrEmpty(MetricsTlsCertFile) || string.IsNullOrEmpty(MetricsTlsKeyFile)))
+        {
+            problems.Add($"{Section}:MetricsAuthentication TokenReview needs MetricsTlsCertFile and MetricsTlsKeyFile: bearer tokens must not cross the network in clear");
+        }
+
+        if (MinFreeDiskPercent is < 0 or > 90)
+        {
+            problems.Add($"{Section}:MinFreeDiskPercent must be between 0 and 90 (got {MinFreeDiskPercent})");
+        }
+
+        if (MinFreeDiskMB < 0)
+        {
+            problems.Add($"{Section}:MinFreeDiskMB must not be negative");
+        }
+
+        if (CaptureMemoryMB <= 0)
+        {
+            problems.Add($"{Section}:CaptureMemoryMB must be positive");
+        }
+        else if (FlightRecorderMB >= CaptureMemoryMB)
+        {
+            problems.Add($"{Section}:FlightRecorderMB ({FlightRecorderMB}) must be less than CaptureMemoryMB ({CaptureMemoryMB}): the recorder's store is taken from the capture memory budget");
+        }
+
+        if (HostPathRetentionHours <= 0 || HostPathRetentionMB <= 0 || HostPathRetentionInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:HostPathRetentionHours, HostPathRetentionMB and HostPathRetentionInterval must be positive");
+        }
+
+        if (MaxConcurrentCaptures < 1)
+        {
+            problems.Add($"{Section}:MaxConcurrentCaptures must be at least 1 (got {MaxConcurrentCaptures})");
+        }
+
+        if (MaxConcurrentTraces < 1)
+        {
+            problems.Add($"{Section}:MaxConcurrentTraces must be at least 1 (got {MaxConcurrentTraces})");
         }
 
         foreach (var item in (ApiServerEndpoints ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

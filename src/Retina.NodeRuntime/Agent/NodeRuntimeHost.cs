@@ -15,7 +15,7 @@ namespace Retina.NodeRuntime.Agent;
 /// Composes one node's runtime over a client: the metrics exporter, the plugin host (root only), the capture engine
 /// and the agent loop. The DaemonSet and local mode both run exactly this. Disposing detaches everything we attached.
 /// </summary>
-public sealed class NodeRuntimeHost : IAsyncDisposable
+public sealed partial class NodeRuntimeHost : IAsyncDisposable
 {
     private readonly MetricsExporter exporter;
     private readonly PluginHost? plugins;
@@ -25,6 +25,9 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
     private readonly IAsyncDisposable podSource;
     private ApiServerEndpointFeed? apiServerFeed;
     private ControllerCredentialClient? credentialClient;
+    private NodeAgentOptions options = new();
+    private TimeProvider time = TimeProvider.System;
+    private ILogger log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics,
         PodLevelMetrics podLevel, IAsyncDisposable podSource)
@@ -53,7 +56,14 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         ICaptureCredentialSource? credentials = null)
     {
         var metrics = new NodeMetrics();
-        var exporter = new MetricsExporter(metrics, new MetricsExporterOptions { Address = options.MetricsAddress });
+        var exporter = new MetricsExporter(metrics, new MetricsExporterOptions
+        {
+            Address = options.MetricsAddress,
+            Authorizer = options.MetricsAuthentication == "TokenReview" ? new TokenReviewScrapeAuthorizer(client, options.NodeName, time) : null,
+            Certificate = options.MetricsTlsCertFile is { Length: > 0 } cert && options.MetricsTlsKeyFile is { Length: > 0 } key
+                ? System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, key)
+                : null,
+        });
         await exporter.StartAsync(ct).ConfigureAwait(false);
         var notices = new List<string>();
 
@@ -75,9 +85,12 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
             notices.Add("eBPF plugins skipped: loading programs needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON)");
         }
 
+        var memory = new CaptureMemoryBudget(options.CaptureMemoryMB * 1024 * 1024);
         FlightRecorder? recorder = null;
         if (options.FlightRecorderMB > 0 && Environment.IsPrivilegedProcess)
         {
+            // The recorder's store comes out of the capture memory budget for as long as the runtime runs.
+            memory.TryReserve(options.FlightRecorderMB * 1024 * 1024);
             recorder = await FlightRecorder.StartAsync(new FlightRecorderOptions
             {
                 NetworkNamespacePath = options.NetworkNamespace,
@@ -91,7 +104,8 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
         {
             WorkDirectory = options.WorkDirectory,
             HostPathBaseDirectory = options.CaptureBaseDirectory,
-            DiskBudget = new DiskBudget(options.DiskBudgetMB * 1024 * 1024, options.CaptureBaseDirectory),
+            DiskBudget = new DiskBudget(options.DiskBudgetMB * 1024 * 1024, options.CaptureBaseDirectory, options.MinFreeBytes(TotalBytes(options.CaptureBaseDirectory))),
+            MemoryBudget = memory,
             FlightRecorder = recorder,
             PlainHttp = new PlainHttpPolicy(options.PlainHttpOutputEndpoints),
         };
@@ -131,12 +145,51 @@ public sealed class NodeRuntimeHost : IAsyncDisposable
             },
             CappedMetrics = () => podLevel.CappedMetrics,
         };
-        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource) { apiServerFeed = apiServerFeed, credentialClient = credentialClient };
+        var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource)
+        {
+            apiServerFeed = apiServerFeed, credentialClient = credentialClient, options = options, time = time, log = loggers.CreateLogger<NodeRuntimeHost>(),
+        };
         host.Notices.AddRange(notices);
         return host;
     }
 
-    public Task RunAsync(CancellationToken ct) => Agent.RunAsync(ct);
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(Agent.RunAsync(ct), RetainAsync(ct));
+
+    /// <summary>Deletes old delivered host-path tarballs, and the oldest beyond the total, every HostPathRetentionInterval.</summary>
+    private async Task RetainAsync(CancellationToken ct)
+    {
+        var retention = new HostPathRetention(options.CaptureBaseDirectory, TimeSpan.FromHours(options.HostPathRetentionHours), options.HostPathRetentionMB * 1024 * 1024);
+        using var timer = new PeriodicTimer(options.HostPathRetentionInterval, time);
+        try
+        {
+            // Not at start: the runner learns which tarballs its assignments still need from the first pass.
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                foreach (var removed in retention.Sweep(time.GetUtcNow(), captures.AssignedHostPathFiles()))
+                {
+                    LogRetained(log, removed.Path, removed.Bytes, removed.Why);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Retention deleted {Path} ({Bytes} bytes): {Why}")]
+    private static partial void LogRetained(ILogger logger, string path, long bytes, string why);
+
+    private static long TotalBytes(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).TotalSize;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

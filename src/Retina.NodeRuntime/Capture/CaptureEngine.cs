@@ -27,6 +27,7 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
         var redactor = SecretRedactor.For(request);
         var startedAt = time.GetUtcNow();
         string filter = "";
+        long ringReservation = 0;
         try
         {
             Validate(request);
@@ -36,6 +37,7 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
                 request.NetworkNamespacePath,
                 () => Open(request, filter, ringBytes),
                 "capture-open").WaitAsync(cancellationToken).ConfigureAwait(false);
+            ringReservation = opened.RingBytes;
             var notes = opened.Notes.ToList();
             var (preTrigger, cutoff) = await PreTriggerAsync(request, opened, notes, cancellationToken).ConfigureAwait(false);
             var session = new CaptureSession(request, filter, opened.Interfaces, opened.Rings, notes, options, log, time, redactor, startedAt)
@@ -45,10 +47,14 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
             };
             CaptureLog.Started(log, request.Name, request.NodeName, string.Join(",", opened.Interfaces.Select(i => $"{i.Name}#{i.IfIndex}")), filter);
             session.Start();
+            var reserved = ringReservation;
+            ringReservation = 0;
+            _ = session.Completion.ContinueWith(_ => options.MemoryBudget.Release(reserved), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             return session;
         }
         catch (Exception e) when (Classify(e) is { } reason)
         {
+            options.MemoryBudget.Release(ringReservation);
             var message = redactor.Redact(e.Message);
             CaptureLog.Failed(log, request.Name, reason, message);
             return CaptureSession.FailedBeforeStart(request, filter, options, time, redactor, startedAt, reason, message);
@@ -66,6 +72,7 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
     private static string? Classify(Exception e) => e switch
     {
         PcapFilterException or CaptureFilterException => CaptureReasons.InvalidFilter,
+        CaptureMemoryException => CaptureReasons.MemoryBudgetExceeded,
         CaptureInterfaceException => CaptureReasons.InterfaceNotFound,
         ArgumentException => CaptureReasons.InvalidRequest,
         PacketException or IOException or UnauthorizedAccessException => CaptureReasons.CaptureError,
@@ -111,7 +118,7 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
         }
     }
 
-    private sealed record Opened(IReadOnlyList<CaptureInterface> Interfaces, IReadOnlyList<PacketRing> Rings, IReadOnlyList<string> Notes, IReadOnlyDictionary<PcapLinkType, BpfInstruction[]> Programs);
+    private sealed record Opened(IReadOnlyList<CaptureInterface> Interfaces, IReadOnlyList<PacketRing> Rings, IReadOnlyList<string> Notes, IReadOnlyDictionary<PcapLinkType, BpfInstruction[]> Programs, long RingBytes);
 
     /// <summary>The recorder's packets from before the start that pass this capture's filter, and the time from which live packets take over.</summary>
     private async Task<(IReadOnlyList<RecordedPacket> Packets, long Cutoff)> PreTriggerAsync(CaptureRequest request, Opened opened, List<string> notes, CancellationToken cancellationToken)
@@ -177,6 +184,14 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
         var programs = new Dictionary<PcapLinkType, BpfInstruction[]>();
         var blockSize = Math.Max(Environment.SystemPageSize, Math.Min(256 * 1024, ringBytes / 2) / Environment.SystemPageSize * Environment.SystemPageSize);
         var blockCount = Math.Max(2, ringBytes / blockSize);
+        var reservation = (long)blockSize * blockCount * chosen.Count;
+        if (!options.MemoryBudget.TryReserve(reservation))
+        {
+            throw new CaptureMemoryException(
+                $"{chosen.Count} interface ring(s) of {(long)blockSize * blockCount} bytes ({reservation} bytes) do not fit in the {options.MemoryBudget.Describe()}; " +
+                "capture fewer interfaces, lower the ring size, or wait for running captures to finish");
+        }
+
         var rings = new List<PacketRing>();
         var interfaces = new List<CaptureInterface>();
         try
@@ -209,9 +224,10 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
                 r.Dispose();
             }
 
+            options.MemoryBudget.Release(reservation);
             throw;
         }
 
-        return new Opened(interfaces, rings, notes, programs);
+        return new Opened(interfaces, rings, notes, programs, reservation);
     }
 }

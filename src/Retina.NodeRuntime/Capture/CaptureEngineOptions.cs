@@ -16,6 +16,9 @@ public sealed record CaptureEngineOptions
     /// <summary>Shared by every capture on the node.</summary>
     public DiskBudget DiskBudget { get; init; } = DiskBudget.Unlimited;
 
+    /// <summary>Kernel ring memory shared by every capture on the node (and the flight recorder's share).</summary>
+    public CaptureMemoryBudget MemoryBudget { get; init; } = CaptureMemoryBudget.Unlimited;
+
     public int RingBufferBytesPerInterface { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>Upper bound on the time a packet waits in a half-full ring block.</summary>

@@ -24,6 +24,14 @@ internal sealed class CapturePackager(
         string reason, string message, string outputDirectory, CancellationToken cancellationToken)
     {
         var allNotes = notes.ToList();
+
+        // Only regular files go into the tarball: a capture file replaced by a link (or anything else) is left out and said so.
+        foreach (var replaced in captureFiles.Where(f => !HostPathConfinement.IsRegularFile(f)))
+        {
+            allNotes.Add($"capture file {Path.GetFileName(replaced)} left out: it is no longer a regular file (a symbolic link?)");
+        }
+
+        captureFiles = captureFiles.Where(HostPathConfinement.IsRegularFile).ToList();
         var metadataDirectory = Path.Combine(workDirectory, "metadata");
         if (request.IncludeMetadata && request.MetadataScope == CaptureMetadataScope.Node)
         {
@@ -41,7 +49,8 @@ internal sealed class CapturePackager(
         var name = baseName + ".tar.gz";
         var path = Path.Combine(outputDirectory, name);
         var partial = path + ".partial";
-        await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+        File.Delete(partial); // never write through a leftover link: CreateNew below does not follow one
+        await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
         {
             await using var gzip = new GZipStream(file, CompressionLevel.Fastest);
             await using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
@@ -53,7 +62,7 @@ internal sealed class CapturePackager(
 
             if (Directory.Exists(metadataDirectory))
             {
-                foreach (var f in Directory.EnumerateFiles(metadataDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                foreach (var f in Directory.EnumerateFiles(metadataDirectory, "*", SearchOption.AllDirectories).Where(HostPathConfinement.IsRegularFile).Order(StringComparer.Ordinal))
                 {
                     await tar.WriteEntryAsync(f, Path.GetRelativePath(metadataDirectory, f), cancellationToken).ConfigureAwait(false);
                 }

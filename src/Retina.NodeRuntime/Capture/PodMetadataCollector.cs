@@ -20,6 +20,7 @@ internal static class PodMetadataCollector
         var wanted = podIps.ToHashSet(StringComparer.Ordinal);
         var found = new HashSet<string>(StringComparer.Ordinal);
         var pinned = Directory.Exists(netnsDirectory) ? Directory.EnumerateFiles(netnsDirectory).Order(StringComparer.Ordinal).ToList() : [];
+        string? refused = null;
         foreach (var path in pinned)
         {
             if (found.Count == wanted.Count)
@@ -41,10 +42,18 @@ internal static class PodMetadataCollector
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                continue; // a pod that went away while we looked, or a pin that is not a namespace
+                // A pod that went away while we looked, a pin that is not a namespace, or setns refused (no CAP_SYS_ADMIN).
+                refused ??= e.Message.Contains("Operation not permitted", StringComparison.Ordinal) ? e.Message : null;
+                continue;
             }
 
             found.UnionWith(mine);
+        }
+
+        if (refused is not null && found.Count < wanted.Count)
+        {
+            // RuntimeDefault seccomp refuses setns without CAP_SYS_ADMIN, which the shipped DaemonSet does not hold.
+            notes.Add($"pod network namespaces cannot be entered here ({refused}): entering one needs CAP_SYS_ADMIN (components/node-runtime-legacy-kernel grants it), so pod metadata is left out");
         }
 
         foreach (var ip in wanted.Except(found).Order(StringComparer.Ordinal))

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +32,7 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
         listener.Start(64);
         var bound = (IPEndPoint)listener.LocalEndpoint;
         var host = bound.Address.Equals(IPAddress.Any) ? "127.0.0.1" : bound.Address.ToString();
-        BoundAddress = new Uri($"http://{(bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{bound.Port}/");
+        BoundAddress = new Uri($"{(options.Certificate is null ? "http" : "https")}://{(bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{bound.Port}/");
         stop = new CancellationTokenSource();
         acceptLoop = AcceptAsync(stop.Token);
         return Task.CompletedTask;
@@ -69,10 +70,26 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
         {
             using (client)
             {
-                var stream = client.GetStream();
-                var request = await ReadRequestLineAsync(stream, timeout.Token);
+                Stream stream = client.GetStream();
+                if (options.Certificate is { } certificate)
+                {
+                    var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                    await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token);
+                    stream = tls;
+                }
+
+                await using var owned = stream;
+                var head = await ReadRequestHeadAsync(stream, timeout.Token);
+                var request = head?.FirstOrDefault();
                 var parts = request?.Split(' ');
                 string status, contentType, body;
+                ScrapeDecision? denied = null;
+                if (parts is { Length: 3 } && parts[1].Split('?')[0] == options.Path && options.Authorizer is { } authorizer)
+                {
+                    var decision = await authorizer.AuthorizeAsync(BearerToken(head!), timeout.Token);
+                    denied = decision.Status == 200 ? null : decision;
+                }
+
                 if (parts is not { Length: 3 } || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
                 {
                     (status, contentType, body) = ("400 Bad Request", "text/plain", "bad request\n");
@@ -81,9 +98,17 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
                 {
                     (status, contentType, body) = ("405 Method Not Allowed", "text/plain", "method not allowed\n");
                 }
+                else if (parts[1].Split('?')[0] == "/healthz")
+                {
+                    (status, contentType, body) = ("200 OK", "text/plain", "ok\n");
+                }
                 else if (parts[1].Split('?')[0] != options.Path)
                 {
                     (status, contentType, body) = ("404 Not Found", "text/plain", "not found\n");
+                }
+                else if (denied is { } no)
+                {
+                    (status, contentType, body) = (no.Status == 401 ? "401 Unauthorized" : "403 Forbidden", "text/plain", no.Reason + "\n");
                 }
                 else
                 {
@@ -91,16 +116,18 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
                 }
 
                 var payload = Encoding.UTF8.GetBytes(body);
-                var head = Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\nContent-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
-                await stream.WriteAsync(head, timeout.Token);
+                var challenge = status.StartsWith("401", StringComparison.Ordinal) ? "WWW-Authenticate: Bearer\r\n" : "";
+                var response = Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\nContent-Length: {payload.Length}\r\n{challenge}Connection: close\r\n\r\n");
+                await stream.WriteAsync(response, timeout.Token);
                 if (parts is not { Length: 3 } || parts[0] != "HEAD")
                 {
                     await stream.WriteAsync(payload, timeout.Token);
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException
+                                       or System.Security.Authentication.AuthenticationException or Retina.Kube.Client.KubeApiException)
         {
             // the scraper went away or was too slow: nothing to tell it
         }
@@ -110,8 +137,8 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
         }
     }
 
-    /// <summary>Reads the request head (bounded) and returns its first line, or null when malformed.</summary>
-    private static async Task<string?> ReadRequestLineAsync(NetworkStream stream, CancellationToken ct)
+    /// <summary>Reads the request head (bounded) and returns its lines, or null when malformed.</summary>
+    private static async Task<string[]?> ReadRequestHeadAsync(Stream stream, CancellationToken ct)
     {
         var buf = new byte[MaxRequestBytes];
         var n = 0;
@@ -130,8 +157,25 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
             }
         }
 
-        var eol = buf.AsSpan(0, n).IndexOf("\r\n"u8);
-        return eol <= 0 ? null : Encoding.ASCII.GetString(buf, 0, eol);
+        var end = buf.AsSpan(0, n).IndexOf("\r\n\r\n"u8);
+        var text = Encoding.ASCII.GetString(buf, 0, end >= 0 ? end : n);
+        var lines = text.Split("\r\n");
+        return lines[0].Length == 0 || (end < 0 && !text.Contains("\r\n", StringComparison.Ordinal)) ? null : lines;
+    }
+
+    private static string? BearerToken(string[] head)
+    {
+        foreach (var line in head.Skip(1))
+        {
+            var colon = line.IndexOf(':');
+            if (colon > 0 && line[..colon].Trim().Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                var value = line[(colon + 1)..].Trim();
+                return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : null;
+            }
+        }
+
+        return null;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

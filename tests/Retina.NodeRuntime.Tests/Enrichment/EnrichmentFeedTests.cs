@@ -18,7 +18,7 @@ public sealed class EnrichmentFeedTests
         await FakeClusterPods.CreateAsync(client, TestPods.Pod("shop", "web-1", "10.7.0.1", deployment: "web", labels: new Dictionary<string, string> { ["app"] = "web" }));
         await FakeClusterPods.CreateAsync(client, TestPods.Pod("shop", "remote-1", "10.7.1.1", node: "node2"));
 
-        await using var feed = EnrichmentFeed.Start(client, "node1");
+        await using var feed = EnrichmentFeed.Start(client, "node1", new EnrichmentOptions { AllPods = true });
         await feed.WaitForSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
         var cache = feed.Cache;
 

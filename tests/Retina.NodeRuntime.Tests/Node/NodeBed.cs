@@ -93,7 +93,7 @@ public sealed class NodeBed : IAsyncDisposable
                 await FakeClusterPods.CreateAsync(bed.Client, TestPods.Pod(ns, name, bed.Network.Pods[i].Address, NodeName, deployment: workload));
             }
 
-            var feed = EnrichmentFeed.Start(bed.Client, NodeName, new EnrichmentOptions { WatchServices = false });
+            var feed = EnrichmentFeed.Start(bed.Client, NodeName, new EnrichmentOptions { AllPods = true, WatchServices = false });
             bed.owned.Add(feed);
             await feed.WaitForSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
             await Until.TrueAsync(() => feed.Cache.PodCount == PodObjects.Length, "every pod is in the cache");

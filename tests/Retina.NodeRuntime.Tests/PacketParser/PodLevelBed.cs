@@ -49,7 +49,7 @@ public sealed class PodLevelBed : IAsyncDisposable
                 await bed.CreatePodObjectAsync(ns, i);
             }
 
-            bed.Feed = EnrichmentFeed.Start(bed.Client, NodeName, new EnrichmentOptions { WatchServices = false });
+            bed.Feed = EnrichmentFeed.Start(bed.Client, NodeName, new EnrichmentOptions { AllPods = true, WatchServices = false });
             await bed.Feed.WaitForSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
             await Until.TrueAsync(() => bed.Feed.Cache.PodCount == pods, "every pod is in the cache");
             bed.Pod = new PodLevelMetrics(bed.Metrics, bed.Feed.Cache, options ?? new AdvancedMetricsOptions { SweepInterval = TimeSpan.FromMilliseconds(200) });

@@ -44,11 +44,19 @@ public sealed class HostPathOutput(string baseDirectory, string relativePath) : 
     public async Task<CaptureArtifactLocation> DeliverAsync(CaptureArtifact artifact, CancellationToken cancellationToken)
     {
         var directory = Resolve(baseDirectory, relativePath);
+        if (!HostPathConfinement.IsRegularFile(artifact.Path))
+        {
+            throw new OutputPermanentException($"hostPath: the tarball {artifact.Name} is no longer a regular file (replaced by a symbolic link?); not delivered");
+        }
+
         Directory.CreateDirectory(directory);
         var target = Path.Combine(directory, artifact.Name);
         var partial = Path.Combine(directory, "." + artifact.Name + ".partial");
+
+        // A leftover (or planted) partial may be a link: remove the name itself, then create it exclusively, which never follows a link.
+        File.Delete(partial);
         await using (var source = File.OpenRead(artifact.Path))
-        await using (var destination = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+        await using (var destination = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
         {
             await source.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -65,7 +73,15 @@ public sealed class HostPathOutput(string baseDirectory, string relativePath) : 
             }
         }
 
+        // rename(2) replaces a link at the target name, never what it points to.
         File.Move(partial, target, overwrite: true);
+
+        // What we report is mounted by the PVC copy Job: it must really be under the base, links resolved.
+        if (!HostPathConfinement.IsUnder(target, baseDirectory))
+        {
+            throw new OutputPermanentException($"hostPath: {target} resolves to {HostPathConfinement.RealPath(target)}, outside {HostPathConfinement.RealPath(baseDirectory)}; not reported");
+        }
+
         return new CaptureArtifactLocation(Kind, target);
     }
 }

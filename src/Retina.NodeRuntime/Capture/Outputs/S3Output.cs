@@ -9,7 +9,7 @@ namespace Retina.NodeRuntime.Capture.Outputs;
 /// Uploads the tarball with a single PUT (an object is visible only once complete) and verifies size and SHA-256 with a
 /// HEAD before reporting it; a repeated PUT of the same artifact replaces it with identical bytes.
 /// </summary>
-public sealed class S3Output(S3OutputTarget target, Action<AmazonS3Config>? configure = null, PlainHttpPolicy? plainHttp = null) : ICaptureOutput
+public sealed partial class S3Output(S3OutputTarget target, Action<AmazonS3Config>? configure = null, PlainHttpPolicy? plainHttp = null) : ICaptureOutput
 {
     public const string Sha256Metadata = "x-amz-meta-sha256";
 
@@ -21,6 +21,46 @@ public sealed class S3Output(S3OutputTarget target, Action<AmazonS3Config>? conf
         return prefix.Length == 0 ? artifactName : $"{prefix}/{artifactName}";
     }
 
+    /// <summary>
+    /// Why the target must not be used, or null: the endpoint must be an absolute https URL (plain http only where the
+    /// admin's <see cref="PlainHttpPolicy"/> lists it) with nothing but scheme, host, port and path — no user:password@
+    /// (it would be printed with the endpoint), no query or fragment; the region a plain AWS region name, since the SDK
+    /// builds the host name from it (a region such as <c>evil.example#</c> would point the upload elsewhere). Messages
+    /// name host and port only.
+    /// </summary>
+    public static string? Refusal(S3OutputTarget target, PlainHttpPolicy plainHttp)
+    {
+        if (!Region().IsMatch(target.Region))
+        {
+            return $"s3Upload: region \"{target.Region}\" is not an AWS region name (lowercase letters, digits and dashes)";
+        }
+
+        if (string.IsNullOrEmpty(target.Endpoint))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(target.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Host.Length == 0)
+        {
+            return "s3Upload: endpoint is not an absolute URL such as https://minio.example:9000";
+        }
+
+        if (endpoint.UserInfo.Length > 0)
+        {
+            return $"s3Upload: endpoint {endpoint.Host}:{endpoint.Port} carries credentials (user:password@); give them in the Secret";
+        }
+
+        if (endpoint.Query.Length > 0 || endpoint.Fragment.Length > 0)
+        {
+            return $"s3Upload: endpoint {endpoint.Host}:{endpoint.Port} has a query or fragment; give scheme, host, port and path only";
+        }
+
+        return plainHttp.Refusal(endpoint, "s3Upload");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex Region();
+
     public async Task<CaptureArtifactLocation> DeliverAsync(CaptureArtifact artifact, CancellationToken cancellationToken)
     {
         var config = new AmazonS3Config
@@ -29,22 +69,17 @@ public sealed class S3Output(S3OutputTarget target, Action<AmazonS3Config>? conf
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             MaxErrorRetry = 2,
         };
+        if (Refusal(target, plainHttp ?? PlainHttpPolicy.HttpsOnly) is { } refused)
+        {
+            throw new OutputPermanentException(refused);
+        }
+
         if (string.IsNullOrEmpty(target.Endpoint))
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(target.Region);
         }
         else
         {
-            if (!Uri.TryCreate(target.Endpoint, UriKind.Absolute, out var endpoint))
-            {
-                throw new OutputPermanentException($"s3Upload: endpoint '{target.Endpoint}' is not an absolute URL");
-            }
-
-            if ((plainHttp ?? PlainHttpPolicy.HttpsOnly).Refusal(endpoint, "s3Upload") is { } refused)
-            {
-                throw new OutputPermanentException(refused);
-            }
-
             config.ServiceURL = target.Endpoint;
             config.AuthenticationRegion = target.Region;
             config.ForcePathStyle = true;
