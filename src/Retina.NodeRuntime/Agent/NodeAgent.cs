@@ -100,8 +100,17 @@ public sealed partial class NodeAgent(
             return;
         }
 
-        await client.PatchStatusAsync<NodeRuntimeObject>(options.NodeName, null, KubePatch.Merge(NodeStatusBuilder.Patch(status)), ct).ConfigureAwait(false);
-        (lastFingerprint, lastWrite) = (fingerprint, now);
+        try
+        {
+            await client.PatchStatusAsync<NodeRuntimeObject>(options.NodeName, null, KubePatch.Merge(NodeStatusBuilder.Patch(status)), ct).ConfigureAwait(false);
+            (lastFingerprint, lastWrite) = (fingerprint, now);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            // A failed status write (API 5xx, throttling past the client's retries, a timeout) must not end the loop:
+            // the node would stop heart-beating for good. The next pass writes the then-current status.
+            LogStatusWriteFailed(logger, e.Message);
+        }
     }
 
     private static bool SamePlugins(IReadOnlyList<PluginRequest> a, IReadOnlyList<PluginRequest> b) =>
@@ -123,4 +132,7 @@ public sealed partial class NodeAgent(
 
         public void OnDelete(NodeRuntimeObject obj) => writer.TryWrite(true);
     }
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Writing this node's status failed, retrying on the next pass: {Reason}")]
+    private static partial void LogStatusWriteFailed(ILogger logger, string reason);
 }

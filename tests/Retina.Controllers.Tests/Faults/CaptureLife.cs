@@ -13,7 +13,7 @@ namespace Retina.Controllers.Tests.Faults;
 
 /// <summary>
 /// One Capture's whole life through the real controllers: a node appears (its NodeRuntime is created), the Capture
-/// is assigned, the node reports it done with a tarball for a PVC, the copy Job runs, the Capture completes and
+/// is assigned (beside a MetricsConfiguration), the node reports it done with a tarball for a PVC, the copy Job runs, the Capture completes and
 /// its assignment is withdrawn. The test plays the user, the node and the Job controller; the rest is ours.
 /// </summary>
 internal static class CaptureLife
@@ -24,7 +24,7 @@ internal static class CaptureLife
     /// <summary>Writes the test makes itself (as the user, the node or the kubelet), not the controllers.</summary>
     public static bool ByTheTest((string Verb, string Plural, string Subresource) write) => write switch
     {
-        ("create", "nodes" or "captures" or "persistentvolumeclaims", _) => true,
+        ("create", "nodes" or "captures" or "persistentvolumeclaims" or "metricsconfigurations", _) => true,
         (_, "noderuntimes", "status") => true,
         (_, "jobs", "status") => true,
         _ => false,
@@ -33,6 +33,11 @@ internal static class CaptureLife
     public static async Task<CaptureObject> RunAsync(ControllerHarness h)
     {
         await h.AddNodeAsync("n1", new() { [PvcCopyJob.HostnameLabel] = "n1" });
+        var metrics = new Api.MetricsConfiguration.MetricsConfiguration();
+        metrics.Metadata.Name = "pods";
+        metrics.Spec.ContextOptions = [new Api.MetricsConfiguration.MetricsContextOptions { MetricName = "forward_count", SourceLabels = ["ip", "podname"] }];
+        metrics.Spec.Namespaces = new Api.MetricsConfiguration.MetricsNamespaces { Include = ["shop"] };
+        await h.Client.CreateAsync(metrics, None);
         await h.Client.CreateAsync(new V1PersistentVolumeClaim
         {
             ApiVersion = "v1", Kind = "PersistentVolumeClaim", Metadata = new() { Name = "store", NamespaceProperty = "shop" },
@@ -43,7 +48,10 @@ internal static class CaptureLife
         c.Spec.OutputConfiguration.PersistentVolumeClaim = "store";
         var created = await h.Client.CreateAsync(c, None);
 
-        var runtime = await Until.ValueAsync(() => h.Client.GetAsync<NodeRuntimeObject>("n1", null, None), r => r?.Spec.Captures?.Count == 1, "n1 is assigned", Step);
+        var runtime = await Until.ValueAsync(() => h.Client.GetAsync<NodeRuntimeObject>("n1", null, None),
+            r => r?.Spec.Captures?.Count == 1 && r.Spec.Metrics?.Sources?.Count == 1, "n1 is assigned the capture and the metrics", Step);
+        await Until.ValueAsync(() => h.Client.GetAsync<Api.MetricsConfiguration.MetricsConfiguration>("pods", null, None),
+            m => m?.Status?.State == Api.MetricsConfiguration.MetricsState.Accepted, "the metrics configuration is Accepted", Step);
         var assignment = runtime!.Spec.Captures![0];
         await NodeReports.ReportAsync(h.Client, "n1", new NodeWorkStatus
         {

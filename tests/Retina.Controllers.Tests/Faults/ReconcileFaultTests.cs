@@ -67,7 +67,7 @@ public sealed class ReconcileFaultTests(ITestOutputHelper output)
         output.WriteLine("fired: " + string.Join(", ", h.Api.Faults.Fired));
         // A write that the clean run made only by timing (e.g. a second status patch) may not recur; the life's own writes must.
         var hit = h.Api.Faults.Fired.Select(f => (f.Verb, f.Plural, f.Subresource)).ToHashSet();
-        foreach (var core in new[] { ("create", "noderuntimes", ""), ("patch", "noderuntimes", ""), ("patch", "captures", "status"), ("create", "jobs", "") }
+        foreach (var core in new[] { ("create", "noderuntimes", ""), ("patch", "noderuntimes", ""), ("patch", "captures", "status"), ("create", "jobs", ""), ("patch", "metricsconfigurations", "status") }
             .Where(w => failure != Failure.Conflict || w.Item1 != "create"))
         {
             hit.ShouldContain(core, $"the {core} write met its failure");

@@ -26,7 +26,8 @@ public sealed class CaptureConcurrencyTests
             CaptureBaseDirectory = bed.HostPathBase,
             MaxConcurrentCaptures = 1,
         };
-        await using var runner = new CaptureRunner(bed.Engine(), api.CreateClient(), options, NullLogger.Instance);
+        using var credentials = HostPathOnly();
+        await using var runner = new CaptureRunner(bed.Engine(), credentials, options, NullLogger.Instance);
         var first = Assignment(bed, "first");
         var second = Assignment(bed, "second");
         var third = Assignment(bed, "third");
@@ -67,7 +68,8 @@ public sealed class CaptureConcurrencyTests
             CaptureBaseDirectory = bed.HostPathBase,
             MaxConcurrentCaptures = 2,
         };
-        await using var runner = new CaptureRunner(bed.Engine(), api.CreateClient(), options, NullLogger.Instance);
+        using var credentials = HostPathOnly();
+        await using var runner = new CaptureRunner(bed.Engine(), credentials, options, NullLogger.Instance);
         var waiting = Assignment(bed, "waiting");
 
         await runner.ConvergeAsync([waiting], [new NodeWorkStatus { Key = waiting.Key, Phase = "Pending", Reason = CaptureReasons.Queued }], None);
@@ -100,4 +102,10 @@ public sealed class CaptureConcurrencyTests
     private static NodeWorkStatus Status(CaptureRunner runner, string name) => runner.Report().Single(r => r.Key.Split('/')[1] == name);
 
     private static string? Phase(CaptureRunner runner, string name) => Status(runner, name).Phase;
+
+    /// <summary>The real credential client; host-path captures never call it (it would fail: nothing listens there).</summary>
+    private static Retina.NodeRuntime.Credentials.ControllerCredentialClient HostPathOnly() => new(new Retina.NodeRuntime.Credentials.ControllerCredentialOptions
+    {
+        Endpoint = new Uri("https://127.0.0.1:1"), TokenPath = "/nonexistent/token", CaPath = "/nonexistent/ca.crt",
+    });
 }
