@@ -101,13 +101,15 @@ public sealed class CaptureAuthorizationRuleTests
     }
 
     [Fact]
-    public async Task The_controllers_service_account_creating_a_child_in_another_namespace_passes_by_its_shipped_role()
+    public async Task The_controllers_service_account_holds_no_capture_creating_right_until_code_creates_captures()
     {
+        // Least privilege: no code creates Captures yet, so the shipped role cannot; the CapturePolicy controller
+        // (issue 12) adds `create captures` (and `nodes/capture` for node-wide children) together with its caller.
         await using var bed = await StartAsync();
         bed.Api.ApplyRbacFile(RepoPaths.Combine("kustomize/base/rbac/controllers.yaml"));
         var child = Across(new LabelSelector { MatchLabels = new() { [NamespaceNames.NameLabel] = TeamB } });
 
-        (await bed.CheckAsync(Create(child, ControllersAccount))).ShouldBeNull();
+        (await bed.CheckAsync(Create(child, ControllersAccount))).ShouldNotBeNull().Code.ShouldBe(403);
     }
 
     [Fact]

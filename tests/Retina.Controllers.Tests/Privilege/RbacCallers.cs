@@ -63,8 +63,6 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "", "secrets", "get", Credentials, "GetAsync<V1Secret>"),
         RbacCaller.At(Controllers, "authorization.k8s.io", "subjectaccessreviews", "create", "Retina.Controllers/Authorization/RequesterAccess.cs", "new V1SubjectAccessReview"),
         RbacCaller.At(Controllers, "authentication.k8s.io", "tokenreviews", "create", "Retina.Controllers/Credentials/NodeTokenAuthenticator.cs", "new V1TokenReview"),
-        RbacCaller.Later(Controllers, "retina.sh", "nodes/capture", "create", "issue 12: admission reviews this account's right when it creates a CapturePolicy's node-wide child Capture"),
-        RbacCaller.Later(Controllers, "retina.sh", "nodes/trace", "create", "issue 12/13: the same for node-wide child TraceSessions"),
         RbacCaller.At(Controllers, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", CaPublisher, "GetAsync<V1ValidatingWebhookConfiguration>"),
         RbacCaller.At(Controllers, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch", CaPublisher, "client.PatchAsync<T>"),
         RbacCaller.At(Controllers, "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get", CaPublisher, "GetAsync<V1MutatingWebhookConfiguration>"),
