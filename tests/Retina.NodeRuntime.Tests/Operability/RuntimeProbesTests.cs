@@ -59,6 +59,7 @@ public sealed class RuntimeProbesTests
         probes.Liveness().Healthy.ShouldBeTrue("an unreachable API server is not a wedged loop: restarting would not help");
 
         pulse.Syncing = false;
+        pulse.Passed(new AgentPulse.LastPass(time.GetUtcNow(), 1, [], [], PluginsLoaded: true, Failure: null));
         pulse.Turned(time.GetUtcNow());
         time.Advance(Heartbeat * 3);
         probes.Liveness().Healthy.ShouldBeTrue();
@@ -66,5 +67,20 @@ public sealed class RuntimeProbesTests
         var answer = probes.Liveness();
         answer.Healthy.ShouldBeFalse();
         answer.Message.ShouldContain("wedged");
+    }
+
+    [Fact]
+    public void Before_the_first_pass_completes_a_turn_may_take_the_first_pass_allowance()
+    {
+        var time = new FakeTimeProvider();
+        var pulse = new AgentPulse();
+        var probes = new RuntimeProbes(pulse, Heartbeat, time);
+        pulse.Turned(time.GetUtcNow());
+        time.Advance(RuntimeProbes.FirstPassAllowance);
+        probes.Liveness().Healthy.ShouldBeTrue("the first plugin load may parse BTF for a while");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var answer = probes.Liveness();
+        answer.Healthy.ShouldBeFalse();
+        answer.Message.ShouldContain("the first pass's allowance");
     }
 }

@@ -4,12 +4,18 @@ namespace Retina.NodeRuntime.Metrics.Health;
 
 /// <summary>
 /// /healthz and /readyz of the node runtime. Liveness: the agent loop turned within <c>3 × HeartbeatInterval</c> (or is
-/// waiting for its first sync). Readiness: the last pass converged every requested plugin, i.e. each is Running, or
+/// waiting for its first sync; before its first pass completes, within <see cref="FirstPassAllowance"/>). Readiness: the last pass converged every requested plugin, i.e. each is Running, or
 /// Degraded/Failed with a reason (a kernel that cannot run it is an answer, not a pending state). Pure over the pulse.
 /// </summary>
 public sealed class RuntimeProbes(AgentPulse pulse, TimeSpan heartbeatInterval, TimeProvider time)
 {
     public const int WedgedAfterHeartbeats = 3;
+
+    /// <summary>
+    /// Until the first pass completes, a turn may take this long: the first plugin load parses BTF and loads programs
+    /// (the DaemonSet's startup probe allows the same two minutes), and restarting would only start that over.
+    /// </summary>
+    public static readonly TimeSpan FirstPassAllowance = TimeSpan.FromMinutes(2);
 
     public ProbeAnswer Liveness()
     {
@@ -25,9 +31,14 @@ public sealed class RuntimeProbes(AgentPulse pulse, TimeSpan heartbeatInterval, 
 
         var age = time.GetUtcNow() - turn;
         var limit = heartbeatInterval * WedgedAfterHeartbeats;
+        if (pulse.Pass is null && limit < FirstPassAllowance)
+        {
+            limit = FirstPassAllowance;
+        }
+
         return age <= limit
             ? ProbeAnswer.Ok("ok\n")
-            : ProbeAnswer.Failing($"the agent loop is wedged: its last pass started {age.TotalSeconds:0.#}s ago, more than {WedgedAfterHeartbeats} heartbeat intervals ({limit.TotalSeconds:0.#}s)\n");
+            : ProbeAnswer.Failing($"the agent loop is wedged: its last pass started {age.TotalSeconds:0.#}s ago, more than {(pulse.Pass is null ? "the first pass's allowance" : $"{WedgedAfterHeartbeats} heartbeat intervals")} ({limit.TotalSeconds:0.#}s)\n");
     }
 
     public ProbeAnswer Readiness()
