@@ -23,7 +23,7 @@ internal static class Program
         var options = RetinaControllerOptions.From(builder.Configuration);
         options.Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? options.Namespace;
         var tls = WebhookTlsOptions.From(builder.Configuration);
-        var problems = options.Validate().Concat(tls.Validate()).ToList();
+        var problems = options.Validate().Concat(tls.Validate()).Concat(RetinaControllerOptions.ValidateLogging(builder.Configuration)).ToList();
         foreach (var (name, value) in new[] { (nameof(options.HealthAddress), options.HealthAddress), (nameof(options.WebhookAddress), options.WebhookAddress) })
         {
             if (!IPEndPoint.TryParse(value, out var endpoint) || endpoint.Port == 0)
@@ -36,6 +36,12 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync("invalid configuration:\n  " + string.Join("\n  ", problems));
             return 2;
+        }
+
+        // Logging:LogLevel (read by the host builder) is honoured; Retina:Controller:LogLevel, when set, replaces its default level.
+        if (options.MinimumLogLevel is { } level)
+        {
+            builder.Logging.AddFilter((string?)null, level);
         }
 
         // Health and metrics on plain HTTP; the admission webhook (and other HTTPS endpoints) on WebhookAddress, on every replica.

@@ -16,14 +16,23 @@ internal static class Program
             .AddCommandLine(args)
             .Build();
         var options = configuration.GetSection(NodeAgentOptions.Section).Get<NodeAgentOptions>() ?? new NodeAgentOptions();
-        var problems = options.Validate();
+        var problems = options.Validate().Concat(NodeAgentOptions.ValidateLogging(configuration)).ToList();
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("invalid configuration:\n  " + string.Join("\n  ", problems));
             return 2;
         }
 
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        // The standard Logging section (Logging:LogLevel:Default, per-category levels) is honoured; Retina:NodeRuntime:LogLevel,
+        // when set, replaces the default level (added last, it wins over Logging:LogLevel:Default at equal specificity).
+        using var loggers = LoggerFactory.Create(b =>
+        {
+            b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+            if (options.MinimumLogLevel is { } level)
+            {
+                b.AddFilter((string?)null, level);
+            }
+        });
         using var stop = new CancellationTokenSource();
         // SIGTERM (the kubelet) and SIGINT stop the loop; Main then detaches every program before exiting.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

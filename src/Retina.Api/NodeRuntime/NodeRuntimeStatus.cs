@@ -24,6 +24,10 @@ public sealed class NodeRuntimeStatus : IResourceStatus
     [JsonPropertyName("kernelVersion")]
     public string? KernelVersion { get; set; }
 
+    /// <summary>Version of the node runtime that reports (its build's informational version).</summary>
+    [JsonPropertyName("runtimeVersion")]
+    public string? RuntimeVersion { get; set; }
+
     /// <summary>Plugins running out of plugins requested, e.g. 5/5.</summary>
     [JsonPropertyName("pluginSummary")]
     public string? PluginSummary { get; set; }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Retina.Api.NodeRuntime;
 using Retina.Kube.Client;
 using Retina.Kube.Informers;
+using Retina.NodeRuntime.Metrics.Health;
 using Retina.NodeRuntime.Plugins;
 using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
 
@@ -31,18 +32,24 @@ public sealed partial class NodeAgent(
     /// <summary>Called with the merged metric shaping whenever the spec changes it.</summary>
     public Func<NodeMetricsSpec?, CancellationToken, Task> ApplyMetrics { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>Liveness bookkeeping for /healthz and /readyz: when the loop turned, what its last pass converged to.</summary>
+    public AgentPulse Pulse { get; } = new();
+
     public async Task RunAsync(CancellationToken ct)
     {
         var informer = new Informer<NodeRuntimeObject>(client, new InformerOptions { FieldSelector = $"metadata.name={options.NodeName}" }, logger, time);
         informer.AddHandler(new WakeHandler(wake.Writer));
         captures.Changed += () => wake.Writer.TryWrite(true);
+        Pulse.Syncing = true;
         var informerTask = informer.RunAsync(ct);
         try
         {
             await informer.WaitForSyncAsync(ct).ConfigureAwait(false);
             LogStarted(logger, options.NodeName);
+            Pulse.Syncing = false;
             while (!ct.IsCancellationRequested)
             {
+                Pulse.Turned(time.GetUtcNow());
                 var runtime = informer.Cache.Get(ObjectKey.Cluster(options.NodeName));
                 if (runtime is not null)
                 {
@@ -74,6 +81,7 @@ public sealed partial class NodeAgent(
     private async Task PassAsync(NodeRuntimeObject runtime, CancellationToken ct)
     {
         var spec = runtime.Spec;
+        string? failure = null;
         try
         {
             // Metric shaping first: packetparser records into it from the moment it starts.
@@ -90,10 +98,13 @@ public sealed partial class NodeAgent(
         {
             // One failing part never stops the loop: it is reported and retried on the next pass.
             LogPassFailed(logger, e.Message);
+            failure = e.Message;
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var status = NodeStatusBuilder.Build(spec, runtime.Metadata.Generation, plugins?.Current ?? [], captures.Report(), CappedMetrics(), Kernel, now);
+        var current = plugins?.Current ?? [];
+        Pulse.Passed(new AgentPulse.LastPass(now, runtime.Metadata.Generation, [.. (spec.Plugins ?? []).Select(p => p.Name)], current, plugins is not null, failure));
+        var status = NodeStatusBuilder.Build(spec, runtime.Metadata.Generation, current, captures.Report(), CappedMetrics(), Kernel, now);
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
         if (fingerprint == lastFingerprint && now - lastWrite < options.HeartbeatInterval)
         {

@@ -6,6 +6,7 @@ using Retina.NodeRuntime.Capture.Outputs;
 using Retina.NodeRuntime.Credentials;
 using Retina.NodeRuntime.Enrichment;
 using Retina.NodeRuntime.Metrics;
+using Retina.NodeRuntime.Metrics.Health;
 using Retina.NodeRuntime.Plugins;
 using Retina.NodeRuntime.Plugins.ApiServerLatency;
 
@@ -56,14 +57,16 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
         ICaptureCredentialSource? credentials = null)
     {
         var metrics = new NodeMetrics();
-        var exporter = new MetricsExporter(metrics, new MetricsExporterOptions
+        var exporterOptions = new MetricsExporterOptions
         {
             Address = options.MetricsAddress,
             Authorizer = options.MetricsAuthentication == "TokenReview" ? new TokenReviewScrapeAuthorizer(client, options.NodeName, time) : null,
             Certificate = options.MetricsTlsCertFile is { Length: > 0 } cert && options.MetricsTlsKeyFile is { Length: > 0 } key
                 ? System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, key)
                 : null,
-        });
+            Readiness = () => ProbeAnswer.Failing("not converged: the runtime is starting\n"),
+        };
+        var exporter = new MetricsExporter(metrics, exporterOptions);
         await exporter.StartAsync(ct).ConfigureAwait(false);
         var notices = new List<string>();
 
@@ -145,6 +148,8 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
             },
             CappedMetrics = () => podLevel.CappedMetrics,
         };
+        var probes = new RuntimeProbes(agent.Pulse, options.HeartbeatInterval, time);
+        (exporterOptions.Liveness, exporterOptions.Readiness) = (probes.Liveness, probes.Readiness);
         var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource)
         {
             apiServerFeed = apiServerFeed, credentialClient = credentialClient, options = options, time = time, log = loggers.CreateLogger<NodeRuntimeHost>(),

@@ -25,6 +25,7 @@ public static class NodeStatusBuilder
             ObservedGeneration = generation,
             HeartbeatTime = now,
             KernelVersion = kernel,
+            RuntimeVersion = Metrics.RuntimeBuild.Version,
             PluginSummary = $"{running}/{requested}",
             ActiveCaptures = captures.Count(c => c.Phase is "Pending" or "Running"),
             Plugins = plugins.Select(p => new NodePluginStatus { Name = p.Name, State = p.State.ToString(), Hook = p.Hook, Reason = p.Reason }).ToList(),

@@ -3,11 +3,12 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Hosting;
+using Retina.NodeRuntime.Metrics.Health;
 
 namespace Retina.NodeRuntime.Metrics;
 
 /// <summary>
-/// Serves <see cref="NodeMetrics"/> on GET /metrics. A deliberately small HTTP/1.1 responder on a
+/// Serves <see cref="NodeMetrics"/> on GET /metrics, and the probes /healthz and /readyz. A deliberately small HTTP/1.1 responder on a
 /// TcpListener (one request per connection): a scrape endpoint needs nothing more, and it keeps
 /// Kestrel's ~24 MiB out of a node agent's RSS.
 /// </summary>
@@ -98,9 +99,9 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
                 {
                     (status, contentType, body) = ("405 Method Not Allowed", "text/plain", "method not allowed\n");
                 }
-                else if (parts[1].Split('?')[0] == "/healthz")
+                else if (parts[1].Split('?')[0] is "/healthz" or "/readyz" && Probe(parts[1].Split('?')[0]) is { } probe)
                 {
-                    (status, contentType, body) = ("200 OK", "text/plain", "ok\n");
+                    (status, contentType, body) = (probe.Healthy ? "200 OK" : "503 Service Unavailable", "text/plain", probe.Message);
                 }
                 else if (parts[1].Split('?')[0] != options.Path)
                 {
@@ -136,6 +137,10 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
             slots.Release();
         }
     }
+
+    /// <summary>The probe's answer (always open: probes carry no token, and the answers hold no metric data).</summary>
+    private ProbeAnswer Probe(string path) =>
+        (path == "/healthz" ? options.Liveness : options.Readiness)?.Invoke() ?? ProbeAnswer.Ok("ok\n");
 
     /// <summary>Reads the request head (bounded) and returns its lines, or null when malformed.</summary>
     private static async Task<string[]?> ReadRequestHeadAsync(Stream stream, CancellationToken ct)

@@ -50,6 +50,8 @@ public sealed class NodeMetrics
         PluginFailures = f.CreateCounter(HealthPrefix + "plugin_reconcile_failures_total", "Plugins that failed to start or degraded, by plugin and reason.", "plugin", "reason");
         PluginUp = f.CreateGauge(HealthPrefix + "plugin_state", "1 for the state each plugin is in (Running, Degraded, Failed, Disabled).", "plugin", "state", "hook");
         ParsedPackets = f.CreateCounter(HealthPrefix + "parsed_packets_total", "Packets and events parsed in user space, by plugin.", "plugin");
+        BuildInfo = f.CreateGauge(NodePrefix + "build_info", "Always 1: the node runtime's version and the node's kernel release.", "version", "kernel_version");
+        BuildInfo.WithLabels(RuntimeBuild.Version, RuntimeBuild.KernelVersion).Set(1);
     }
 
     public CollectorRegistry Registry { get; }
@@ -81,6 +83,7 @@ public sealed class NodeMetrics
     public Counter PluginFailures { get; }
     public Gauge PluginUp { get; }
     public Counter ParsedPackets { get; }
+    public Gauge BuildInfo { get; }
 
     /// <summary>Counts events lost at one place (ring buffer full, channel full, malformed…).</summary>
     public void Lost(string type, string reason, double count = 1)

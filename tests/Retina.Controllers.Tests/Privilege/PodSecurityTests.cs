@@ -44,7 +44,9 @@ public sealed class PodSecurityTests
         daemonSet["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Select(v => v!["secret"]?["secretName"]?.GetValue<string>())
             .ShouldContain("retina-node-runtime-metrics-tls");
         container["readinessProbe"]!["httpGet"]!["scheme"]!.GetValue<string>().ShouldBe("HTTPS");
-        container["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>().ShouldBe("/healthz", "the probe carries no token: it must not need one");
+        container["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>().ShouldBe("/readyz", "the probe carries no token: it must not need one");
+        container["livenessProbe"]!["httpGet"]!["scheme"]!.GetValue<string>().ShouldBe("HTTPS");
+        container["livenessProbe"]!["httpGet"]!["path"]!.GetValue<string>().ShouldBe("/healthz");
     }
 
     [Theory]
