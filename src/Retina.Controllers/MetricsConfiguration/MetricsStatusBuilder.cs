@@ -71,9 +71,14 @@ public static class MetricsStatusBuilder
             ready == nodes.Count ? ConditionStatus.True : ConditionStatus.False,
             ready == nodes.Count ? MetricsState.ReasonAllNodesApplied : MetricsState.ReasonNodesPending,
             applied, generation, now);
-        _ = ready == nodes.Count
-            ? HealthConditions.Current(status.Conditions, MetricsState.ReasonAllNodesApplied, applied, generation, now)
-            : HealthConditions.InProgress(status.Conditions, MetricsState.ReasonNodesPending, applied, generation, now);
+        if (ready == nodes.Count)
+        {
+            HealthConditions.Current(status.Conditions, MetricsState.ReasonAllNodesApplied, applied, generation, now);
+        }
+        else
+        {
+            HealthConditions.InProgress(status.Conditions, MetricsState.ReasonNodesPending, applied, generation, now);
+        }
 
         var reasons = new List<string>();
         if (ignored.Count > 0)
