@@ -144,6 +144,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
                 Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.NoTargets,
                     "no node or pod matched the target during the capture's duration" + (resolved.Notes.Count > 0 ? ": " + string.Join("; ", resolved.Notes) : ""),
                     c.Metadata.Generation, now);
+                CaptureStatusAggregator.SetHealth(c, now);
             }
 
             return true;
@@ -187,6 +188,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             status.Phase = CapturePhase.Failed;
             changed |= Conditions.Set(c.StatusConditions, AcceptanceReconciler<Api.Capture.Capture>.ConditionAccepted, ConditionStatus.False, reason, message, c.Metadata.Generation, now);
             changed |= Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, reason, message, c.Metadata.Generation, now);
+            changed |= CaptureStatusAggregator.SetHealth(c, now);
             return changed || c.Status.ObservedGeneration != c.Metadata.Generation;
         }, ct).ConfigureAwait(false);
         if (updated is not null && capture.Status?.Phase != CapturePhase.Failed)
@@ -209,6 +211,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             (c.Status ??= new CaptureStatus()).Phase = CapturePhase.Pending;
             c.Status.StartTime ??= now;
             return Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.SecretNotFound, message, c.Metadata.Generation, now)
+                | CaptureStatusAggregator.SetHealth(c, now)
                 | c.Status.ObservedGeneration != c.Metadata.Generation;
         }, ct).ConfigureAwait(false);
         return ReconcileResult.Requeue(TimeSpan.FromSeconds(10));

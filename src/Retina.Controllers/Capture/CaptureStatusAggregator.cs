@@ -120,6 +120,36 @@ public static class CaptureStatusAggregator
                 string.Join("; ", failed.Take(5).Select(n => $"{n.Node}: {n.Message}")) + (failed.Count > 5 ? $"; and {failed.Count - 5} more" : ""),
                 generation, now);
         }
+
+        SetHealth(capture, now);
+    }
+
+    /// <summary>
+    /// The kstatus conditions from the phase, as for a Job: Ready=True once Completed, Stalled once Failed
+    /// (with Retina's error reason), Reconciling while Pending, Running or Uploading. Returns true when anything changed.
+    /// </summary>
+    public static bool SetHealth(Api.Capture.Capture capture, DateTime now)
+    {
+        var status = capture.Status ??= new CaptureStatus();
+        var generation = capture.Metadata.Generation;
+        var error = Conditions.Find(status.Conditions, CaptureReasons.Error) is { Status: ConditionStatus.True } e ? e : null;
+        if (status.Phase == CapturePhase.Failed)
+        {
+            return HealthConditions.Failed(capture.StatusConditions, error?.Reason ?? CaptureReasons.NodesFailed,
+                error?.Message ?? $"{status.Failed ?? 0} node(s) failed", generation, now);
+        }
+
+        if (status.Phase == CapturePhase.Completed)
+        {
+            return HealthConditions.Current(capture.StatusConditions, CaptureReasons.AllNodesCompleted,
+                $"{status.Succeeded ?? 0} node(s) captured and delivered", generation, now);
+        }
+
+        var phase = status.Phase ?? CapturePhase.Pending;
+        return error is not null
+            ? HealthConditions.InProgress(capture.StatusConditions, error.Reason, error.Message ?? phase, generation, now)
+            : HealthConditions.InProgress(capture.StatusConditions, phase,
+                $"capture is {phase}: {status.Active ?? 0} of {status.TotalNodes ?? 0} node(s) unfinished", generation, now);
     }
 
     /// <summary>Queued nodes and lists cut at their schema cap, each shown by a condition naming the cap.</summary>

@@ -33,6 +33,7 @@ public static class MetricsStatusBuilder
             Conditions.Remove(status.Conditions, MetricsState.ConditionApplied);
             Conditions.Remove(status.Conditions, MetricsState.ConditionLabelsIgnored);
             Conditions.Remove(status.Conditions, MetricsState.ConditionNodesListTruncated);
+            HealthConditions.Failed(status.Conditions, report.IsValid ? MetricsState.ReasonSourcesCapReached : MetricsState.ReasonInvalidSpec, message, generation, now);
             status.NodesReady = null;
             status.Nodes = null;
             return status;
@@ -63,13 +64,21 @@ public static class MetricsStatusBuilder
         }
 
         var pending = nodes.Where(n => n.AppliedGeneration != generation).Select(n => n.Node).Take(5).ToList();
+        var applied = ready == nodes.Count
+            ? $"all {nodes.Count} node(s) run generation {generation}"
+            : $"{ready}/{nodes.Count} node(s) run generation {generation}; waiting for {string.Join(", ", pending)}{(nodes.Count - ready > pending.Count ? ", …" : "")}";
         Conditions.Set(status.Conditions, MetricsState.ConditionApplied,
             ready == nodes.Count ? ConditionStatus.True : ConditionStatus.False,
             ready == nodes.Count ? MetricsState.ReasonAllNodesApplied : MetricsState.ReasonNodesPending,
-            ready == nodes.Count
-                ? $"all {nodes.Count} node(s) run generation {generation}"
-                : $"{ready}/{nodes.Count} node(s) run generation {generation}; waiting for {string.Join(", ", pending)}{(nodes.Count - ready > pending.Count ? ", …" : "")}",
-            generation, now);
+            applied, generation, now);
+        if (ready == nodes.Count)
+        {
+            HealthConditions.Current(status.Conditions, MetricsState.ReasonAllNodesApplied, applied, generation, now);
+        }
+        else
+        {
+            HealthConditions.InProgress(status.Conditions, MetricsState.ReasonNodesPending, applied, generation, now);
+        }
 
         var reasons = new List<string>();
         if (ignored.Count > 0)

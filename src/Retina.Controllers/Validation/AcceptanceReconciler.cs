@@ -22,6 +22,7 @@ public sealed class AcceptanceReconciler<T>(IKubeClient client, ResourceKind kin
     public const string ConditionAccepted = "Accepted";
     public const string ReasonValid = "Valid";
     public const string ReasonInvalidSpec = "InvalidSpec";
+    public const string ReasonAccepted = "Accepted";
 
     public ObjectCache<T>? Cache { get; set; }
 
@@ -44,6 +45,10 @@ public sealed class AcceptanceReconciler<T>(IKubeClient client, ResourceKind kin
                 obj.Metadata.Generation, now);
             var before = System.Text.Json.JsonSerializer.Serialize(obj);
             onVerdict(obj, report, now);
+            // No run-time reconciler yet for these kinds: an accepted spec is all there is to reach, a rejected one is final until edited.
+            changed |= report.IsValid
+                ? HealthConditions.Current(obj.StatusConditions, ReasonAccepted, "spec is accepted", obj.Metadata.Generation, now)
+                : HealthConditions.Failed(obj.StatusConditions, ReasonInvalidSpec, report.Summary(), obj.Metadata.Generation, now);
             return changed || before != System.Text.Json.JsonSerializer.Serialize(obj) || obj.StatusObservedGeneration != obj.Metadata.Generation;
         }, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.Done;

@@ -35,7 +35,8 @@ public static class NodeStatusBuilder
             Conditions = [],
         };
         var degraded = plugins.Where(p => p.State != PluginPhase.Running).ToList();
-        Conditions.Set(status.Conditions, "Ready", ConditionStatus.True, "Converged", $"running spec generation {generation}", generation, now);
+        // The agent writes status after applying the spec it read: what it reports is current (kstatus Ready=True).
+        HealthConditions.Current(status.Conditions, "Converged", $"running spec generation {generation}", generation, now);
         Conditions.Set(status.Conditions, "Degraded", degraded.Count > 0 ? ConditionStatus.True : ConditionStatus.False,
             degraded.Count > 0 ? "PluginsDegraded" : "AllPluginsRunning",
             degraded.Count > 0 ? string.Join("; ", degraded.Select(p => $"{p.Name}: {p.State} ({p.Reason})")) : "every requested plugin runs",

@@ -1,0 +1,26 @@
+-- Argo CD health of a retina.sh Capture: Healthy once Completed (like a Job), Degraded once Failed
+-- (Stalled, with Retina's error reason), Progressing while Pending, Running or Uploading.
+-- A spec change the controller has not seen yet: whatever the conditions say is about the old spec.
+if obj.status == nil or obj.status.observedGeneration == nil then
+  return { status = "Progressing", message = "waiting for the controller to report status" }
+end
+if obj.metadata.generation ~= nil and obj.status.observedGeneration ~= obj.metadata.generation then
+  return { status = "Progressing", message = "waiting for the controller to observe generation " .. obj.metadata.generation }
+end
+local conditions = {}
+for _, c in ipairs(obj.status.conditions or {}) do
+  conditions[c.type] = c
+end
+local function message(c)
+  return (c.reason or "") .. ": " .. (c.message or "")
+end
+if conditions.Stalled ~= nil and conditions.Stalled.status == "True" then
+  return { status = "Degraded", message = message(conditions.Stalled) }
+end
+if obj.status.phase == "Failed" then
+  return { status = "Degraded", message = message(conditions.error or {}) }
+end
+if conditions.Ready ~= nil and conditions.Ready.status == "True" then
+  return { status = "Healthy", message = message(conditions.Ready) }
+end
+return { status = "Progressing", message = "capture is " .. (obj.status.phase or "Pending") .. (conditions.Reconciling and (" (" .. message(conditions.Reconciling) .. ")") or "") }
