@@ -1,9 +1,8 @@
 using System.Reflection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Retina.NodeRuntime.Agent;
 using Retina.NodeRuntime.Metrics;
+using Retina.NodeRuntime.Tests.Agent;
 using Retina.NodeRuntime.Tests.Metrics;
-using Retina.Testing.FakeKubeApi;
 using Retina.Testing.Waiting;
 using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
 
@@ -22,55 +21,27 @@ public sealed class VersionReportingTests
     [Fact]
     public async Task The_node_reports_its_runtime_version_in_status_and_build_info_in_metrics()
     {
-        await using var api = await FakeKubeApiServer.StartAsync();
-        using var client = api.CreateClient();
-        var root = Directory.CreateTempSubdirectory("version-").FullName;
-        try
+        await using var node = await BareNode.StartApiAsync();
+        var client = node.Client;
+        var runtime = new NodeRuntimeObject();
+        runtime.Metadata.Name = "node-v";
+        await client.CreateAsync(runtime, None);
+        var host = await node.StartHostAsync("node-v");
+
+        var reported = await Until.ValueAsync(() => client.GetAsync<NodeRuntimeObject>("node-v", null, None),
+            r => r?.Status?.RuntimeVersion is not null, "the node reports its runtime version");
+        AssemblyVersion.ShouldNotBeNullOrWhiteSpace();
+        reported!.Status!.RuntimeVersion.ShouldBe(AssemblyVersion);
+        reported.Status.KernelVersion.ShouldBe(Kernel);
+
+        using var http = new HttpClient { BaseAddress = host.MetricsAddress };
+        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        text.ShouldContain("# TYPE networkobservability_build_info gauge");
+        text.ShouldContain($"networkobservability_build_info{{version=\"{AssemblyVersion}\",kernel_version=\"{Kernel}\"}} 1");
+        if (File.Exists("/usr/bin/promtool"))
         {
-            var runtime = new NodeRuntimeObject();
-            runtime.Metadata.Name = "node-v";
-            await client.CreateAsync(runtime, None);
-            using var stop = new CancellationTokenSource();
-            await using var host = await NodeRuntimeHost.StartAsync(client, new NodeAgentOptions
-            {
-                NodeName = "node-v",
-                MetricsAddress = "127.0.0.1:0",
-                CaptureBaseDirectory = Path.Combine(root, "captures"),
-                WorkDirectory = Path.Combine(root, "work"),
-                PluginStateDirectory = Path.Combine(root, "plugins"),
-                DiscoverApiServerEndpoints = false,
-            }, NullLoggerFactory.Instance, TimeProvider.System, None);
-            var run = host.RunAsync(stop.Token);
-
-            var reported = await Until.ValueAsync(() => client.GetAsync<NodeRuntimeObject>("node-v", null, None),
-                r => r?.Status?.RuntimeVersion is not null, "the node reports its runtime version");
-            AssemblyVersion.ShouldNotBeNullOrWhiteSpace();
-            reported!.Status!.RuntimeVersion.ShouldBe(AssemblyVersion);
-            reported.Status.KernelVersion.ShouldBe(Kernel);
-
-            using var http = new HttpClient { BaseAddress = host.MetricsAddress };
-            var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-            text.ShouldContain("# TYPE networkobservability_build_info gauge");
-            text.ShouldContain($"networkobservability_build_info{{version=\"{AssemblyVersion}\",kernel_version=\"{Kernel}\"}} 1");
-            if (File.Exists("/usr/bin/promtool"))
-            {
-                var (code, output) = await MetricsExporterTests.PromtoolAsync(text);
-                code.ShouldBe(0, output);
-            }
-
-            await stop.CancelAsync();
-            try
-            {
-                await run.WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (OperationCanceledException)
-            {
-                // stopped
-            }
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
+            var (code, output) = await MetricsExporterTests.PromtoolAsync(text);
+            code.ShouldBe(0, output);
         }
     }
 }
