@@ -16,7 +16,7 @@ internal static class Program
             .AddCommandLine(args)
             .Build();
         var options = configuration.GetSection(NodeAgentOptions.Section).Get<NodeAgentOptions>() ?? new NodeAgentOptions();
-        var problems = options.Validate().Concat(NodeAgentOptions.ValidateLogging(configuration)).ToList();
+        var problems = options.Validate().Concat(Retina.Kube.Hosting.LogLevels.ValidateLoggingSection(configuration)).ToList();
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("invalid configuration:\n  " + string.Join("\n  ", problems));

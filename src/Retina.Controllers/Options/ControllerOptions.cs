@@ -67,24 +67,7 @@ public sealed class RetinaControllerOptions
     public string? LogLevel { get; set; }
 
     /// <summary><see cref="LogLevel"/> parsed by name (case-insensitive, no numbers); null when unset or invalid (<see cref="Validate"/> reports it).</summary>
-    public Microsoft.Extensions.Logging.LogLevel? MinimumLogLevel =>
-        LogLevel is { Length: > 0 } value && !char.IsAsciiDigit(value[0]) && value[0] != '-'
-        && Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level)
-            ? level
-            : null;
-
-    /// <summary>
-    /// Problems in the standard <c>Logging</c> section (<c>Logging:LogLevel:*</c> and <c>Logging:&lt;Provider&gt;:LogLevel:*</c>), named by key,
-    /// so a bad level is a start-up error rather than an exception from the logging library.
-    /// </summary>
-    public static IReadOnlyList<string> ValidateLogging(Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        var logging = configuration.GetSection("Logging");
-        var levels = logging.GetSection("LogLevel").GetChildren()
-            .Concat(logging.GetChildren().Where(c => c.Key != "LogLevel").SelectMany(p => p.GetSection("LogLevel").GetChildren()));
-        return [.. levels.Where(l => l.Value is not null && !Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(l.Value, ignoreCase: true, out _))
-            .Select(l => $"{l.Path}: \"{l.Value}\" is not a log level (one of {string.Join(", ", Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>())})")];
-    }
+    public Microsoft.Extensions.Logging.LogLevel? MinimumLogLevel => Retina.Kube.Hosting.LogLevels.Parse(LogLevel);
 
     /// <summary>
     /// Binds the section. Lists are bound onto empty lists and defaulted afterwards: the configuration binder adds to a
@@ -114,7 +97,7 @@ public sealed class RetinaControllerOptions
         var problems = new List<string>();
         if (LogLevel is not null && MinimumLogLevel is null)
         {
-            problems.Add($"{Section}:LogLevel: \"{LogLevel}\" is not a log level (one of {string.Join(", ", Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>())})");
+            problems.Add($"{Section}:LogLevel: \"{LogLevel}\" is not a log level (one of {Retina.Kube.Hosting.LogLevels.Names})");
         }
 
         foreach (var p in Plugins.Where(p => !KnownPlugins.Contains(p, StringComparer.Ordinal)))

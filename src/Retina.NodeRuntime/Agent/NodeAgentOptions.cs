@@ -131,27 +131,7 @@ public sealed class NodeAgentOptions
     public string? LogLevel { get; set; }
 
     /// <summary><see cref="LogLevel"/> parsed; null when unset (or invalid: <see cref="Validate"/> reports it).</summary>
-    public Microsoft.Extensions.Logging.LogLevel? MinimumLogLevel => ParseLogLevel(LogLevel);
-
-    /// <summary>A level by its name only (case-insensitive): numbers such as "7" are not accepted.</summary>
-    public static Microsoft.Extensions.Logging.LogLevel? ParseLogLevel(string? value) =>
-        value is { Length: > 0 } && !char.IsAsciiDigit(value[0]) && value[0] != '-'
-        && Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level)
-            ? level
-            : null;
-
-    /// <summary>
-    /// Problems in the standard <c>Logging</c> section (<c>Logging:LogLevel:*</c> and <c>Logging:&lt;Provider&gt;:LogLevel:*</c>), named by key,
-    /// so a bad level is a start-up error rather than an exception from the logging library.
-    /// </summary>
-    public static IReadOnlyList<string> ValidateLogging(Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        var logging = configuration.GetSection("Logging");
-        var levels = logging.GetSection("LogLevel").GetChildren()
-            .Concat(logging.GetChildren().Where(c => c.Key != "LogLevel").SelectMany(p => p.GetSection("LogLevel").GetChildren()));
-        return [.. levels.Where(l => l.Value is not null && !Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(l.Value, ignoreCase: true, out _))
-            .Select(l => $"{l.Path}: \"{l.Value}\" is not a log level (one of {string.Join(", ", Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>())})")];
-    }
+    public Microsoft.Extensions.Logging.LogLevel? MinimumLogLevel => Retina.Kube.Hosting.LogLevels.Parse(LogLevel);
 
     /// <summary>The free-space floor in bytes for a filesystem of <paramref name="totalBytes"/>: the larger of the percentage and the absolute floor.</summary>
     public long MinFreeBytes(long totalBytes) => Math.Max(totalBytes / 100 * MinFreeDiskPercent, MinFreeDiskMB * 1024 * 1024);
@@ -176,7 +156,7 @@ public sealed class NodeAgentOptions
 
         if (LogLevel is not null && MinimumLogLevel is null)
         {
-            problems.Add($"{Section}:LogLevel \"{LogLevel}\" is not a log level (one of {string.Join(", ", Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>())})");
+            problems.Add($"{Section}:LogLevel \"{LogLevel}\" is not a log level (one of {Retina.Kube.Hosting.LogLevels.Names})");
         }
 
         if (DiskBudgetMB <= 0)

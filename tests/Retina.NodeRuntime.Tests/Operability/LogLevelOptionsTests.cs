@@ -41,13 +41,13 @@ public sealed class LogLevelOptionsTests
     public void Unset_the_node_runtime_leaves_the_level_to_the_standard_Logging_section()
     {
         new NodeAgentOptions().MinimumLogLevel.ShouldBeNull();
-        NodeAgentOptions.ValidateLogging(Config(("Logging:LogLevel:Default", "Warning"), ("Logging:LogLevel:Retina.Kube", "debug"))).ShouldBeEmpty();
+        Retina.Kube.Hosting.LogLevels.ValidateLoggingSection(Config(("Logging:LogLevel:Default", "Warning"), ("Logging:LogLevel:Retina.Kube", "debug"))).ShouldBeEmpty();
     }
 
     [Fact]
     public void An_invalid_standard_logging_level_is_a_problem_naming_its_key()
     {
-        var problems = NodeAgentOptions.ValidateLogging(Config(("Logging:LogLevel:Default", "loud"), ("Logging:Console:LogLevel:Retina", "quiet"), ("Logging:LogLevel:Ok", "Error")));
+        var problems = Retina.Kube.Hosting.LogLevels.ValidateLoggingSection(Config(("Logging:LogLevel:Default", "loud"), ("Logging:Console:LogLevel:Retina", "quiet"), ("Logging:LogLevel:Ok", "Error")));
         problems.Count.ShouldBe(2);
         problems.ShouldContain(p => p.StartsWith("Logging:LogLevel:Default: \"loud\"", StringComparison.Ordinal));
         problems.ShouldContain(p => p.StartsWith("Logging:Console:LogLevel:Retina: \"quiet\"", StringComparison.Ordinal));
@@ -63,7 +63,7 @@ public sealed class LogLevelOptionsTests
         var bad = RetinaControllerOptions.From(Config(("Retina:Controller:LogLevel", "chatty")));
         bad.MinimumLogLevel.ShouldBeNull();
         bad.Validate().ShouldHaveSingleItem().ShouldContain("Retina:Controller:LogLevel: \"chatty\" is not a log level");
-        RetinaControllerOptions.ValidateLogging(Config(("Logging:LogLevel:Microsoft.AspNetCore", "nope"))).ShouldHaveSingleItem()
+        Retina.Kube.Hosting.LogLevels.ValidateLoggingSection(Config(("Logging:LogLevel:Microsoft.AspNetCore", "nope"))).ShouldHaveSingleItem()
             .ShouldContain("Logging:LogLevel:Microsoft.AspNetCore");
     }
 }
