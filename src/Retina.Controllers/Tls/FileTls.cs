@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
 
@@ -12,59 +11,18 @@ namespace Retina.Controllers.Tls;
 /// published in the CA ConfigMap. caBundle is left to cert-manager's cainjector.
 /// </summary>
 public sealed partial class FileTls(WebhookTlsOptions options, ServingCertificate serving, CaPublisher publisher, TimeProvider time, ILogger<FileTls> logger)
-    : BackgroundService
+    : TlsRounds(options, time, logger)
 {
     private string? loaded;
 
-    /// <summary>How long start-up waits for the first certificate, so the listener opens with one (then it keeps trying in the background).</summary>
-    public static readonly TimeSpan FirstRoundTimeout = TimeSpan.FromSeconds(30);
+    protected override bool IsTransient(Exception e) =>
+        e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or KubeApiException or HttpRequestException;
 
-    /// <summary>Runs the first round before the HTTPS listener opens (hosted services start before the server).</summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    protected override void OnRoundFailed(Exception e) => LogFailed(Options.CertificateDirectory, e.GetType().Name);
+
+    public override async Task RunOnceAsync(CancellationToken ct)
     {
-        using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        first.CancelAfter(FirstRoundTimeout);
-        try
-        {
-            await RunOnceAsync(first.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or KubeApiException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            LogFirstRoundFailed(e.GetType().Name);
-        }
-
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = options.CheckIntervalSpan;
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or KubeApiException or HttpRequestException)
-            {
-                LogFailed(options.CertificateDirectory, e.GetType().Name);
-                wait = TimeSpan.FromSeconds(Math.Min(5, wait.TotalSeconds));
-            }
-
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    public async Task RunOnceAsync(CancellationToken ct)
-    {
-        var dir = options.CertificateDirectory;
+        var dir = Options.CertificateDirectory;
         var cert = await File.ReadAllTextAsync(Path.Combine(dir, "tls.crt"), ct).ConfigureAwait(false);
         var key = await File.ReadAllTextAsync(Path.Combine(dir, "tls.key"), ct).ConfigureAwait(false);
         var caPath = Path.Combine(dir, "ca.crt");
@@ -90,6 +48,4 @@ public sealed partial class FileTls(WebhookTlsOptions options, ServingCertificat
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not load the webhook certificate from {Directory} ({Error}); retrying")]
     private partial void LogFailed(string directory, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "no webhook certificate at start-up ({Error}); the HTTPS listener refuses handshakes until one is loaded")]
-    private partial void LogFirstRoundFailed(string error);
 }

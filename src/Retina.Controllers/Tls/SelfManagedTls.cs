@@ -1,5 +1,4 @@
 using k8s.Models;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Retina.Kube.Client;
 
@@ -11,58 +10,17 @@ namespace Retina.Controllers.Tls;
 /// serves it, and publishes the CA (ConfigMap and caBundle). Checked again every <see cref="WebhookTlsOptions.CheckInterval"/>.
 /// </summary>
 public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions options, string ns, ServingCertificate serving,
-    CaPublisher publisher, TimeProvider time, ILogger<SelfManagedTls> logger) : BackgroundService
+    CaPublisher publisher, TimeProvider time, ILogger<SelfManagedTls> logger) : TlsRounds(options, time, logger)
 {
-    private IReadOnlyList<string> DnsNames => WebhookCertificateBundle.DnsNames(options.ServiceName, ns);
+    private IReadOnlyList<string> DnsNames => WebhookCertificateBundle.DnsNames(Options.ServiceName, ns);
 
-    /// <summary>How long start-up waits for the first certificate, so the listener opens with one (then it keeps trying in the background).</summary>
-    public static readonly TimeSpan FirstRoundTimeout = TimeSpan.FromSeconds(30);
+    protected override bool IsTransient(Exception e) =>
+        e is KubeApiException or HttpRequestException or System.Security.Cryptography.CryptographicException;
 
-    /// <summary>Runs the first round before the HTTPS listener opens (hosted services start before the server).</summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        first.CancelAfter(FirstRoundTimeout);
-        try
-        {
-            await RunOnceAsync(first.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is KubeApiException or HttpRequestException or System.Security.Cryptography.CryptographicException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            LogFirstRoundFailed(e.GetType().Name);
-        }
-
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = options.CheckIntervalSpan;
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is KubeApiException or HttpRequestException or System.Security.Cryptography.CryptographicException)
-            {
-                LogFailed(e.GetType().Name, e is KubeApiException k ? (int)k.StatusCode : 0);
-                wait = TimeSpan.FromSeconds(Math.Min(5, wait.TotalSeconds));
-            }
-
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override void OnRoundFailed(Exception e) => LogFailed(e.GetType().Name, e is KubeApiException k ? (int)k.StatusCode : 0);
 
     /// <summary>One round: the Secret, the served certificate, the ConfigMap and the caBundles.</summary>
-    public async Task RunOnceAsync(CancellationToken ct)
+    public override async Task RunOnceAsync(CancellationToken ct)
     {
         var bundle = await EnsureSecretAsync(ct).ConfigureAwait(false);
         if (serving.Current is null || serving.CaPem != bundle.CaCertPem || serving.Current.Thumbprint != Thumbprint(bundle.CertPem))
@@ -85,18 +43,18 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
     {
         for (var attempt = 0; ; attempt++)
         {
-            var now = time.GetUtcNow();
-            var secret = await client.GetAsync<V1Secret>(options.SecretName, ns, ct).ConfigureAwait(false);
+            var now = Time.GetUtcNow();
+            var secret = await client.GetAsync<V1Secret>(Options.SecretName, ns, ct).ConfigureAwait(false);
             var existing = WebhookCertificateBundle.FromSecretData(secret?.Data);
-            var why = existing is null ? (secret is null ? "it does not exist" : "it holds no valid certificate") : existing.RenewalReason(DnsNames, now, options.RenewBeforeSpan);
+            var why = existing is null ? (secret is null ? "it does not exist" : "it holds no valid certificate") : existing.RenewalReason(DnsNames, now, Options.RenewBeforeSpan);
             if (why is null)
             {
                 return existing!;
             }
 
             var next = existing is not null && why != "the CA expires soon"
-                ? existing.Renew(DnsNames, now, options.ServingValiditySpan)
-                : WebhookCertificateBundle.Generate(DnsNames, now, options.CaValiditySpan, options.ServingValiditySpan);
+                ? existing.Renew(DnsNames, now, Options.ServingValiditySpan)
+                : WebhookCertificateBundle.Generate(DnsNames, now, Options.CaValiditySpan, Options.ServingValiditySpan);
             try
             {
                 if (secret is null)
@@ -108,7 +66,7 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
                         Type = "kubernetes.io/tls",
                         Metadata = new V1ObjectMeta
                         {
-                            Name = options.SecretName,
+                            Name = Options.SecretName,
                             NamespaceProperty = ns,
                             Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "retina-controllers" },
                         },
@@ -121,7 +79,7 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
                     await client.UpdateAsync(secret, ct).ConfigureAwait(false);
                 }
 
-                LogIssued(options.SecretName, why);
+                LogIssued(Options.SecretName, why);
                 return next;
             }
             catch (KubeApiException e) when (e.IsConflict && attempt < 5)
@@ -140,6 +98,4 @@ public sealed partial class SelfManagedTls(IKubeClient client, WebhookTlsOptions
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook TLS round failed ({Error}, HTTP {Code}); retrying")]
     private partial void LogFailed(string error, int code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "no webhook certificate at start-up ({Error}); the HTTPS listener refuses handshakes until one is loaded")]
-    private partial void LogFirstRoundFailed(string error);
 }
