@@ -8,21 +8,10 @@ namespace Retina.Controllers.Authorization;
 /// <c>create captures</c> in the namespaces it reaches (cluster scope when the alert picks the namespace) and
 /// <c>create nodes/capture</c> when it captures whole nodes.
 /// </summary>
-public sealed class CapturePolicyAuthorizationRule(RequesterAccess access) : IAdmissionRule
+public sealed class CapturePolicyAuthorizationRule(RequesterAccess access) : AuthorizationRule<Policy>(Policy.KindName)
 {
-    public async Task<AdmissionDenial?> CheckAsync(AdmissionAttempt attempt, CancellationToken cancellationToken)
+    protected override async Task<AdmissionDenial?> AuthorizeAsync(Policy policy, AdmissionAttempt attempt, CancellationToken cancellationToken)
     {
-        if (!AuthorizedWrites.NeedsCheck(attempt, Policy.KindName))
-        {
-            return null;
-        }
-
-        var (policy, invalid) = AuthorizedWrites.Read<Policy>(attempt);
-        if (policy is null)
-        {
-            return invalid;
-        }
-
         (policy.Metadata ??= new()).NamespaceProperty = AuthorizedWrites.Namespace(attempt);
         return await new ReachAuthorizer(access).CheckAsync(attempt.User, CapturePolicyReach.Of(policy), Api.Capture.Capture.Plural, RetinaGrants.NodeCapture, cancellationToken).ConfigureAwait(false);
     }

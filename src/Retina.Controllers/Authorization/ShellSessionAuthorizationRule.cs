@@ -8,21 +8,10 @@ namespace Retina.Controllers.Authorization;
 /// <c>resourceNames</c>). A pod shell needs what <c>kubectl debug -it</c> needs on that pod: <c>get pods</c>,
 /// <c>patch pods/ephemeralcontainers</c> and <c>create pods/attach</c> in the pod's namespace.
 /// </summary>
-public sealed class ShellSessionAuthorizationRule(RequesterAccess access) : IAdmissionRule
+public sealed class ShellSessionAuthorizationRule(RequesterAccess access) : AuthorizationRule<ShellSession>(ShellSession.KindName)
 {
-    public async Task<AdmissionDenial?> CheckAsync(AdmissionAttempt attempt, CancellationToken cancellationToken)
+    protected override async Task<AdmissionDenial?> AuthorizeAsync(ShellSession shell, AdmissionAttempt attempt, CancellationToken cancellationToken)
     {
-        if (!AuthorizedWrites.NeedsCheck(attempt, ShellSession.KindName))
-        {
-            return null;
-        }
-
-        var (shell, invalid) = AuthorizedWrites.Read<ShellSession>(attempt);
-        if (shell is null)
-        {
-            return invalid;
-        }
-
         var target = shell.Spec?.Target;
         if (target?.NodeName is { } node)
         {

@@ -8,23 +8,12 @@ namespace Retina.Controllers.Authorization;
 /// (retina.sh), each namespace it targets with <c>create tracesessions</c> there, and a namespace selector that is not
 /// pinned by name with <c>create tracesessions</c> at cluster scope.
 /// </summary>
-public sealed class TraceSessionAuthorizationRule(RequesterAccess access) : IAdmissionRule
+public sealed class TraceSessionAuthorizationRule(RequesterAccess access) : AuthorizationRule<TraceSession>(TraceSession.KindName)
 {
     public const string TargetField = "spec.target";
 
-    public async Task<AdmissionDenial?> CheckAsync(AdmissionAttempt attempt, CancellationToken cancellationToken)
+    protected override async Task<AdmissionDenial?> AuthorizeAsync(TraceSession trace, AdmissionAttempt attempt, CancellationToken cancellationToken)
     {
-        if (!AuthorizedWrites.NeedsCheck(attempt, TraceSession.KindName))
-        {
-            return null;
-        }
-
-        var (trace, invalid) = AuthorizedWrites.Read<TraceSession>(attempt);
-        if (trace is null)
-        {
-            return invalid;
-        }
-
         var reach = TargetReach.Of(trace.Spec?.Target, AuthorizedWrites.Namespace(attempt), TargetField);
         return await new ReachAuthorizer(access).CheckAsync(attempt.User, reach, TraceSession.Plural, RetinaGrants.NodeTrace, cancellationToken).ConfigureAwait(false);
     }
