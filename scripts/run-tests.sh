@@ -12,10 +12,18 @@ while read -r f p s; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*(Passed|Failed)!\s+-\s+Failed:\s+([0-9]+),\s+Passed:\s+([0-9]+),\s+Skipped:\s+([0-9]+).*/\2 \3 \4/p' "$log")
 assemblies=$(grep -cE '(Passed|Failed)!\s+-\s+Failed:' "$log" || true)
+# Name each failed test with its message at the very end, where a truncated CI log still shows it.
+failures=$(awk '/^[[:space:]]+Failed [A-Za-z_]/ {show=1; n=0}
+  /^[[:space:]]+Stack Trace:/ {show=0}
+  show && n < 12 {print; n++}' "$log")
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The run broke before reporting (a build or host crash): count it as a failure, never as green.
   failed=1
+fi
+if [ -n "$failures" ]; then
+  echo "failed tests:"
+  echo "$failures"
 fi
 echo "test assemblies: $assemblies"
 echo "$passed passed, $failed failed, $skipped skipped"

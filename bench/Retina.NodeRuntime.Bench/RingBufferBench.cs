@@ -31,7 +31,7 @@ internal static class RingBufferBench
         using var obj = BpfObject.Load(Path.Combine(AppContext.BaseDirectory, "bpf", "bench.bpf.o"));
         var metrics = new NodeMetrics();
         var counter = metrics.ParsedPackets.WithLabels("bench");
-        var pump = new EventPump(obj.Map("bench_events"), "bench", metrics, 65536, _ => counter.Inc());
+        var pump = new EventPump(obj.Map("retina_bench"), "bench", metrics, 65536, _ => counter.Inc());
         var prog = obj.Program("retina_bench_rb");
         var frame = Packets.Frame(9000);
         long produced = 0;
@@ -66,14 +66,14 @@ internal static class RingBufferBench
 
         // Let the consumer finish what was produced in the window before reading the counts.
         var deadline = Stopwatch.StartNew();
-        while (pump.Received + (long)obj.Map("bench_lost").SumPerCpuU64(0) < produced && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        while (pump.Received + (long)obj.Map("retina_bench_ls").SumPerCpuU64(0) < produced && deadline.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(10);
         }
 
         await pump.DisposeAsync();
         var lostChannel = LostChannel(await metrics.ScrapeAsync());
-        return (produced, ingestedInWindow, (long)counter.Value, obj.Map("bench_lost").SumPerCpuU64(0), lostChannel);
+        return (produced, ingestedInWindow, (long)counter.Value, obj.Map("retina_bench_ls").SumPerCpuU64(0), lostChannel);
     }
 
     private static double LostChannel(string text)

@@ -18,7 +18,7 @@ internal static class TcCostBench
 
         // The dns ring buffer must be drained or reservations fail and the cheaper "lost" path is timed.
         long events = 0;
-        using var ring = new RingBuffer(dns.Map("dns_events"), _ => events++);
+        using var ring = new RingBuffer(dns.Map("retina_dns_evts"), _ => events++);
         var draining = true;
         var drainer = new Thread(() =>
         {

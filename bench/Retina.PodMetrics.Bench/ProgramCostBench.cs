@@ -35,7 +35,7 @@ internal static class ProgramCostBench
         })
         {
             using var obj = BpfObject.Load(objectPath);
-            obj.Map("pp_config").Update(0u, new Config { Conntrack = conntrack, Sampling = 1, ReportIntervalNs = 3_600_000_000_000, FilterIps = 1 });
+            obj.Map("retina_pp_conf").Update(0u, new Config { Conntrack = conntrack, Sampling = 1, ReportIntervalNs = 3_600_000_000_000, FilterIps = 1 });
             var frame = Frame();
             if (interesting)
             {
@@ -44,7 +44,7 @@ internal static class ProgramCostBench
                 s[10] = 0xff;
                 s[11] = 0xff;
                 frame.AsSpan(26, 4).CopyTo(s[12..]);
-                obj.Map("pp_ips").Update(a, (byte)1);
+                obj.Map("retina_pp_ips").Update(a, (byte)1);
             }
 
             var prog = obj.Program("retina_pp_ing");

@@ -16,21 +16,21 @@ struct bench_event {
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
-} bench_events SEC(".maps");
+} retina_bench SEC(".maps");
 
-RETINA_LOST_MAP(bench_lost);
+RETINA_LOST_MAP(retina_bench_ls);
 
 /* Each run emits one event; BPF_PROG_TEST_RUN's repeat drives the producer rate. */
 SEC("tc")
 int retina_bench_rb(struct __sk_buff *skb)
 {
-	struct bench_event *e = bpf_ringbuf_reserve(&bench_events, sizeof(*e), 0);
+	struct bench_event *e = bpf_ringbuf_reserve(&retina_bench, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&bench_lost);
+		retina_count_lost(&retina_bench_ls);
 		return RETINA_TC_CONTINUE;
 	}
 	e->seq = bpf_ktime_get_ns();
 	e->value = skb->len;
-	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&bench_events));
+	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&retina_bench));
 	return RETINA_TC_CONTINUE;
 }

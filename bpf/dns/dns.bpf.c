@@ -24,7 +24,7 @@
  * DnsPluginTests verifies these ingress_ifindex semantics on the running kernel. Devices that
  * re-enter the receive path for one packet (a bridge master above its ports, VLAN or bond devices
  * above their lower device) would see it again at their own ingress: attach to one layer only.
- * Every port-53 packet seen, counted or not, is tallied in dns_copies by where it was seen. */
+ * Every port-53 packet seen, counted or not, is tallied in retina_dns_copy by where it was seen. */
 #include "retina.h"
 
 #define DNS_MAX_PAYLOAD 512
@@ -52,9 +52,9 @@ RETINA_BTF_TYPE(dns_event_t);
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
-} dns_events SEC(".maps");
+} retina_dns_evts SEC(".maps");
 
-RETINA_LOST_MAP(dns_lost);
+RETINA_LOST_MAP(retina_dns_lost);
 
 /* Port-53 packets seen, by interface, direction and __sk_buff.ingress_ifindex; counted is 1 when
  * the packet became an event. Small and only touched by DNS packets. */
@@ -73,7 +73,7 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, struct dns_copy_key);
 	__type(value, __u64);
-} dns_copies SEC(".maps");
+} retina_dns_copy SEC(".maps");
 
 struct dns_l4 {
 	__u32 off;   /* of the L4 header */
@@ -99,13 +99,13 @@ static __always_inline void dns_tally(struct __sk_buff *skb, __u32 dir, __u32 co
 		.direction = dir,
 		.counted = counted,
 	};
-	__u64 *v = bpf_map_lookup_elem(&dns_copies, &k);
+	__u64 *v = bpf_map_lookup_elem(&retina_dns_copy, &k);
 	if (v) {
 		__sync_fetch_and_add(v, 1);
 		return;
 	}
 	__u64 one = 1;
-	if (bpf_map_update_elem(&dns_copies, &k, &one, BPF_NOEXIST) != 0 && (v = bpf_map_lookup_elem(&dns_copies, &k)))
+	if (bpf_map_update_elem(&retina_dns_copy, &k, &one, BPF_NOEXIST) != 0 && (v = bpf_map_lookup_elem(&retina_dns_copy, &k)))
 		__sync_fetch_and_add(v, 1);
 }
 
@@ -230,9 +230,9 @@ static __always_inline int dns_capture(struct __sk_buff *skb, __u32 dir)
 	if (len > DNS_MAX_PAYLOAD)
 		len = DNS_MAX_PAYLOAD;
 
-	struct dns_event *e = bpf_ringbuf_reserve(&dns_events, sizeof(*e), 0);
+	struct dns_event *e = bpf_ringbuf_reserve(&retina_dns_evts, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&dns_lost);
+		retina_count_lost(&retina_dns_lost);
 		return RETINA_TC_CONTINUE;
 	}
 	e->wire_len = wire;
@@ -253,7 +253,7 @@ static __always_inline int dns_capture(struct __sk_buff *skb, __u32 dir)
 		return RETINA_TC_CONTINUE;
 	}
 	e->len = len;
-	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&dns_events));
+	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&retina_dns_evts));
 	return RETINA_TC_CONTINUE;
 }
 

@@ -17,10 +17,10 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, struct drop_key);
 	__type(value, struct drop_value);
-} drop_counters SEC(".maps");
+} retina_drops SEC(".maps");
 
-/* Drops that did not fit in drop_counters (map full), per CPU: reported as lost events. */
-RETINA_LOST_MAP(drop_lost);
+/* Drops that did not fit in retina_drops (map full), per CPU: reported as lost events. */
+RETINA_LOST_MAP(retina_droplost);
 
 SEC("tracepoint/skb/kfree_skb")
 int retina_drop(struct trace_event_raw_kfree_skb *ctx)
@@ -48,20 +48,20 @@ int retina_drop(struct trace_event_raw_kfree_skb *ctx)
 	};
 	__u32 len = BPF_CORE_READ(skb, len);
 
-	struct drop_value *v = bpf_map_lookup_elem(&drop_counters, &key);
+	struct drop_value *v = bpf_map_lookup_elem(&retina_drops, &key);
 	if (v) {
 		v->packets++;
 		v->bytes += len;
 		return 0;
 	}
 	struct drop_value init = { .packets = 1, .bytes = len };
-	if (bpf_map_update_elem(&drop_counters, &key, &init, BPF_NOEXIST) < 0) {
-		v = bpf_map_lookup_elem(&drop_counters, &key);
+	if (bpf_map_update_elem(&retina_drops, &key, &init, BPF_NOEXIST) < 0) {
+		v = bpf_map_lookup_elem(&retina_drops, &key);
 		if (v) {
 			v->packets++;
 			v->bytes += len;
 		} else {
-			retina_count_lost(&drop_lost);
+			retina_count_lost(&retina_droplost);
 		}
 	}
 	return 0;

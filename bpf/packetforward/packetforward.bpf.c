@@ -13,7 +13,7 @@
 #define PF_FLAG_SYNACK 8
 #define PF_FLAG_COUNT 9
 
-struct pf_counters {
+struct retina_forward {
 	__u64 packets;
 	__u64 bytes;
 	__u64 flags[PF_FLAG_COUNT];
@@ -24,12 +24,12 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, struct pf_counters);
-} pf_counters SEC(".maps");
+	__type(value, struct retina_forward);
+} retina_forward SEC(".maps");
 
 /* Direct packet access: the headers of packets crossing an interface are in the linear part of
  * the skb; when they are not, the packet is still counted, only its TCP flags are not. */
-static __always_inline void pf_count_tcp(struct __sk_buff *skb, struct pf_counters *c)
+static __always_inline void pf_count_tcp(struct __sk_buff *skb, struct retina_forward *c)
 {
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
@@ -68,7 +68,7 @@ static __always_inline void pf_count_tcp(struct __sk_buff *skb, struct pf_counte
 
 static __always_inline int pf_count(struct __sk_buff *skb, __u32 dir)
 {
-	struct pf_counters *c = bpf_map_lookup_elem(&pf_counters, &dir);
+	struct retina_forward *c = bpf_map_lookup_elem(&retina_forward, &dir);
 	if (!c)
 		return RETINA_TC_CONTINUE;
 	c->packets++;

@@ -4,7 +4,7 @@
  * flags (SYN, FIN, RST) and a periodic report per connection; user space also reads the table's
  * cumulative counters for idle connections. DNS messages (port 53, UDP or TCP) travel with their payload.
  * Kernel drops (skb:kfree_skb) and TCP retransmits of addresses of interest are reported too.
- * Only addresses in pp_ips (pods of the namespaces the MetricsConfigurations cover) are reported.
+ * Only addresses in retina_pp_ips (pods of the namespaces the MetricsConfigurations cover) are reported.
  * Programs never change a verdict. */
 #include "retina.h"
 
@@ -19,11 +19,11 @@
 #define PP_DNS_PAYLOAD 512
 #define PP_ETH_HLEN 14
 
-struct pp_config {
+struct retina_pp_conf {
 	__u32 conntrack; /* 1: connection table on; 0: every packet is an event */
 	__u32 sampling; /* without the connection table: one packet in N becomes an event, weighted N */
 	__u64 report_interval_ns; /* a connection with traffic is reported at most this often */
-	__u32 filter_ips; /* 1: only packets from or to an address in pp_ips */
+	__u32 filter_ips; /* 1: only packets from or to an address in retina_pp_ips */
 	__u32 reserved;
 };
 
@@ -31,8 +31,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct pp_config);
-} pp_config SEC(".maps");
+	__type(value, struct retina_pp_conf);
+} retina_pp_conf SEC(".maps");
 
 /* IPv4 addresses are stored IPv4-mapped (::ffff:a.b.c.d). Value 1: of interest; 0: no longer. */
 struct pp_ip {
@@ -44,7 +44,7 @@ struct {
 	__uint(max_entries, 65536);
 	__type(key, struct pp_ip);
 	__type(value, __u8);
-} pp_ips SEC(".maps");
+} retina_pp_ips SEC(".maps");
 
 struct pp_ct_key {
 	__u8 saddr[16];
@@ -73,7 +73,7 @@ struct {
 	__uint(max_entries, 65536);
 	__type(key, struct pp_ct_key);
 	__type(value, struct pp_ct_value);
-} pp_conntrack SEC(".maps");
+} retina_pp_ct SEC(".maps");
 
 struct pp_event {
 	__u64 first_ns; /* identifies the connection-table entry's incarnation */
@@ -101,9 +101,9 @@ RETINA_BTF_TYPE(pp_dns_event_t);
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
-} pp_events SEC(".maps");
+} retina_pp_evts SEC(".maps");
 
-RETINA_LOST_MAP(pp_lost);
+RETINA_LOST_MAP(retina_pp_lost);
 
 /* Drops, by both addresses, ports, protocol, kernel reason and direction: cumulative counters. */
 struct pp_drop_key {
@@ -127,7 +127,7 @@ struct {
 	__uint(max_entries, 16384);
 	__type(key, struct pp_drop_key);
 	__type(value, struct pp_drop_value);
-} pp_drops SEC(".maps");
+} retina_pp_drops SEC(".maps");
 
 /* Packets seen by the TC programs (index 0) and events submitted (index 1), per CPU. */
 struct {
@@ -135,29 +135,29 @@ struct {
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
-} pp_stats SEC(".maps");
+} retina_pp_stats SEC(".maps");
 
 static __always_inline void pp_stat(__u32 i)
 {
-	__u64 *v = bpf_map_lookup_elem(&pp_stats, &i);
+	__u64 *v = bpf_map_lookup_elem(&retina_pp_stats, &i);
 	if (v)
 		*v += 1;
 }
 
-static __always_inline struct pp_config *pp_cfg(void)
+static __always_inline struct retina_pp_conf *pp_cfg(void)
 {
 	__u32 zero = 0;
-	return bpf_map_lookup_elem(&pp_config, &zero);
+	return bpf_map_lookup_elem(&retina_pp_conf, &zero);
 }
 
-static __always_inline int pp_interesting(struct pp_config *cfg, __u8 *saddr, __u8 *daddr)
+static __always_inline int pp_interesting(struct retina_pp_conf *cfg, __u8 *saddr, __u8 *daddr)
 {
 	if (!cfg->filter_ips)
 		return 1;
-	__u8 *v = bpf_map_lookup_elem(&pp_ips, saddr);
+	__u8 *v = bpf_map_lookup_elem(&retina_pp_ips, saddr);
 	if (v && *v)
 		return 1;
-	v = bpf_map_lookup_elem(&pp_ips, daddr);
+	v = bpf_map_lookup_elem(&retina_pp_ips, daddr);
 	return v && *v;
 }
 
@@ -197,9 +197,9 @@ static __always_inline void pp_fill(struct pp_event *e, struct pp_ct_key *key, _
 
 static __always_inline void pp_emit_ct(struct pp_ct_key *key, struct pp_ct_value *v, __u8 kind, __u8 tcp_flags)
 {
-	struct pp_event *e = bpf_ringbuf_reserve(&pp_events, sizeof(*e), 0);
+	struct pp_event *e = bpf_ringbuf_reserve(&retina_pp_evts, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&pp_lost);
+		retina_count_lost(&retina_pp_lost);
 		return;
 	}
 	pp_fill(e, key, kind, tcp_flags);
@@ -210,14 +210,14 @@ static __always_inline void pp_emit_ct(struct pp_ct_key *key, struct pp_ct_value
 	for (int i = 0; i < PP_FLAG_COUNT; i++)
 		e->flags[i] = v->flags[i];
 	pp_stat(1);
-	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&pp_events));
+	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&retina_pp_evts));
 }
 
 static __always_inline void pp_emit_packet(struct pp_ct_key *key, __u32 len, __u8 tcp_flags, __u32 weight)
 {
-	struct pp_event *e = bpf_ringbuf_reserve(&pp_events, sizeof(*e), 0);
+	struct pp_event *e = bpf_ringbuf_reserve(&retina_pp_evts, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&pp_lost);
+		retina_count_lost(&retina_pp_lost);
 		return;
 	}
 	pp_fill(e, key, PP_EV_PACKET, tcp_flags);
@@ -231,7 +231,7 @@ static __always_inline void pp_emit_packet(struct pp_ct_key *key, __u32 len, __u
 	for (int i = 0; i < PP_FLAG_COUNT; i++)
 		e->flags[i] *= weight;
 	pp_stat(1);
-	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&pp_events));
+	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&retina_pp_evts));
 }
 
 /* l4 is the offset of the UDP or TCP header. TCP: the payload of each segment that has one is
@@ -251,9 +251,9 @@ static __always_inline void pp_emit_dns(struct __sk_buff *skb, struct pp_ct_key 
 	__u32 len = skb->len - off;
 	if (len > PP_DNS_PAYLOAD)
 		len = PP_DNS_PAYLOAD;
-	struct pp_dns_event *d = bpf_ringbuf_reserve(&pp_events, sizeof(*d), 0);
+	struct pp_dns_event *d = bpf_ringbuf_reserve(&retina_pp_evts, sizeof(*d), 0);
 	if (!d) {
-		retina_count_lost(&pp_lost);
+		retina_count_lost(&retina_pp_lost);
 		return;
 	}
 	pp_fill(&d->ev, key, PP_EV_DNS, 0);
@@ -278,7 +278,7 @@ static __always_inline void pp_emit_dns(struct __sk_buff *skb, struct pp_ct_key 
 	}
 	d->ev.payload_len = len;
 	pp_stat(1);
-	bpf_ringbuf_submit(d, retina_ringbuf_wakeup(&pp_events));
+	bpf_ringbuf_submit(d, retina_ringbuf_wakeup(&retina_pp_evts));
 }
 
 /* Headers of packets crossing a veth are nearly always in the linear part: read them directly,
@@ -309,12 +309,12 @@ static __always_inline __u32 pp_is_reply(struct pp_ct_key *key, __u8 tcp_flags)
 	rev.proto = key->proto;
 	rev.direction = key->direction ^ 1;
 	rev.ifindex = key->ifindex;
-	return bpf_map_lookup_elem(&pp_conntrack, &rev) ? 1 : 0;
+	return bpf_map_lookup_elem(&retina_pp_ct, &rev) ? 1 : 0;
 }
 
 static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 {
-	struct pp_config *cfg = pp_cfg();
+	struct retina_pp_conf *cfg = pp_cfg();
 	if (!cfg)
 		return RETINA_TC_CONTINUE;
 	pp_stat(0);
@@ -367,7 +367,7 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 	__u64 now;
 	/* A tracked connection was of interest when it was created: skip the address filter (user
 	 * space re-checks the namespace filter anyway), except for DNS, reported packet by packet. */
-	struct pp_ct_value *v = cfg->conntrack ? bpf_map_lookup_elem(&pp_conntrack, &key) : NULL;
+	struct pp_ct_value *v = cfg->conntrack ? bpf_map_lookup_elem(&retina_pp_ct, &key) : NULL;
 	if (!v && !pp_interesting(cfg, key.saddr, key.daddr))
 		return RETINA_TC_CONTINUE;
 
@@ -392,14 +392,14 @@ static __always_inline int pp_handle(struct __sk_buff *skb, __u8 direction)
 		init.last_report_ns = now;
 		init.is_reply = pp_is_reply(&key, tcp_flags);
 		pp_count_flags(init.flags, tcp_flags);
-		if (bpf_map_update_elem(&pp_conntrack, &key, &init, BPF_NOEXIST) == 0) {
+		if (bpf_map_update_elem(&retina_pp_ct, &key, &init, BPF_NOEXIST) == 0) {
 			pp_emit_ct(&key, &init, PP_EV_NEW, tcp_flags);
 			return RETINA_TC_CONTINUE;
 		}
 		/* another CPU created it first */
-		v = bpf_map_lookup_elem(&pp_conntrack, &key);
+		v = bpf_map_lookup_elem(&retina_pp_ct, &key);
 		if (!v) {
-			retina_count_lost(&pp_lost);
+			retina_count_lost(&retina_pp_lost);
 			return RETINA_TC_CONTINUE;
 		}
 	}
@@ -449,7 +449,7 @@ int retina_pp_drop(struct trace_event_raw_kfree_skb *ctx)
 	/* SKB_CONSUMED (1) is a normal free, not a drop */
 	if (reason == 1 || !skb)
 		return 0;
-	struct pp_config *cfg = pp_cfg();
+	struct retina_pp_conf *cfg = pp_cfg();
 	if (!cfg)
 		return 0;
 
@@ -495,14 +495,14 @@ int retina_pp_drop(struct trace_event_raw_kfree_skb *ctx)
 	key.direction = BPF_CORE_READ(skb, skb_iif) ? RETINA_DIR_INGRESS : RETINA_DIR_EGRESS;
 	__u32 len = BPF_CORE_READ(skb, len);
 
-	struct pp_drop_value *v = bpf_map_lookup_elem(&pp_drops, &key);
+	struct pp_drop_value *v = bpf_map_lookup_elem(&retina_pp_drops, &key);
 	if (!v) {
 		struct pp_drop_value init = { .packets = 1, .bytes = len };
-		if (bpf_map_update_elem(&pp_drops, &key, &init, BPF_NOEXIST) == 0)
+		if (bpf_map_update_elem(&retina_pp_drops, &key, &init, BPF_NOEXIST) == 0)
 			return 0;
-		v = bpf_map_lookup_elem(&pp_drops, &key);
+		v = bpf_map_lookup_elem(&retina_pp_drops, &key);
 		if (!v) {
-			retina_count_lost(&pp_lost);
+			retina_count_lost(&retina_pp_lost);
 			return 0;
 		}
 	}
@@ -516,7 +516,7 @@ int retina_pp_retrans(struct trace_event_raw_tcp_retransmit_skb *ctx)
 {
 	if (bpf_core_field_exists(ctx->err) && BPF_CORE_READ(ctx, err) != 0)
 		return 0;
-	struct pp_config *cfg = pp_cfg();
+	struct retina_pp_conf *cfg = pp_cfg();
 	if (!cfg)
 		return 0;
 	struct pp_ct_key key = {};
@@ -538,9 +538,9 @@ int retina_pp_retrans(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	key.proto = 6;
 	key.direction = RETINA_DIR_EGRESS;
 
-	struct pp_event *e = bpf_ringbuf_reserve(&pp_events, sizeof(*e), 0);
+	struct pp_event *e = bpf_ringbuf_reserve(&retina_pp_evts, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&pp_lost);
+		retina_count_lost(&retina_pp_lost);
 		return 0;
 	}
 	pp_fill(e, &key, PP_EV_RETRANS, 0);
@@ -551,6 +551,6 @@ int retina_pp_retrans(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	for (int i = 0; i < PP_FLAG_COUNT; i++)
 		e->flags[i] = 0;
 	pp_stat(1);
-	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&pp_events));
+	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&retina_pp_evts));
 	return 0;
 }

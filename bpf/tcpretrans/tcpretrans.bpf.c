@@ -18,9 +18,9 @@ RETINA_BTF_TYPE(tcpretrans_event_t);
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 18);
-} tcpretrans_events SEC(".maps");
+} retina_retrans SEC(".maps");
 
-RETINA_LOST_MAP(tcpretrans_lost);
+RETINA_LOST_MAP(retina_rtx_lost);
 
 SEC("tracepoint/tcp/tcp_retransmit_skb")
 int retina_tcpretx(struct trace_event_raw_tcp_retransmit_skb *ctx)
@@ -33,9 +33,9 @@ int retina_tcpretx(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	if (!sk || !retina_netns_allowed(BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum)))
 		return 0;
 
-	struct tcpretrans_event *e = bpf_ringbuf_reserve(&tcpretrans_events, sizeof(*e), 0);
+	struct tcpretrans_event *e = bpf_ringbuf_reserve(&retina_retrans, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&tcpretrans_lost);
+		retina_count_lost(&retina_rtx_lost);
 		return 0;
 	}
 	e->family = BPF_CORE_READ(ctx, family);
@@ -46,6 +46,6 @@ int retina_tcpretx(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	bpf_core_read(&e->daddr, 4, &ctx->daddr);
 	bpf_core_read(e->saddr6, 16, &ctx->saddr_v6);
 	bpf_core_read(e->daddr6, 16, &ctx->daddr_v6);
-	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&tcpretrans_events));
+	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&retina_retrans));
 	return 0;
 }

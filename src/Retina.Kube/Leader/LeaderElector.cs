@@ -82,7 +82,18 @@ public sealed partial class LeaderElector
                 break;
             }
 
-            if (await TryAcquireOrRenewAsync(cancellationToken).ConfigureAwait(false))
+            bool renewed;
+            try
+            {
+                renewed = await RenewWithinDeadlineAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shut down in the middle of a renewal: still stop the work and release below, never throw out.
+                break;
+            }
+
+            if (renewed)
             {
                 lastRenew = time.GetUtcNow();
             }
@@ -115,6 +126,22 @@ public sealed partial class LeaderElector
         }
 
         return lost;
+    }
+
+    /// <summary>One renewal, given at most RenewDeadline (as client-go does): a request that hangs counts as a failed renewal.</summary>
+    private async Task<bool> RenewWithinDeadlineAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(options.RenewDeadline, time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await TryAcquireOrRenewAsync(attempt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRenewTimedOut(logger, options.LeaseName, options.RenewDeadline.TotalSeconds);
+            return false;
+        }
     }
 
     private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
@@ -222,4 +249,7 @@ public sealed partial class LeaderElector
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Could not read or write lease {Lease}")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string lease);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Renewing lease {Lease} took longer than the renew deadline ({Seconds} s)")]
+    private static partial void LogRenewTimedOut(ILogger logger, string lease, double seconds);
 }

@@ -5,7 +5,8 @@ namespace Retina.Kube.Tests.Queue;
 
 public sealed class WorkQueueTests
 {
-    private static readonly CancellationToken Timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
+    // Per test (xunit makes an instance per test), so a slow class never inherits an expired token.
+    private readonly CancellationToken Timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
 
     [Fact]
     public async Task A_key_added_many_times_is_queued_once()

@@ -55,9 +55,9 @@ public sealed class PacketParserDnsTests
     public void Dns_over_ipv6_udp_and_tcp_travels_with_its_payload_and_handshakes_do_not()
     {
         using var obj = BpfObject.Load(Path.Combine(AppContext.BaseDirectory, "bpf", "packetparser.bpf.o"));
-        obj.Map("pp_config").Update(0u, new Config { Conntrack = 1, Sampling = 1, ReportIntervalNs = 1_000_000_000, FilterIps = 0 });
+        obj.Map("retina_pp_conf").Update(0u, new Config { Conntrack = 1, Sampling = 1, ReportIntervalNs = 1_000_000_000, FilterIps = 0 });
         var dns = new List<byte[]>();
-        using var ring = new RingBuffer(obj.Map("pp_events"), r =>
+        using var ring = new RingBuffer(obj.Map("retina_pp_evts"), r =>
         {
             if (r.Length >= EventSize && r[KindOffset] == DnsKind)
             {

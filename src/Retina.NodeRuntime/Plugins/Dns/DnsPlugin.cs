@@ -40,7 +40,7 @@ public sealed class DnsPlugin : RingBufferPlugin
             return PluginState.Failed(Name, wrong);
         }
 
-        Stream("dns_events", "dns_lost");
+        Stream("retina_dns_evts", "retina_dns_lost");
         var selection = InterfaceSelection.FromSettings(settings, Context.Options, InterfaceRole.Host, InterfaceRole.Pod, InterfaceRole.Tunnel);
         var (tracker, state) = await NodeAttachment.StartAsync(Context, Name, obj.Program("retina_dns_ing"), obj.Program("retina_dns_egr"), selection, settings);
         if (tracker is not null)

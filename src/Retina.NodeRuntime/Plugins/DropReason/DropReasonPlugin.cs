@@ -59,8 +59,8 @@ public sealed class DropReasonPlugin : INodePlugin
         obj = context.LoadObject(Name);
         obj.CheckStruct<DropKey>("drop_key");
         obj.CheckStruct<DropValue>("drop_value");
-        counters = obj.Map("drop_counters");
-        lost = obj.Map("drop_lost");
+        counters = obj.Map("retina_drops");
+        lost = obj.Map("retina_droplost");
         obj.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
         try
         {

@@ -53,8 +53,8 @@ public sealed class PacketForwardPlugin : INodePlugin
         }
 
         obj = context.LoadObject(Name);
-        obj.CheckStruct<PfCounters>("pf_counters");
-        counters = obj.Map("pf_counters");
+        obj.CheckStruct<PfCounters>("retina_forward");
+        counters = obj.Map("retina_forward");
         var selection = InterfaceSelection.FromSettings(settings, context.Options, InterfaceRole.Host, InterfaceRole.Pod);
         var (tracker, state) = await NodeAttachment.StartAsync(context, Name, obj.Program("retina_pf_ing"), obj.Program("retina_pf_egr"), selection, settings);
         attachments = tracker;

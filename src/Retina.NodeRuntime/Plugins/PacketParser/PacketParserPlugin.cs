@@ -65,15 +65,15 @@ public sealed class PacketParserPlugin : RingBufferPlugin
         }
 
         // The connection table is sized before the object is loaded into the kernel.
-        var obj = parsed.ConnectionTableSize == 65536 ? Load() : Load(o => o.Map("pp_conntrack").SetMaxEntries(parsed.ConnectionTableSize));
+        var obj = parsed.ConnectionTableSize == 65536 ? Load() : Load(o => o.Map("retina_pp_ct").SetMaxEntries(parsed.ConnectionTableSize));
         obj.CheckStruct<PpEvent>("pp_event");
         obj.CheckStruct<PpCtKey>("pp_ct_key");
         obj.CheckStruct<PpCtValue>("pp_ct_value");
         obj.CheckStruct<PpDropKey>("pp_drop_key");
-        obj.CheckStruct<PpConfig>("pp_config");
-        ips = obj.Map("pp_ips");
-        stats = obj.Map("pp_stats");
-        obj.Map("pp_config").Update(0u, new PpConfig
+        obj.CheckStruct<PpConfig>("retina_pp_conf");
+        ips = obj.Map("retina_pp_ips");
+        stats = obj.Map("retina_pp_stats");
+        obj.Map("retina_pp_conf").Update(0u, new PpConfig
         {
             Conntrack = parsed.Conntrack ? 1u : 0u,
             Sampling = parsed.Sampling,
@@ -86,9 +86,9 @@ public sealed class PacketParserPlugin : RingBufferPlugin
             "packetparser: packets its programs saw and events they sent to user space.", "stage");
         parsedEvents = context.Metrics.ParsedPackets.WithLabels(Name);
         ledger = new ConnectionLedger(pod);
-        tables = new KernelTableReader(obj.Map("pp_conntrack"), obj.Map("pp_drops"), ledger, pod, DropReasonNames.FromKernel());
+        tables = new KernelTableReader(obj.Map("retina_pp_ct"), obj.Map("retina_pp_drops"), ledger, pod, DropReasonNames.FromKernel());
         UpdateAddresses();
-        Stream("pp_events", "pp_lost");
+        Stream("retina_pp_evts", "retina_pp_lost");
 
         var reasons = new List<string>();
         AttachTracepoint("retina_pp_drop", "skb", "kfree_skb", ProbeNames.KfreeSkb, "drops", reasons);

@@ -35,7 +35,7 @@ public sealed class TcpRetransPlugin : RingBufferPlugin
         }
 
         obj.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = Context.NetnsFilter });
-        Stream("tcpretrans_events", "tcpretrans_lost");
+        Stream("retina_retrans", "retina_rtx_lost");
         try
         {
             OnStop(obj.Program("retina_tcpretx").AttachTracepoint("tcp", "tcp_retransmit_skb"));

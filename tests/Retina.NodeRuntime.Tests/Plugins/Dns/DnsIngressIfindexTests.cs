@@ -9,7 +9,7 @@ namespace Retina.NodeRuntime.Tests.Plugins.Dns;
 
 /// <summary>
 /// The counting rule of bpf/dns rests on what <c>__sk_buff.ingress_ifindex</c> holds at TC: this checks it on the
-/// running kernel, by the programs' own tally (map dns_copies) of every port-53 packet they saw.
+/// running kernel, by the programs' own tally (map retina_dns_copy) of every port-53 packet they saw.
 /// </summary>
 public sealed class DnsIngressIfindexTests
 {
@@ -43,7 +43,7 @@ public sealed class DnsIngressIfindexTests
             NsUdp.Send(serverB, a.Address, 7631, 4); // answers from port 53, forwarded the other way
             NsUdp.Drain(clientA, 4, TimeSpan.FromSeconds(5)).ShouldBe(4);
 
-            var map = obj.Map("dns_copies");
+            var map = obj.Map("retina_dns_copy");
             var expected = new Dictionary<CopyKey, ulong>
             {
                 [new(ifA, ifA, Ingress, 1)] = 3, // at ingress, ingress_ifindex is the device itself

@@ -16,7 +16,7 @@ public sealed class DnsProgramTests : IDisposable
     private readonly List<byte[]> events = [];
     private readonly RingBuffer ring;
 
-    public DnsProgramTests() => ring = new RingBuffer(obj.Map("dns_events"), r => events.Add(r.ToArray()));
+    public DnsProgramTests() => ring = new RingBuffer(obj.Map("retina_dns_evts"), r => events.Add(r.ToArray()));
 
     [KernelFact]
     public void A_udp_query_over_ipv6_behind_extension_headers_becomes_one_event_with_its_addresses()
