@@ -23,7 +23,8 @@ internal static class Program
         var options = RetinaControllerOptions.From(builder.Configuration);
         options.Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? options.Namespace;
         var tls = WebhookTlsOptions.From(builder.Configuration);
-        var problems = options.Validate().Concat(tls.Validate()).Concat(Retina.Kube.Hosting.LogLevels.ValidateLoggingSection(builder.Configuration)).ToList();
+        var alerts = AlertWebhookOptions.From(builder.Configuration);
+        var problems = options.Validate().Concat(tls.Validate()).Concat(alerts.Validate()).Concat(Retina.Kube.Hosting.LogLevels.ValidateLoggingSection(builder.Configuration)).ToList();
         foreach (var (name, value) in new[] { (nameof(options.HealthAddress), options.HealthAddress), (nameof(options.WebhookAddress), options.WebhookAddress) })
         {
             if (!IPEndPoint.TryParse(value, out var endpoint) || endpoint.Port == 0)
@@ -63,6 +64,7 @@ internal static class Program
         builder.Services.AddAdmissionWebhook(options, tls);
         builder.Services.AddRequesterAuthorization();
         builder.Services.AddNodeCredentialEndpoint(options);
+        builder.Services.AddAlertWebhook(options, alerts);
 
         var app = builder.Build();
         app.MapHealth();

@@ -15,9 +15,9 @@ public sealed class CapturePolicyFiring
     [JsonPropertyName("trigger")]
     public string Trigger { get; set; } = "";
 
-    /// <summary>Created, or why it was suppressed: Cooldown, RateLimit, MaxConcurrent, Suspended, NoTarget.</summary>
+    /// <summary>Created, or why it was suppressed: Cooldown, RateLimit, MaxConcurrent, NamespaceBudget, Suspended, NoTarget, NotAllowed.</summary>
     [Required]
-    [AllowedValues("Created", "Cooldown", "RateLimit", "MaxConcurrent", "Suspended", "NoTarget")]
+    [AllowedValues("Created", "Cooldown", "RateLimit", "MaxConcurrent", "NamespaceBudget", "Suspended", "NoTarget", "NotAllowed")]
     [JsonPropertyName("outcome")]
     public string Outcome { get; set; } = "";
 
@@ -28,4 +28,23 @@ public sealed class CapturePolicyFiring
     /// <summary>The alert's fingerprint, or the node for thresholds.</summary>
     [JsonPropertyName("source")]
     public string? Source { get; set; }
+
+    /// <summary>The alert's name (its alertname label).</summary>
+    [MaxLength(253)]
+    [JsonPropertyName("alert")]
+    public string? Alert { get; set; }
+
+    /// <summary>The firing episode, fingerprint@startsAt: one child at most per episode.</summary>
+    [MaxLength(128)]
+    [JsonPropertyName("episode")]
+    public string? Episode { get; set; }
+
+    /// <summary>The alert's labels that chose the target (those targetFromAlertLabels maps; at most 8).</summary>
+    [JsonPropertyName("labels")]
+    public Dictionary<string, string>? Labels { get; set; }
+
+    /// <summary>Why it was suppressed, in words.</summary>
+    [MaxLength(1024)]
+    [JsonPropertyName("message")]
+    public string? Message { get; set; }
 }

@@ -15,6 +15,10 @@ public sealed class CapturePolicyStatus : IResourceStatus
     [JsonPropertyName("firedCount")]
     public long? FiredCount { get; set; }
 
+    /// <summary>Firings that did not create a Capture (each reason is in firings).</summary>
+    [JsonPropertyName("suppressedCount")]
+    public long? SuppressedCount { get; set; }
+
     /// <summary>When the policy last created a Capture.</summary>
     [JsonPropertyName("lastFiredTime")]
     public DateTime? LastFiredTime { get; set; }
@@ -25,7 +29,7 @@ public sealed class CapturePolicyStatus : IResourceStatus
     public List<string>? ActiveCaptures { get; set; }
 
     /// <summary>The most recent firings, newest first, including suppressed ones and why.</summary>
-    [MaxItems(50)]
+    [MaxItems(64)]
     [JsonPropertyName("firings")]
     public List<CapturePolicyFiring>? Firings { get; set; }
 

@@ -39,6 +39,8 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
         PrintBanner();
         var tasks = controllers.Select(c => c.RunAsync(ct)).ToList();
         tasks.AddRange(options.ExtraServices.Select(s => s(store, ct)));
+        tasks.Add(AlertWebhookServiceCollectionExtensions.RunStandaloneAsync(store, System.Net.IPEndPoint.Parse(options.AlertWebhookAddress),
+            new AlertWebhookOptions { TokenFile = options.AlertWebhookTokenFile }, loggers, Retina.Controllers.Alerts.AlertWebhookMetrics.Default, ct));
         try
         {
             await Task.WhenAll(tasks);
@@ -76,6 +78,7 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
               resources  {Path.GetFullPath(options.SourceDirectory)}  (add, edit or delete YAML files while this runs)
               status     {Path.GetFullPath(options.StateDirectory)}  (retina get <kind> [-w])
               metrics    http://{options.MetricsAddress}/metrics
+              alerts     http://{options.AlertWebhookAddress}/api/v1/alerts/webhook  (bearer token in {options.AlertWebhookTokenFile})
               captures   {Path.GetFullPath(options.CaptureDirectory)}
             """);
         foreach (var line in options.Notices)

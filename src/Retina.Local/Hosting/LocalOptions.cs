@@ -13,6 +13,12 @@ public sealed class LocalOptions
 
     public string MetricsAddress { get; set; } = "127.0.0.1:10093";
 
+    /// <summary>Alertmanager's webhook receiver (CapturePolicy firings), plain HTTP on loopback.</summary>
+    public string AlertWebhookAddress { get; set; } = "127.0.0.1:10094";
+
+    /// <summary>The receiver's bearer token, created (mode 0600) at first start; Alertmanager reads it with <c>credentials_file</c>.</summary>
+    public string AlertWebhookTokenFile { get; set; } = ".retina/alert-webhook-token";
+
     public string NodeName { get; set; } = Environment.MachineName.ToLowerInvariant();
 
     /// <summary>packetparser runs only while a MetricsConfiguration asks for pod-level metrics.</summary>

@@ -90,7 +90,6 @@ public sealed class RbacCallerTests
         Can(controllers, "patch", "", "pods", "ephemeralcontainers").ShouldBeFalse("pod shells are not implemented");
         Can(controllers, "delete", "batch", "jobs").ShouldBeFalse("copy Jobs go by TTL or with their Capture");
         Can(controllers, "list", "apps", "replicasets").ShouldBeFalse();
-        Can(controllers, "create", "retina.sh", "captures").ShouldBeFalse("nothing creates Captures yet");
         Can(controllers, "delete", "coordination.k8s.io", "leases", ns: "retina-system").ShouldBeFalse();
         Can(node, "patch", "retina.sh", "noderuntimes", ns: null, name: "node-a").ShouldBeFalse("the runtime writes status only");
         Can(node, "update", "retina.sh", "noderuntimes", "status", ns: null, name: "node-a").ShouldBeFalse();

@@ -20,6 +20,7 @@ internal static class RbacCallers
     private const string Credentials = "Retina.Controllers/Capture/CaptureCredentials.cs";
     private const string SelfManagedTls = "Retina.Controllers/Tls/SelfManagedTls.cs";
     private const string CaPublisher = "Retina.Controllers/Tls/CaPublisher.cs";
+    private const string AlertFiring = "Retina.Controllers/Alerts/AlertFiringRecorder.cs";
     private const string Enrichment = "Retina.NodeRuntime/Enrichment/EnrichmentFeed.cs";
 
     public static IReadOnlyList<RbacCaller> All { get; } =
@@ -35,6 +36,9 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "retina.sh", "captures", "get", CaptureReconciler, "UpdateStatusAsync<Api.Capture.Capture>"),
         RbacCaller.At(Controllers, "retina.sh", "captures", "list", Hosting, "new Controller<Api.Capture.Capture>"),
         RbacCaller.At(Controllers, "retina.sh", "captures", "watch", Hosting, "new Controller<Api.Capture.Capture>"),
+        RbacCaller.At(Controllers, "retina.sh", "captures", "create", AlertFiring, "client.CreateAsync(child, ct)"),
+        RbacCaller.At(Controllers, "retina.sh", "capturepolicies/finalizers", "update", "Retina.Controllers/Alerts/ChildCapture.cs", "BlockOwnerDeletion = true"),
+        RbacCaller.At(Controllers, "retina.sh", "nodes/capture", "create", "Retina.Controllers/Alerts/ChildCapture.cs", "NodeSelector = new LabelSelector"),
         RbacCaller.At(Controllers, "retina.sh", "captures", "patch", CaptureReconciler, "AddFinalizerAsync<Api.Capture.Capture>"),
         RbacCaller.At(Controllers, "retina.sh", "captures", "delete", CaptureReconciler, "DeleteAsync<Api.Capture.Capture>"),
         RbacCaller.At(Controllers, "retina.sh", "captures/status", "patch", CaptureReconciler, "UpdateStatusAsync<Api.Capture.Capture>"),

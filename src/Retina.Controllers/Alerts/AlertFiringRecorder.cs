@@ -1,0 +1,239 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Retina.Api.CapturePolicy;
+using Retina.Controllers.Authorization;
+using Retina.Controllers.Options;
+using Retina.Kube.Client;
+using Retina.Kube.Controllers;
+using Retina.Kube.Events;
+using Retina.Kube.Status;
+using CaptureObject = Retina.Api.Capture.Capture;
+using Policy = Retina.Api.CapturePolicy.CapturePolicy;
+
+namespace Retina.Controllers.Alerts;
+
+/// <summary>
+/// Turns one Alertmanager notification into firings: for every firing alert and every valid CapturePolicy with a
+/// matching alert trigger, the decision is claimed in the policy's status first (a resourceVersion-checked write, so
+/// replicas and retries serialise on it), then the child is created under its episode's name (an existing one is
+/// kept). A retried post therefore finds its episode recorded and only makes sure the child exists: no loss, no
+/// duplicate, on any replica. Transient API failures surface as <see cref="AlertTransientException"/> (answered 5xx, so
+/// Alertmanager retries); everything else is recorded on the policy and answered 2xx.
+/// </summary>
+public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhookOptions options, EventRecorder events, AlertWebhookMetrics metrics,
+    TimeProvider time, ILogger logger)
+{
+    public const int MaxFirings = 64;
+    private const int MaxLabels = 8;
+    private static readonly CapturePolicyValidator Validator = new();
+
+    /// <summary>A child still absent this long after its firing was claimed is being created (or will be on retry), so it counts as running.</summary>
+    private static readonly TimeSpan PendingCreation = TimeSpan.FromMinutes(10);
+
+    public async Task<AlertReceipt> RecordAsync(AlertNotification notification, CancellationToken ct)
+    {
+        metrics.Received(notification);
+        var receipt = new AlertReceipt();
+        try
+        {
+            var policies = (await client.ListAsync<Policy>(new ListOptions(), ct).ConfigureAwait(false)).Items
+                .Where(p => p.Metadata.DeletionTimestamp is null && Validator.Validate(p).IsValid)
+                .OrderBy(p => p.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
+                .ToList();
+            foreach (var alert in (notification.Alerts ?? []).Where(a => a.Status == "firing"))
+            {
+                foreach (var policy in policies)
+                {
+                    if ((policy.Spec.Triggers ?? []).FirstOrDefault(t => t.Alert is not null && AlertMatching.Matches(t.Alert, alert.Labels!)) is { } trigger)
+                    {
+                        metrics.Matched(policy);
+                        receipt.Outcomes.Add(await FireAsync(policy, trigger.Name, alert, ct).ConfigureAwait(false));
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            throw new AlertTransientException(e);
+        }
+
+        return receipt;
+    }
+
+    private async Task<AlertOutcome> FireAsync(Policy policy, string trigger, Alert alert, CancellationToken ct)
+    {
+        var key = ObjectKey.Of(policy);
+        var episode = AlertEpisode.Of(alert);
+        var (child, noTarget) = ChildCapture.Build(policy, trigger, alert);
+        var notAllowed = child is null ? null : CapturePolicyReach.Clamp(policy, child);
+        var childName = child?.Metadata.Name ?? episode.ChildName(policy.Metadata.Name, trigger);
+        var children = await ListChildrenAsync(policy.Metadata.NamespaceProperty, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow().UtcDateTime;
+
+        AlertOutcome? outcome = null;
+        await client.UpdateStatusAsync<Policy>(key, fresh =>
+        {
+            var status = fresh.Status ??= new CapturePolicyStatus();
+            var firings = status.Firings ??= [];
+            var earlier = firings.FirstOrDefault(f => f.Episode == episode.Key && f.Trigger == trigger);
+            if (earlier?.Outcome == "Created")
+            {
+                outcome = new AlertOutcome(fresh, trigger, alert.Name, episode, "Created", earlier.Capture, null, Repeat: true);
+                return false;
+            }
+
+            var (name, message) = fresh.Spec.Suspend == true ? ("Suspended", "spec.suspend is true")
+                : noTarget is not null ? ("NoTarget", noTarget)
+                : notAllowed is not null ? ("NotAllowed", notAllowed)
+                : FiringLimits.Check(fresh, now, Running(fresh, children, now), children.Count(c => !Finished(c)), options.NamespaceBudget)
+                  ?? ("Created", null);
+            outcome = new AlertOutcome(fresh, trigger, alert.Name, episode, name, name == "Created" ? childName : null, message, Repeat: earlier?.Outcome == name);
+            if (outcome.Repeat)
+            {
+                return false; // The same suppression for the same episode (a repeated notification): recorded once.
+            }
+
+            firings.Insert(0, new CapturePolicyFiring
+            {
+                Time = now, Trigger = trigger, Outcome = name, Capture = outcome.Capture, Source = alert.Fingerprint, Alert = alert.Name,
+                Episode = episode.Key, Labels = TargetLabels(fresh, alert), Message = message is null ? null : Truncate(message, 1024),
+            });
+            if (firings.Count > MaxFirings)
+            {
+                firings.RemoveRange(MaxFirings, firings.Count - MaxFirings);
+            }
+
+            if (name == "Created")
+            {
+                status.FiredCount = (status.FiredCount ?? 0) + 1;
+                status.LastFiredTime = now;
+                status.ActiveCaptures = [.. (status.ActiveCaptures ?? []).Append(childName).Distinct().TakeLast(10)];
+            }
+            else
+            {
+                status.SuppressedCount = (status.SuppressedCount ?? 0) + 1;
+            }
+
+            return true;
+        }, ct).ConfigureAwait(false);
+
+        if (outcome is null)
+        {
+            return new AlertOutcome(policy, trigger, alert.Name, episode, "Gone", null, "the policy was deleted meanwhile", Repeat: false);
+        }
+
+        if (outcome.Outcome == "Created")
+        {
+            outcome = await CreateChildAsync(outcome, child!, ct).ConfigureAwait(false);
+        }
+
+        metrics.Decided(outcome);
+        if (!outcome.Repeat)
+        {
+            await RecordEventsAsync(outcome, child, ct).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private async Task<AlertOutcome> CreateChildAsync(AlertOutcome outcome, CaptureObject child, CancellationToken ct)
+    {
+        try
+        {
+            await client.CreateAsync(child, ct).ConfigureAwait(false);
+            LogFired(logger, outcome.Policy.Metadata.NamespaceProperty, outcome.Policy.Metadata.Name, child.Metadata.Name, outcome.Episode.Key);
+            return outcome;
+        }
+        catch (KubeApiException e) when (e.IsAlreadyExists)
+        {
+            return outcome; // Created by an earlier try of this episode (a retry, another replica, or a lost answer).
+        }
+        catch (KubeApiException e) when (!IsTransient(e))
+        {
+            // Refused for good (admission, schema): the claimed firing says so instead of pointing at a child that never was.
+            var message = Truncate($"the API server refused the child Capture: {e.Message}", 1024);
+            await client.UpdateStatusAsync<Policy>(ObjectKey.Of(outcome.Policy), fresh =>
+            {
+                var firing = fresh.Status?.Firings?.FirstOrDefault(f => f.Episode == outcome.Episode.Key && f.Trigger == outcome.Trigger && f.Outcome == "Created");
+                if (firing is null)
+                {
+                    return false;
+                }
+
+                (firing.Outcome, firing.Capture, firing.Message) = ("NotAllowed", null, message);
+                fresh.Status!.FiredCount = Math.Max(0, (fresh.Status.FiredCount ?? 1) - 1);
+                fresh.Status.SuppressedCount = (fresh.Status.SuppressedCount ?? 0) + 1;
+                fresh.Status.ActiveCaptures?.Remove(child.Metadata.Name);
+                return true;
+            }, ct).ConfigureAwait(false);
+            return outcome with { Outcome = "NotAllowed", Capture = null, Message = message };
+        }
+    }
+
+    private async Task RecordEventsAsync(AlertOutcome outcome, CaptureObject? child, CancellationToken ct)
+    {
+        if (outcome.Outcome == "Created")
+        {
+            var text = $"alert {outcome.AlertName} ({outcome.Episode.Key}) fired trigger {outcome.Trigger}: created Capture {outcome.Capture}";
+            await events.RecordAsync(outcome.Policy, EventRecorder.Normal, "Fired", text, ct).ConfigureAwait(false);
+            if (child is not null)
+            {
+                await events.RecordAsync(child, EventRecorder.Normal, "FiredByPolicy",
+                    $"created by CapturePolicy {outcome.Policy.Metadata.Name} (trigger {outcome.Trigger}) for alert {outcome.Episode.Key}", ct).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await events.RecordAsync(outcome.Policy, EventRecorder.Warning, "Suppressed" + outcome.Outcome,
+                $"alert {outcome.AlertName} ({outcome.Episode.Key}) matched trigger {outcome.Trigger}; no Capture: {outcome.Message}", ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<CaptureObject>> ListChildrenAsync(string ns, CancellationToken ct) =>
+        (await client.ListAsync<CaptureObject>(new ListOptions { Namespace = ns, LabelSelector = ChildCapture.PolicyLabel }, ct).ConfigureAwait(false)).Items.ToList();
+
+    /// <summary>Children of this policy still running, plus those claimed in status but not created yet.</summary>
+    private static int Running(Policy policy, List<CaptureObject> children, DateTime now)
+    {
+        var mine = children.Where(c => c.Metadata.Labels is { } l && l.TryGetValue(ChildCapture.PolicyLabel, out var owner) && owner == policy.Metadata.Name).ToList();
+        var running = mine.Count(c => !Finished(c));
+        var existing = mine.Select(c => c.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var pending = (policy.Status?.Firings ?? []).Count(f => f.Outcome == "Created" && f.Capture is not null && !existing.Contains(f.Capture) && now - f.Time < PendingCreation);
+        return running + pending;
+    }
+
+    private static bool Finished(CaptureObject c) => Api.Capture.CapturePhase.IsFinished(c.Status?.Phase);
+
+    private static Dictionary<string, string>? TargetLabels(Policy policy, Alert alert)
+    {
+        var m = policy.Spec.TargetFromAlertLabels;
+        var names = new[] { m?.Namespace, m?.Pod, m?.Node, "namespace", "pod", "node", "instance" }.OfType<string>().Distinct();
+        var picked = names.Where(n => alert.Labels!.ContainsKey(n)).Take(MaxLabels).ToDictionary(n => n, n => Truncate(alert.Labels![n], 253));
+        return picked.Count == 0 ? null : picked;
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        KubeApiException k => (int)k.StatusCode >= 500 || k.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict or HttpStatusCode.RequestTimeout,
+        HttpRequestException or IOException or TimeoutException => true,
+        OperationCanceledException => false,
+        _ => false,
+    };
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "CapturePolicy {Namespace}/{Policy} fired: Capture {Capture} for alert episode {Episode}")]
+    private static partial void LogFired(ILogger logger, string @namespace, string policy, string capture, string episode);
+}
+
+/// <summary>What one post did, per matching (alert, policy).</summary>
+public sealed class AlertReceipt
+{
+    public List<AlertOutcome> Outcomes { get; } = [];
+}
+
+/// <summary>One decision: Created (with the child) or a suppression reason with its message; Repeat when this episode had it already.</summary>
+public sealed record AlertOutcome(Policy Policy, string Trigger, string AlertName, AlertEpisode Episode, string Outcome, string? Capture, string? Message, bool Repeat);
+
+/// <summary>The API failed in a way a retry may fix: the post is answered 503 so Alertmanager sends it again.</summary>
+public sealed class AlertTransientException(Exception inner) : Exception("transient Kubernetes API failure: " + inner.Message, inner);
