@@ -34,7 +34,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         Options = options;
         Address = new Uri($"http://127.0.0.1:{port}/");
         var config = Path.Combine(directory, "prometheus.yml");
-        File.WriteAllText(config, ConfigYaml(targets, options.ScrapeInterval));
+        File.WriteAllText(config, ConfigYaml(targets, options));
 
         var start = new ProcessStartInfo(options.Binary)
         {
@@ -318,15 +318,30 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private static string ConfigYaml(IReadOnlyList<ScrapeTarget> targets, TimeSpan interval)
+    private static string ConfigYaml(IReadOnlyList<ScrapeTarget> targets, PrometheusServerOptions options)
     {
         static string Quote(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
-        var ms = ((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+        var ms = ((int)options.ScrapeInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
         var y = new StringBuilder();
         y.AppendLine("global:");
         y.AppendLine(CultureInfo.InvariantCulture, $"  scrape_interval: {ms}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  scrape_timeout: {ms}");
         y.AppendLine(CultureInfo.InvariantCulture, $"  evaluation_interval: {ms}");
+        if (options.RuleFiles.Count > 0)
+        {
+            y.AppendLine("rule_files:");
+            foreach (var f in options.RuleFiles)
+            {
+                y.AppendLine(CultureInfo.InvariantCulture, $"  - {Quote(f)}");
+            }
+        }
+
+        if (options.Alertmanager is { } am)
+        {
+            y.AppendLine("alerting:");
+            y.AppendLine("  alertmanagers:");
+            y.AppendLine(CultureInfo.InvariantCulture, $"    - static_configs: [{{targets: [{Quote(am)}]}}]");
+        }
         if (targets.Count == 0)
         {
             y.AppendLine("scrape_configs: []");

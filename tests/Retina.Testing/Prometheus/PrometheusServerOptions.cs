@@ -14,4 +14,10 @@ public sealed class PrometheusServerOptions
 
     /// <summary>The binary; Debian's package (scripts/install-deps.sh) puts it here.</summary>
     public string Binary { get; init; } = "/usr/bin/prometheus";
+
+    /// <summary>Rule files (alerting and recording rules) Prometheus evaluates every scrape interval.</summary>
+    public IReadOnlyList<string> RuleFiles { get; init; } = [];
+
+    /// <summary>Alertmanager to send firing alerts to, e.g. 127.0.0.1:9093; null: none.</summary>
+    public string? Alertmanager { get; init; }
 }
