@@ -33,7 +33,7 @@ public static class RetinaControllers
         // Kinds whose full reconcilers land in later issues are admitted (validated, conditions written) already.
         controllers.Add(Captures(client, options, loggers, time, controllerOptions));
         controllers.Add(Acceptance<Api.TraceSession.TraceSession>(client, loggers, time, controllerOptions, Verdicts.TraceSession));
-        controllers.Add(Acceptance<Api.CapturePolicy.CapturePolicy>(client, loggers, time, controllerOptions, Verdicts.CapturePolicy));
+        controllers.Add(CapturePolicies(client, loggers, time, controllerOptions));
         var shellKind = ResourceKind.Create(new ShellSessionValidator(options.ShellMaxTtlSpan));
         controllers.Add(Acceptance<Api.ShellSession.ShellSession>(client, loggers, time, controllerOptions, Verdicts.ShellSession, shellKind));
         return controllers;
@@ -82,6 +82,30 @@ public static class RetinaControllers
         controller.Owns<V1Job>();
         return controller;
     }
+
+    /// <summary>
+    /// CapturePolicies: validated and armed here, fired by the Alertmanager receiver (<c>Alerts/</c>); status.activeCaptures
+    /// follows the policy's children as they run and finish.
+    /// </summary>
+    public static Controller<Api.CapturePolicy.CapturePolicy> CapturePolicies(IKubeClient client, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        Kube.Informers.ObjectCache<Api.Capture.Capture>? children = null;
+        void Verdict(Api.CapturePolicy.CapturePolicy policy, ValidationReport report, DateTime now)
+        {
+            Verdicts.CapturePolicy(policy, report, now);
+            var running = (children?.List() ?? [])
+                .Where(c => c.Metadata.NamespaceProperty == policy.Metadata.NamespaceProperty && PolicyOf(c) == policy.Metadata.Name && !Api.Capture.CapturePhase.IsFinished(c.Status?.Phase))
+                .Select(c => c.Metadata.Name).Order(StringComparer.Ordinal).Take(10).ToList();
+            policy.Status!.ActiveCaptures = running.Count == 0 ? null : running;
+        }
+
+        var controller = Acceptance<Api.CapturePolicy.CapturePolicy>(client, loggers, time, controllerOptions, Verdict);
+        children = controller.Watches<Api.Capture.Capture>(c => PolicyOf(c) is { } p ? [new ObjectKey(c.Metadata.NamespaceProperty, p)] : []).Cache;
+        return controller;
+    }
+
+    private static string? PolicyOf(Api.Capture.Capture c) =>
+        c.Metadata.Labels is { } labels && labels.TryGetValue(Alerts.ChildCapture.PolicyLabel, out var policy) ? policy : null;
 
     private static Controller<T> Acceptance<T>(IKubeClient client, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions,
         Action<T, ValidationReport, DateTime> verdict, ResourceKind? kind = null)

@@ -5,6 +5,7 @@ using Retina.Api.CapturePolicy;
 using Retina.Controllers.Alerts;
 using Retina.Controllers.Tests.Support;
 using Retina.Testing.FakeKubeApi;
+using Retina.Testing.Waiting;
 using CaptureObject = Retina.Api.Capture.Capture;
 using Policy = Retina.Api.CapturePolicy.CapturePolicy;
 
@@ -215,6 +216,21 @@ public sealed class AlertWebhookReceiverTests : IAsyncLifetime
         var status = (await GetPolicyAsync("drops")).Status!;
         status.Firings.ShouldHaveSingleItem().Outcome.ShouldBe("Created");
         status.FiredCount.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ActiveCaptures_lists_the_running_children_and_drops_those_that_are_gone()
+    {
+        await CreatePolicyAsync(Policy("drops"));
+        (await receiver.PostAsync(Notifications.Of(Notifications.PodDrops(Ns, "web-1", "fp1")))).Code.ShouldBe(HttpStatusCode.OK);
+        var child = (await ChildrenAsync()).ShouldHaveSingleItem();
+        await Until.TrueAsync(async () => (await GetPolicyAsync("drops")).Status?.ActiveCaptures is [var only] && only == child.Metadata.Name, "the running child is listed");
+
+        // Only the Capture reconciler writes a Capture's phase; deleting the child is how a test ends it without racing that writer.
+        await harness.Client.DeleteAsync<CaptureObject>(child.Metadata.Name, Ns, None);
+
+        await Until.TrueAsync(async () => (await GetPolicyAsync("drops")).Status?.ActiveCaptures is null, "a child that is gone leaves activeCaptures");
+        (await GetPolicyAsync("drops")).Status!.Firings.ShouldHaveSingleItem().Outcome.ShouldBe("Created", "the controller's status writes keep the receiver's firings");
     }
 
     [Fact]
