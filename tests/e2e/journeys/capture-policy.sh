@@ -1,0 +1,23 @@
+# shellcheck shell=bash disable=SC2154  # here, E2E_*, the node names: set by run.sh, which sources this
+# PENDING (CapturePolicy reconciler, Alertmanager webhook), written against DESIGN.md §6: a synthetic firing alert
+# posted to the controllers' webhook (POST /api/v1/alerts/webhook, bearer token from a Secret) makes the policy
+# create a child Capture of the pod the alert names, recorded in the policy's status.
+# Assumed until the issue lands: the token Secret retina-alertmanager-webhook (key token) in retina-system, and child
+# Captures labelled retina.sh/capture-policy=<policy>.
+run kubectl apply -f "$here/manifests/capturepolicy.yaml"
+run kubectl -n e2e wait capturepolicy/e2e-policy --for=condition=Ready --timeout=120s
+capture TOKEN kubectl -n retina-system get secret retina-alertmanager-webhook -o 'jsonpath={.data.token}'
+[ "$E2E_DRY_RUN" = 1 ] || TOKEN=$(printf '%s' "$TOKEN" | base64 -d)
+capture CA kubectl -n retina-system get configmap retina-controllers-ca -o 'jsonpath={.data.ca\.crt}'
+capture ALERT cat "$here/manifests/alert.json"
+# from inside the cluster, as Alertmanager posts, verifying the controllers' certificate with the CA they publish
+# shellcheck disable=SC2016  # expanded by the pod's shell
+run kubectl -n e2e run e2e-alert --image=curlimages/curl:8.10.1 --restart=Never --rm -i --quiet \
+  --env="CA=$CA" --env="TOKEN=$TOKEN" --env="ALERT=$ALERT" -- \
+  sh -c 'printf "%s" "$CA" > /tmp/ca.crt && curl -fsS --cacert /tmp/ca.crt -X POST -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" --data-binary "$ALERT" https://retina-controllers-webhook.retina-system.svc/api/v1/alerts/webhook'
+wait_until 120 "a Capture fired by e2e-policy" \
+  sh -c 'kubectl -n e2e get captures -l retina.sh/capture-policy=e2e-policy -o name | grep -q .'
+run kubectl -n e2e wait captures -l retina.sh/capture-policy=e2e-policy --for=condition=Ready --timeout=240s
+# shellcheck disable=SC2016  # expanded by sh -c
+wait_until 60 "e2e-policy counts the firing" \
+  sh -c '[ "$(kubectl -n e2e get capturepolicy/e2e-policy -o "jsonpath={.status.fired}")" -ge 1 ]'
