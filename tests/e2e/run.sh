@@ -108,7 +108,7 @@ run kubectl wait --for=condition=Ready --timeout=180s noderuntimes --all
 journey workload
 journey capture-other-node
 journey metrics-configuration
-journey capture-policy "CapturePolicy reconciler and the Alertmanager webhook"
+journey capture-policy
 journey trace-session "TraceSession reconciler and the node's trace runner"
 journey shell-session "ShellSession reconciler"
 journey teardown

@@ -68,7 +68,8 @@ public sealed class E2eSuiteTests : IDisposable
             "==> journey metrics-configuration",
             "+ kubectl wait metricsconfiguration/e2e-pod-traffic --for=condition=Ready",
             "+ until has_series '<TARGET_NODE>' '^networkobservability_adv_forward_count",
-            "==> journey capture-policy (pending: ",
+            "==> journey capture-policy",
+            "+ kubectl -n retina-system create secret generic retina-alert-webhook '--from-file=token=",
             "+ kubectl -n e2e run e2e-alert --image=curlimages/curl:8.10.1",
             "==> journey trace-session (pending: ",
             "==> journey shell-session (pending: ",
@@ -92,8 +93,9 @@ public sealed class E2eSuiteTests : IDisposable
         var result = await RunSuiteAsync("--dry-run");
 
         result.ExitCode.ShouldBe(0, result.StdErr);
-        result.StdOut.ShouldContain("==> journey capture-policy: skipped (pending: CapturePolicy reconciler");
-        result.StdOut.ShouldNotContain("e2e-alert");
+        result.StdOut.ShouldContain("==> journey trace-session: skipped (pending: TraceSession reconciler");
+        result.StdOut.ShouldNotContain("tracesession.yaml");
+        result.StdOut.ShouldContain("e2e-alert", customMessage: "capture-policy is no longer pending");
         result.StdOut.ShouldContain("==> journey teardown");
     }
 
