@@ -5,6 +5,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Retina.Api.Capture;
 using Retina.Api.Common;
+using Retina.Controllers.Alerts;
 using Retina.Controllers.Hosting;
 using Retina.Controllers.Options;
 using Retina.Native.Libc;
@@ -19,7 +20,8 @@ namespace Retina.Bench;
 /// <summary>
 /// "Capture applied → first packet on disk" through the whole path: the Capture created in the (fake) API server,
 /// the controllers' watch and assignment, the node runtime's watch, socket and filter set-up, and the first packet
-/// flushed to the pcapng file. Traffic arrives every millisecond on the captured interface. Needs root.
+/// flushed to the pcapng file; and, side by side in the same run, the same Capture fired by an Alertmanager post to the
+/// receiver (issue 12). Traffic arrives every millisecond on the captured interface. Needs root.
 /// </summary>
 public static class CaptureLatencyBench
 {
@@ -59,32 +61,69 @@ public static class CaptureLatencyBench
             }
         });
 
-        var latencies = new List<double>();
+        // The receiver as local mode runs it (plain HTTP, token file), on the same API: alert-fired Captures go through it.
+        var tokenFile = Path.Combine(root, "alert-token");
+        var receiverPort = FreePort();
+        running.Add(AlertWebhookServiceCollectionExtensions.RunStandaloneAsync(client, new IPEndPoint(IPAddress.Loopback, receiverPort),
+            new AlertWebhookOptions { TokenFile = tokenFile }, NullLoggerFactory.Instance, AlertWebhookMetrics.Default, stop.Token));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{receiverPort}") };
+        var token = "";
+        while (token.Length == 0)
+        {
+            await Task.Delay(10);
+            token = File.Exists(tokenFile) ? (await File.ReadAllTextAsync(tokenFile)).Trim() : "";
+        }
+
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        CaptureSpec Spec() => new()
+        {
+            CaptureConfiguration = new CaptureConfiguration
+            {
+                CaptureTarget = new CaptureTarget { NodeSelector = new LabelSelector() },
+                IncludeMetadata = false,
+                CaptureOption = new CaptureOption { Duration = "2s", Interfaces = [pair.VethA], PcapFilter = "udp port 9" },
+            },
+            OutputConfiguration = new OutputConfiguration { HostPath = "latency" },
+        };
+
+        var applied = new List<double>();
+        var fired = new List<double>();
         for (var i = 0; i < runs; i++)
         {
-            var before = PcapFiles(work).ToDictionary(f => f, f => new FileInfo(f).Length);
-            var capture = new CaptureObject();
+            // Side by side, alternating: a Capture applied, then the same Capture fired by an Alertmanager post.
+            var capture = new CaptureObject { Spec = Spec() };
             capture.Metadata.Name = $"lat-{i}";
             capture.Metadata.NamespaceProperty = "default";
-            capture.Spec.CaptureConfiguration.CaptureTarget = new CaptureTarget { NodeSelector = new LabelSelector() };
-            capture.Spec.CaptureConfiguration.IncludeMetadata = false;
-            capture.Spec.CaptureConfiguration.CaptureOption = new CaptureOption { Duration = "2s", Interfaces = [pair.VethA], PcapFilter = "udp port 9" };
-            capture.Spec.OutputConfiguration.HostPath = "latency";
-            var clock = Stopwatch.StartNew();
-            await client.CreateAsync(capture, CancellationToken.None);
-            while (clock.Elapsed < TimeSpan.FromSeconds(30) && !HasPacket(work, before))
-            {
-                await Task.Delay(1);
-            }
-
-            latencies.Add(clock.Elapsed.TotalMilliseconds);
+            applied.Add(await FirstPacketAsync(work, () => client.CreateAsync(capture, CancellationToken.None)));
             await client.DeleteAsync<CaptureObject>(capture.Metadata.Name, "default", CancellationToken.None);
+
+            var policy = new Api.CapturePolicy.CapturePolicy();
+            policy.Metadata.Name = $"alert-{i}";
+            policy.Metadata.NamespaceProperty = "default";
+            policy.Spec.CaptureTemplate = Spec();
+            policy.Spec.Triggers = [new Api.CapturePolicy.CaptureTrigger { Name = "bench", Alert = new Api.CapturePolicy.AlertTrigger { AlertName = $"Bench{i}" } }];
+            await client.CreateAsync(policy, CancellationToken.None);
+            var post = $$"""
+                {"version":"4","status":"firing","receiver":"retina","groupKey":"bench","truncatedAlerts":0,
+                 "alerts":[{"status":"firing","labels":{"alertname":"Bench{{i}}"},"annotations":{},"startsAt":"{{DateTimeOffset.UtcNow:O}}","fingerprint":"bench{{i}}"}]}
+                """;
+            fired.Add(await FirstPacketAsync(work, async () =>
+            {
+                using var response = await http.PostAsync(new Uri(AlertWebhookEndpoint.Path, UriKind.Relative), new StringContent(post, System.Text.Encoding.UTF8, "application/json"));
+                response.EnsureSuccessStatusCode();
+            }));
+            await client.DeleteAsync<Api.CapturePolicy.CapturePolicy>(policy.Metadata.Name, "default", CancellationToken.None);
+            foreach (var child in (await client.ListAsync<CaptureObject>(new Kube.Client.ListOptions { Namespace = "default", LabelSelector = ChildCapture.PolicyLabel }, CancellationToken.None)).Items)
+            {
+                await client.DeleteAsync<CaptureObject>(child.Metadata.Name, "default", CancellationToken.None);
+            }
         }
 
         await stop.CancelAsync();
         await traffic;
-        latencies.Sort();
-        Console.WriteLine($"  p50 {latencies[latencies.Count / 2]:0} ms, p95 {latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.95) - 1)]:0} ms, max {latencies[^1]:0} ms (target p50 ≤ 1000 ms)");
+        Console.WriteLine("  Capture applied → first packet on disk:         " + Percentiles(applied) + " (target p50 ≤ 1000 ms)");
+        Console.WriteLine("  Alertmanager post → child's first packet on disk: " + Percentiles(fired) + " (same path plus the receiver and the policy's status claim)");
         foreach (var task in running)
         {
             try
@@ -97,6 +136,33 @@ public static class CaptureLatencyBench
         }
 
         Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>Milliseconds from <paramref name="start"/> until a new capture file holds a packet (at most 30 s).</summary>
+    private static async Task<double> FirstPacketAsync(string work, Func<Task> start)
+    {
+        var before = PcapFiles(work).ToDictionary(f => f, f => new FileInfo(f).Length);
+        var clock = Stopwatch.StartNew();
+        await start();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30) && !HasPacket(work, before))
+        {
+            await Task.Delay(1);
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static string Percentiles(List<double> ms)
+    {
+        var sorted = ms.Order().ToList();
+        return $"p50 {sorted[sorted.Count / 2]:0} ms, p95 {sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(sorted.Count * 0.95) - 1)]:0} ms, max {sorted[^1]:0} ms";
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private static IEnumerable<string> PcapFiles(string work) =>
