@@ -184,7 +184,10 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             await events.RecordAsync(capture, EventRecorder.Normal, "Assigned", $"capturing on {assigned.Count} node(s): {string.Join(", ", assigned.Order().Take(10))}", ct).ConfigureAwait(false);
         }
 
-        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
+        // A node waiting for its runtime is looked at again by the end of the grace period, so it fails on time.
+        var waiting = updated?.Status?.Nodes?.Any(n => n.Reason == CaptureReasons.WaitingForNodeRuntime) == true;
+        var recheck = waiting ? TimeSpan.FromTicks(Math.Min(RecheckRunning.Ticks, Math.Max(TimeSpan.FromMilliseconds(500).Ticks, options.NodeRuntimeGraceSpan.Ticks / 2))) : RecheckRunning;
+        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : recheck);
     }
 
     /// <summary>What this cluster's admin allows beyond the validator (also checked by the admission webhook).</summary>

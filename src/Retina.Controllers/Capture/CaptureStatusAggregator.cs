@@ -86,7 +86,7 @@ public static class CaptureStatusAggregator
 
             if (!CapturePhase.IsFinished(entry.Phase))
             {
-                JudgeHeartbeat(entry, runtime, AssignedAt(runtime, key) ?? status.StartTime, now, grace);
+                JudgeHeartbeat(entry, runtime, report is not null, AssignedAt(runtime, key) ?? status.StartTime, now, grace);
             }
 
             nodes.Add(entry);
@@ -216,15 +216,15 @@ public static class CaptureStatusAggregator
     }
 
     /// <summary>
-    /// A runtime that reported since the assignment fails the node once silent for <see cref="HeartbeatTimeout"/>; one that
+    /// A runtime that reported since the assignment (or reported this capture) fails the node once silent for <see cref="HeartbeatTimeout"/>; one that
     /// has not (starting, restarting, rolled out) keeps the node Pending for the grace period from the assignment, then fails it.
     /// An older heartbeat alone never fails a capture assigned after it.
     /// </summary>
-    private static void JudgeHeartbeat(CaptureNodeStatus entry, NodeRuntimeObject? runtime, DateTime? assignedAt, DateTime now, TimeSpan grace)
+    private static void JudgeHeartbeat(CaptureNodeStatus entry, NodeRuntimeObject? runtime, bool reported, DateTime? assignedAt, DateTime now, TimeSpan grace)
     {
         var heartbeat = runtime?.Status?.HeartbeatTime;
         var last = heartbeat is { } h ? $"last heartbeat {h:u}" : "no heartbeat yet";
-        if (heartbeat is { } hb && (assignedAt is null || hb >= assignedAt))
+        if (heartbeat is { } hb && (reported || assignedAt is null || hb >= assignedAt))
         {
             if (now - hb > HeartbeatTimeout)
             {
