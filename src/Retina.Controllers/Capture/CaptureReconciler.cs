@@ -99,10 +99,12 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         var queued = new SortedSet<string>(StringComparer.Ordinal);
         var notes = resolved.Notes.ToList();
         var missingRuntime = false;
+        // Judged against the nodes assigned before this pass: every node of the first pass gets the whole duration.
+        var before = assigned.ToHashSet(StringComparer.Ordinal);
         foreach (var (node, ips) in resolved.Nodes)
         {
             // Pods that start during the capture join it, for the time that is left.
-            var late = assigned.Count > 0 && !assigned.Contains(node);
+            var late = before.Count > 0 && !before.Contains(node);
             if (late && (now >= deadline || (options.MaxNodesPerCapture > 0 && assigned.Count >= options.MaxNodesPerCapture)))
             {
                 if (now < deadline || deadline is null)
