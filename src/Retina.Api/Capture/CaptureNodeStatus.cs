@@ -32,6 +32,10 @@ public sealed class CaptureNodeStatus
     [JsonPropertyName("artifact")]
     public string? Artifact { get; set; }
 
+    /// <summary>Machine-readable reason for the phase (e.g. DurationElapsed, MaxCaptureSizeReached, DiskBudgetExceeded, WaitingForNodeRuntime).</summary>
+    [JsonPropertyName("reason")]
+    public string? Reason { get; set; }
+
     /// <summary>Why the node is in this phase (e.g. the limit that ended it, or the failure).</summary>
     [JsonPropertyName("message")]
     public string? Message { get; set; }

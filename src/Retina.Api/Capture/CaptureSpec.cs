@@ -16,7 +16,7 @@ public sealed class CaptureSpec
     [JsonPropertyName("outputConfiguration")]
     public OutputConfiguration OutputConfiguration { get; set; } = new();
 
-    /// <summary>Delete the node's local copy once every remote upload (blob, S3) succeeded.</summary>
+    /// <summary>Delete the node's local copy once every remote upload (blob, S3) succeeded. Unlike Retina, the Capture itself is kept: under GitOps a deleted Capture would be re-created and capture again (use ttlSecondsAfterFinished).</summary>
     [JsonPropertyName("cleanUpAfterUpload")]
     public bool? CleanUpAfterUpload { get; set; }
 

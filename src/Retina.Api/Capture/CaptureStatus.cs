@@ -13,7 +13,7 @@ public sealed class CaptureStatus : IResourceStatus
     [JsonPropertyName("conditions")]
     public List<Condition>? Conditions { get; set; }
 
-    /// <summary>When the controller started the capture.</summary>
+    /// <summary>When the controller started the capture, to the second: every node's artifact is named from it (as in Retina), so names can be derived from status.</summary>
     [JsonPropertyName("startTime")]
     public DateTime? StartTime { get; set; }
 
@@ -41,6 +41,10 @@ public sealed class CaptureStatus : IResourceStatus
     /// <summary>How many nodes the capture runs on.</summary>
     [JsonPropertyName("totalNodes")]
     public int? TotalNodes { get; set; }
+
+    /// <summary>The options every node runs with, defaults filled in.</summary>
+    [JsonPropertyName("effectiveOptions")]
+    public CaptureEffectiveOptions? EffectiveOptions { get; set; }
 
     /// <summary>The generation this status reflects.</summary>
     [JsonPropertyName("observedGeneration")]

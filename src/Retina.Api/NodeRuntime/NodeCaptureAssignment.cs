@@ -56,16 +56,34 @@ public sealed class NodeCaptureAssignment
     [JsonPropertyName("podIPs")]
     public List<string>? PodIps { get; set; }
 
+    /// <summary>Host-network pods on this node, as Retina filter tokens of the node's address and each pod's ports (IP:port, or IP when a pod declares none).</summary>
+    [MaxItems(MaxPodIps)]
+    [JsonPropertyName("podEndpoints")]
+    public List<string>? PodEndpoints { get; set; }
+
+    /// <summary>The Capture's start time (status.startTime): every node names its artifact from it.</summary>
+    [JsonPropertyName("startTime")]
+    public DateTime? StartTime { get; set; }
+
+    /// <summary>When the controller wrote this assignment: a runtime that has not reported since is given a grace period, not judged by an older heartbeat.</summary>
+    [JsonPropertyName("assignedAt")]
+    public DateTime? AssignedAt { get; set; }
+
+    /// <summary>pcap or pcapng.</summary>
+    [AllowedValues("pcap", "pcapng")]
+    [JsonPropertyName("outputFormat")]
+    public string? OutputFormat { get; set; }
+
     /// <summary>Interfaces to capture on; empty means all.</summary>
     [MaxItems(64)]
     [JsonPropertyName("interfaces")]
     public List<string>? Interfaces { get; set; }
 
-    /// <summary>Duration, Go syntax.</summary>
+    /// <summary>Duration, Go syntax; unset runs until the size limit (or, with fileCount, until withdrawn).</summary>
     [JsonPropertyName("duration")]
     public string? Duration { get; set; }
 
-    /// <summary>Size limit in MB (shared by the files with fileCount).</summary>
+    /// <summary>Size limit in MB (1,000,000 bytes) of each file.</summary>
     [JsonPropertyName("maxCaptureSizeMB")]
     public int? MaxCaptureSizeMb { get; set; }
 

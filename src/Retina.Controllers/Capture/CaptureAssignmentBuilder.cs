@@ -23,12 +23,16 @@ public static class CaptureAssignmentBuilder
     public static string MetadataScope(CaptureTarget? target) =>
         target?.NodeSelector is not null ? NodeCaptureAssignment.MetadataScopeNode : NodeCaptureAssignment.MetadataScopePods;
 
-    public static NodeCaptureAssignment Build(Api.Capture.Capture capture, IEnumerable<string> podIps, TimeSpan? remaining)
+    /// <param name="remaining">For a node that joins late, what is left of the duration (null: the whole duration, or none).</param>
+    /// <param name="startTime">The Capture's start time (status.startTime), which names every node's artifact.</param>
+    /// <param name="now">When this assignment is written (the heartbeat grace counts from it).</param>
+    public static NodeCaptureAssignment Build(Api.Capture.Capture capture, IEnumerable<string> podIps, TimeSpan? remaining,
+        DateTime startTime, DateTime now, IEnumerable<string>? podEndpoints = null)
     {
         var config = capture.Spec.CaptureConfiguration;
         var option = config.CaptureOption ?? new CaptureOption();
         var output = capture.Spec.OutputConfiguration;
-        var duration = remaining is { } r ? GoDuration.Format(r) : option.Duration ?? CaptureOption.DefaultDuration;
+        var duration = remaining is { } r ? GoDuration.Format(r) : option.Duration;
         return new NodeCaptureAssignment
         {
             Key = Key(capture),
@@ -40,6 +44,10 @@ public static class CaptureAssignmentBuilder
             Include = config.Filters?.Include,
             Exclude = config.Filters?.Exclude,
             PodIps = PodIps(podIps),
+            PodEndpoints = PodIps(podEndpoints ?? []),
+            StartTime = startTime,
+            AssignedAt = now,
+            OutputFormat = option.OutputFormat ?? CaptureOption.DefaultOutputFormat,
             Interfaces = option.Interfaces,
             Duration = duration,
             MaxCaptureSizeMb = option.MaxCaptureSize ?? CaptureOption.DefaultMaxCaptureSizeMb,
@@ -59,4 +67,39 @@ public static class CaptureAssignmentBuilder
             CleanUpAfterUpload = capture.Spec.CleanUpAfterUpload,
         };
     }
+
+    /// <summary>The options every node runs with, defaults filled in, for status (no silent default).</summary>
+    public static CaptureEffectiveOptions Effective(Api.Capture.Capture capture, DateTime startTime)
+    {
+        var option = capture.Spec.CaptureConfiguration.CaptureOption ?? new CaptureOption();
+        var size = option.MaxCaptureSize ?? CaptureOption.DefaultMaxCaptureSizeMb;
+        var files = option.FileCount ?? 1;
+        var stops = new List<string>();
+        if (option.Duration is { } d)
+        {
+            stops.Add($"after {d}");
+        }
+
+        stops.Add(files > 1
+            ? $"when the Capture is deleted (a ring of {files} files of at most {size} MB each, {(long)size * files} MB in all, oldest dropped first)"
+            : $"when the file reaches {size} MB");
+        if (option.MaxPackets is { } p)
+        {
+            stops.Add($"after {p} packets");
+        }
+
+        return new CaptureEffectiveOptions
+        {
+            Duration = option.Duration,
+            MaxCaptureSizeMb = size,
+            FileCount = files,
+            OutputFormat = option.OutputFormat ?? CaptureOption.DefaultOutputFormat,
+            PacketSize = option.PacketSize is null or 0 ? 262144 : option.PacketSize,
+            ArtifactName = $"{capture.Metadata.Name}-<node>-{ArtifactTime(startTime)}",
+            StopsWhen = string.Join(", or ", stops) + ", or when the node's disk budget is spent, whichever comes first",
+        };
+    }
+
+    /// <summary>The time part of every artifact name, as Retina writes it (Go layout 20060102150405UTC).</summary>
+    public static string ArtifactTime(DateTime startTime) => startTime.ToUniversalTime().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "UTC";
 }

@@ -24,6 +24,9 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
     public const string Finalizer = "retina.sh/capture-cleanup";
     private static readonly CaptureValidator Validator = new();
     private static readonly TimeSpan RecheckRunning = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a Capture without duration waits for its output Secret before it fails with SecretNotFound (the message says until when).</summary>
+    public static readonly TimeSpan SecretWait = TimeSpan.FromMinutes(1);
     private readonly CaptureCredentials credentials = new(client);
     private readonly NodeCaptureAssignments assignments = new(client);
 
@@ -68,11 +71,15 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         capture = await client.AddFinalizerAsync<Api.Capture.Capture>(key, Finalizer, ct).ConfigureAwait(false) ?? capture;
         var staged = await credentials.CheckAsync(capture, ct).ConfigureAwait(false);
         var now = time.GetUtcNow().UtcDateTime;
-        var start = capture.Status?.StartTime ?? now;
-        var deadline = start + Duration(capture);
+        // To the second, as Retina: every node's artifact is named from it, so names can be derived from status.
+        var start = capture.Status?.StartTime ?? new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        var duration = Duration(capture);
+        DateTime? deadline = duration is { } d ? start + d : null;
         if (staged.Problem is not null)
         {
-            return await WaitForSecretAsync(key, capture, $"{staged.Path}: {staged.Problem}", now > deadline, ct).ConfigureAwait(false);
+            // Retina fails at once; GitOps may apply the Secret a moment after the Capture, so we wait a little (and say how long).
+            var giveUpAt = deadline ?? start + SecretWait;
+            return await WaitForSecretAsync(key, capture, $"{staged.Path}: {staged.Problem} (waiting until {giveUpAt:u})", now > giveUpAt, ct).ConfigureAwait(false);
         }
 
         var resolved = CaptureTargetResolver.Resolve(capture, Nodes!.List(), Pods!.List(), Namespaces!.List(),
@@ -83,15 +90,28 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         var assigned = (capture.Status?.Nodes ?? []).Select(n => n.Node)
             .Concat(Runtimes!.List().Where(r => r.Spec.Captures?.Any(a => a.Key == key0) == true).Select(r => r.Metadata.Name))
             .ToHashSet(StringComparer.Ordinal);
+        if (assigned.Count == 0 && TargetProblem(capture, resolved) is { } problem)
+        {
+            await RejectAsync(key, capture, problem.Reason, problem.Message, ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
         var queued = new SortedSet<string>(StringComparer.Ordinal);
         var notes = resolved.Notes.ToList();
         var missingRuntime = false;
+        // Judged against the nodes assigned before this pass: every node of the first pass gets the whole duration.
+        var before = assigned.ToHashSet(StringComparer.Ordinal);
         foreach (var (node, ips) in resolved.Nodes)
         {
             // Pods that start during the capture join it, for the time that is left.
-            var late = assigned.Count > 0 && !assigned.Contains(node);
-            if (late && now >= deadline)
+            var late = before.Count > 0 && !before.Contains(node);
+            if (late && (now >= deadline || (options.MaxNodesPerCapture > 0 && assigned.Count >= options.MaxNodesPerCapture)))
             {
+                if (now < deadline || deadline is null)
+                {
+                    notes.Add($"{node}: not joined, the Capture already runs on the most nodes the cluster allows per Capture ({options.MaxNodesPerCapture}, MaxNodesPerCapture)");
+                }
+
                 continue;
             }
 
@@ -100,9 +120,10 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
                 notes.Add($"{node}: capturing the first {NodeCaptureAssignment.MaxPodIps} of {ips.Count} pod IPs (the cap of NodeRuntime spec.captures[].podIPs)");
             }
 
+            var endpoints = resolved.HostEndpoints.GetValueOrDefault(node);
             var outcome = await assignments.ChangeAsync(node, key0, current => current is null
-                ? CaptureAssignmentBuilder.Build(capture, ips, late ? deadline - now : null)
-                : WithPodIps(current, ips), ct).ConfigureAwait(false);
+                ? CaptureAssignmentBuilder.Build(capture, ips, late && deadline is { } dl ? dl - now : null, start, now, endpoints)
+                : WithPodIps(current, ips, endpoints), ct).ConfigureAwait(false);
             switch (outcome)
             {
                 case NodeCaptureAssignments.Outcome.Written:
@@ -127,8 +148,10 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         {
             var status = c.Status ??= new CaptureStatus();
             status.StartTime ??= start;
+            status.EffectiveOptions = CaptureAssignmentBuilder.Effective(c, status.StartTime.Value);
             SetAccepted(c, notes, now);
-            CaptureStatusAggregator.Apply(c, assigned, runtimes.GetValueOrDefault, now, copies.GetValueOrDefault, queued);
+            CaptureTargetConditions.Set(c, resolved, now);
+            CaptureStatusAggregator.Apply(c, assigned, runtimes.GetValueOrDefault, now, copies.GetValueOrDefault, queued, options.NodeRuntimeGraceSpan);
             if (delivery.PendingReason is not null)
             {
                 Conditions.Set(c.StatusConditions, CaptureReasons.CopyPending, ConditionStatus.True, delivery.PendingReason, delivery.PendingMessage!, c.Metadata.Generation, now);
@@ -138,11 +161,12 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
                 Conditions.Set(c.StatusConditions, CaptureReasons.CopyPending, ConditionStatus.False, CaptureReasons.CopiesProgressing, "every copy Job is scheduled or done", c.Metadata.Generation, now);
             }
 
-            if (assigned.Count == 0 && queued.Count == 0 && now >= deadline)
+            // Retina fails a Capture that selects nothing at once; with a duration, pods that start during it may still join.
+            if (assigned.Count == 0 && queued.Count == 0 && (deadline is null || now >= deadline))
             {
                 status.Phase = CapturePhase.Failed;
                 Conditions.Set(c.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.NoTargets,
-                    "no node or pod matched the target during the capture's duration" + (resolved.Notes.Count > 0 ? ": " + string.Join("; ", resolved.Notes) : ""),
+                    (deadline is null ? "no node or pod matches the target" : "no node or pod matched the target during the capture's duration") + (resolved.Notes.Count > 0 ? ": " + string.Join("; ", resolved.Notes) : ""),
                     c.Metadata.Generation, now);
                 CaptureStatusAggregator.SetHealth(c, now);
             }
@@ -162,7 +186,10 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             await events.RecordAsync(capture, EventRecorder.Normal, "Assigned", $"capturing on {assigned.Count} node(s): {string.Join(", ", assigned.Order().Take(10))}", ct).ConfigureAwait(false);
         }
 
-        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : RecheckRunning);
+        // A node waiting for its runtime is looked at again by the end of the grace period, so it fails on time.
+        var waiting = updated?.Status?.Nodes?.Any(n => n.Reason == CaptureReasons.WaitingForNodeRuntime) == true;
+        var recheck = waiting ? TimeSpan.FromTicks(Math.Min(RecheckRunning.Ticks, Math.Max(TimeSpan.FromMilliseconds(500).Ticks, options.NodeRuntimeGraceSpan.Ticks / 2))) : RecheckRunning;
+        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : recheck);
     }
 
     /// <summary>What this cluster's admin allows beyond the validator (also checked by the admission webhook).</summary>
@@ -270,13 +297,31 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         Conditions.Set(c.StatusConditions, AcceptanceReconciler<Api.Capture.Capture>.ConditionAccepted, ConditionStatus.True,
             AcceptanceReconciler<Api.Capture.Capture>.ReasonValid, notes.Count == 0 ? "spec is valid" : string.Join("; ", notes), c.Metadata.Generation, now);
 
-    private static NodeCaptureAssignment WithPodIps(NodeCaptureAssignment current, SortedSet<string> ips)
+    private static NodeCaptureAssignment WithPodIps(NodeCaptureAssignment current, SortedSet<string> ips, SortedSet<string>? endpoints)
     {
         var copy = System.Text.Json.JsonSerializer.Deserialize<NodeCaptureAssignment>(System.Text.Json.JsonSerializer.Serialize(current))!;
         copy.PodIps = CaptureAssignmentBuilder.PodIps(ips);
+        copy.PodEndpoints = CaptureAssignmentBuilder.PodIps(endpoints ?? []);
         return copy;
     }
 
-    private static TimeSpan Duration(Api.Capture.Capture c) =>
-        GoDuration.TryParse(c.Spec.CaptureConfiguration.CaptureOption?.Duration ?? CaptureOption.DefaultDuration, out var d) ? d : TimeSpan.FromMinutes(1);
+    /// <summary>What fails a Capture before any node runs it, as Retina fails it: too many nodes, or podNames of which none exists.</summary>
+    private (string Reason, string Message)? TargetProblem(Api.Capture.Capture capture, CaptureTargetResolver.Result resolved)
+    {
+        if (options.MaxNodesPerCapture > 0 && resolved.Nodes.Count > options.MaxNodesPerCapture)
+        {
+            return (CaptureReasons.TooManyNodes, $"the target resolves to {resolved.Nodes.Count} nodes, more than the {options.MaxNodesPerCapture} this cluster allows per Capture (MaxNodesPerCapture)");
+        }
+
+        var names = capture.Spec.CaptureConfiguration.CaptureTarget?.PodNames;
+        if (names is { Count: > 0 } && resolved.MissingPodNames.Count == names.Distinct(StringComparer.Ordinal).Count())
+        {
+            return (CaptureReasons.PodsNotFound, $"spec.captureConfiguration.captureTarget.podNames: no pod named {string.Join(", ", resolved.MissingPodNames)} exists in namespace {capture.Metadata.NamespaceProperty}");
+        }
+
+        return null;
+    }
+
+    private static TimeSpan? Duration(Api.Capture.Capture c) =>
+        c.Spec.CaptureConfiguration.CaptureOption?.Duration is { } text && GoDuration.TryParse(text, out var d) ? d : null;
 }

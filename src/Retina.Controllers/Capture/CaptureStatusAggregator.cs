@@ -14,9 +14,13 @@ public static class CaptureStatusAggregator
     /// <summary>The copy Job's view of a node's delivery to a PersistentVolumeClaim.</summary>
     public sealed record PvcCopy(string Phase, string? Location, string? Message);
 
+    /// <summary>Default of <c>NodeRuntimeGrace</c>: how long a runtime that has not reported since the assignment is waited for.</summary>
+    public static readonly TimeSpan DefaultNodeRuntimeGrace = TimeSpan.FromMinutes(2);
+
     public static void Apply(Api.Capture.Capture capture, IReadOnlyCollection<string> assignedNodes, Func<string, NodeRuntimeObject?> runtimeOf, DateTime now,
-        Func<string, PvcCopy?>? pvcCopyOf = null, IReadOnlyCollection<string>? queuedNodes = null)
+        Func<string, PvcCopy?>? pvcCopyOf = null, IReadOnlyCollection<string>? queuedNodes = null, TimeSpan? nodeRuntimeGrace = null)
     {
+        var grace = nodeRuntimeGrace ?? DefaultNodeRuntimeGrace;
         var status = capture.Status ??= new CaptureStatus();
         var key = CaptureAssignmentBuilder.Key(capture);
         var previous = (status.Nodes ?? []).ToDictionary(n => n.Node, StringComparer.Ordinal);
@@ -66,6 +70,7 @@ public static class CaptureStatusAggregator
                     Bytes = report.Bytes,
                     KernelDrops = report.KernelDrops,
                     Artifact = report.Artifacts?.FirstOrDefault()?.Location,
+                    Reason = report.Reason,
                     Message = report.Message,
                 };
             if (entry.Phase == CapturePhase.Completed && pvcCopyOf?.Invoke(node) is { } copy)
@@ -79,12 +84,9 @@ public static class CaptureStatusAggregator
                 }
             }
 
-            if (!CapturePhase.IsFinished(entry.Phase) && IsSilent(runtime, now))
+            if (!CapturePhase.IsFinished(entry.Phase))
             {
-                entry.Phase = CapturePhase.Failed;
-                entry.Message = runtime?.Status?.HeartbeatTime is { } hb
-                    ? $"node runtime on {node} stopped reporting (last heartbeat {hb:u})"
-                    : $"no node runtime reports for {node}";
+                JudgeHeartbeat(entry, runtime, report is not null, AssignedAt(runtime, key) ?? status.StartTime, now, grace);
             }
 
             nodes.Add(entry);
@@ -113,7 +115,13 @@ public static class CaptureStatusAggregator
             Conditions.Set(capture.StatusConditions, CaptureReasons.Complete, ConditionStatus.True, CaptureReasons.AllNodesCompleted,
                 $"{status.Succeeded} node(s) captured and delivered", generation, now);
         }
-        else if (status.Phase == CapturePhase.Failed)
+        else if (status.Phase != CapturePhase.Failed)
+        {
+            var finished = status.Succeeded + status.Failed;
+            Conditions.Set(capture.StatusConditions, CaptureReasons.Complete, ConditionStatus.False, CaptureReasons.InProgress,
+                $"{finished}/{nodes.Count} nodes finished ({status.Phase})", generation, now);
+        }
+        else
         {
             var failed = nodes.Where(n => n.Phase == CapturePhase.Failed).ToList();
             Conditions.Set(capture.StatusConditions, CaptureReasons.Error, ConditionStatus.True, CaptureReasons.NodesFailed,
@@ -207,6 +215,44 @@ public static class CaptureStatusAggregator
             : CapturePhase.Pending;
     }
 
-    private static bool IsSilent(NodeRuntimeObject? runtime, DateTime now) =>
-        runtime?.Status?.HeartbeatTime is { } heartbeat && now - heartbeat > HeartbeatTimeout;
+    /// <summary>
+    /// A runtime that reported since the assignment (or reported this capture) fails the node once silent for <see cref="HeartbeatTimeout"/>; one that
+    /// has not (starting, restarting, rolled out) keeps the node Pending for the grace period from the assignment, then fails it.
+    /// An older heartbeat alone never fails a capture assigned after it.
+    /// </summary>
+    private static void JudgeHeartbeat(CaptureNodeStatus entry, NodeRuntimeObject? runtime, bool reported, DateTime? assignedAt, DateTime now, TimeSpan grace)
+    {
+        var heartbeat = runtime?.Status?.HeartbeatTime;
+        var last = heartbeat is { } h ? $"last heartbeat {h:u}" : "no heartbeat yet";
+        if (heartbeat is { } hb && (reported || assignedAt is null || hb >= assignedAt))
+        {
+            if (now - hb > HeartbeatTimeout)
+            {
+                entry.Phase = CapturePhase.Failed;
+                entry.Reason = CaptureReasons.NodeRuntimeSilent;
+                entry.Message = $"node runtime on {entry.Node} stopped reporting ({last})";
+            }
+
+            return;
+        }
+
+        var since = assignedAt ?? now;
+        if (now - since <= grace)
+        {
+            if (entry.Phase == CapturePhase.Pending && entry.Packets is null)
+            {
+                entry.Reason = CaptureReasons.WaitingForNodeRuntime;
+                entry.Message = $"waiting for the node runtime on {entry.Node} to report ({last}); assigned {since:u}, fails after {GoDuration.Format(grace)} without a report";
+            }
+
+            return;
+        }
+
+        entry.Phase = CapturePhase.Failed;
+        entry.Reason = CaptureReasons.NodeRuntimeSilent;
+        entry.Message = $"node runtime on {entry.Node} has not reported since the capture was assigned at {since:u} (grace {GoDuration.Format(grace)}; {last})";
+    }
+
+    private static DateTime? AssignedAt(NodeRuntimeObject? runtime, string key) =>
+        runtime?.Spec?.Captures?.FirstOrDefault(a => a.Key == key)?.AssignedAt;
 }

@@ -12,7 +12,18 @@ namespace Retina.Controllers.Capture;
 /// </summary>
 public static class CaptureTargetResolver
 {
-    public sealed record Result(SortedDictionary<string, SortedSet<string>> Nodes, IReadOnlyList<string> Notes);
+    /// <param name="Nodes">Each node and the pod IPs it is narrowed to (empty: the whole node).</param>
+    /// <param name="HostEndpoints">Per node, host-network pods as Retina tokens of the node's address and their ports.</param>
+    /// <param name="MissingPodNames">podNames that name no pod of the Capture's namespace.</param>
+    /// <param name="HostNetworkPods">Host-network pods captured by their node's address.</param>
+    public sealed record Result(SortedDictionary<string, SortedSet<string>> Nodes, IReadOnlyList<string> Notes)
+    {
+        public SortedDictionary<string, SortedSet<string>> HostEndpoints { get; init; } = new(StringComparer.Ordinal);
+
+        public IReadOnlyList<string> MissingPodNames { get; init; } = [];
+
+        public IReadOnlyList<string> HostNetworkPods { get; init; } = [];
+    }
 
     public static Result Resolve(
         Api.Capture.Capture capture,
@@ -38,10 +49,14 @@ public static class CaptureTargetResolver
         }
 
         Func<V1Pod, bool> selects;
+        var podList = pods as IReadOnlyCollection<V1Pod> ?? pods.ToList();
+        IReadOnlyList<string> missing = [];
         if (target.PodNames is { } names)
         {
             var wanted = names.ToHashSet(StringComparer.Ordinal);
             selects = p => p.Metadata.NamespaceProperty == ns && wanted.Contains(p.Metadata.Name);
+            var present = podList.Where(p => p.Metadata.NamespaceProperty == ns && p.Metadata.DeletionTimestamp is null).Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+            missing = names.Distinct(StringComparer.Ordinal).Where(n => !present.Contains(n)).ToList();
         }
         else if (target.WorkloadRef is { } workload)
         {
@@ -61,12 +76,34 @@ public static class CaptureTargetResolver
             selects = p => allowed.Contains(p.Metadata.NamespaceProperty) && podSelector.Matches(Labels(p.Metadata));
         }
 
-        var selected = pods.Where(selects).ToList();
-        var hostNetwork = selected.Where(p => p.Spec?.HostNetwork == true).Select(p => p.Metadata.Name).Order(StringComparer.Ordinal).ToList();
-        if (hostNetwork.Count > 0)
+        var selected = podList.Where(selects).ToList();
+        var hostEndpoints = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var hostNetwork = new List<string>();
+        foreach (var pod in selected.Where(p => p.Spec?.HostNetwork == true && IsScheduledAndAlive(p)))
         {
-            // Their IP is the node's: narrowing to it would capture the whole node, so say so instead of doing it.
-            notes.Add($"pods on the host network are not captured by pod target (capture their node instead): {string.Join(", ", hostNetwork.Take(5))}");
+            // Retina captures such a pod by its IP, which is the node's: we do the same, narrowed to the ports it declares.
+            hostNetwork.Add(pod.Metadata.Name);
+            if (!hostEndpoints.TryGetValue(pod.Spec.NodeName, out var tokens))
+            {
+                hostEndpoints[pod.Spec.NodeName] = tokens = new SortedSet<string>(StringComparer.Ordinal);
+            }
+
+            var ports = (pod.Spec.Containers ?? []).SelectMany(c => c.Ports ?? []).Select(p => p.ContainerPort).Distinct().Order().ToList();
+            foreach (var ip in pod.Status.PodIPs?.Select(i => i.Ip) ?? [pod.Status.PodIP])
+            {
+                var host = ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]" : ip;
+                if (ports.Count == 0)
+                {
+                    tokens.Add(host);
+                }
+
+                foreach (var port in ports)
+                {
+                    tokens.Add($"{host}:{port}");
+                }
+            }
+
+            result.TryAdd(pod.Spec.NodeName, new SortedSet<string>(StringComparer.Ordinal));
         }
 
         foreach (var pod in selected.Where(IsCapturable))
@@ -82,7 +119,7 @@ public static class CaptureTargetResolver
             }
         }
 
-        return new Result(result, notes);
+        return new Result(result, notes) { HostEndpoints = hostEndpoints, MissingPodNames = missing, HostNetworkPods = hostNetwork.Order(StringComparer.Ordinal).ToList() };
     }
 
     private static HashSet<string> AllowedNamespaces(LabelSelector? selector, string own, IEnumerable<V1Namespace> namespaces,
@@ -103,9 +140,11 @@ public static class CaptureTargetResolver
         return matched.Except(denied).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static bool IsCapturable(V1Pod pod) =>
+    private static bool IsScheduledAndAlive(V1Pod pod) =>
         !string.IsNullOrEmpty(pod.Spec?.NodeName) && !string.IsNullOrEmpty(pod.Status?.PodIP) &&
-        pod.Status.Phase is "Running" or "Pending" && pod.Spec.HostNetwork != true && pod.Metadata.DeletionTimestamp is null;
+        pod.Status.Phase is "Running" or "Pending" && pod.Metadata.DeletionTimestamp is null;
+
+    private static bool IsCapturable(V1Pod pod) => IsScheduledAndAlive(pod) && pod.Spec.HostNetwork != true;
 
     private static IReadOnlyDictionary<string, string> Labels(V1ObjectMeta meta) =>
         (IReadOnlyDictionary<string, string>?)(meta.Labels as Dictionary<string, string>) ?? new Dictionary<string, string>(meta.Labels ?? new Dictionary<string, string>());

@@ -21,6 +21,20 @@ public sealed class RetinaControllerOptions
     /// <summary>Base directory of host-path outputs on the nodes.</summary>
     public string CaptureHostPathBase { get; set; } = "/var/log/retina/captures";
 
+    /// <summary>
+    /// Most nodes one Capture may run on (Retina's captureJobNumLimit); 0: no limit, as in Retina. A Capture whose target
+    /// resolves to more nodes fails with reason TooManyNodes, naming the count and the limit.
+    /// </summary>
+    public int MaxNodesPerCapture { get; set; }
+
+    /// <summary>
+    /// How long a node runtime that has not reported since a capture was assigned to it (a runtime starting or a
+    /// DaemonSet rollout) is waited for, Pending with reason WaitingForNodeRuntime, before its part fails.
+    /// </summary>
+    public string NodeRuntimeGrace { get; set; } = "2m";
+
+    public TimeSpan NodeRuntimeGraceSpan => GoDuration.TryParse(NodeRuntimeGrace, out var g) ? g : TimeSpan.FromMinutes(2);
+
     /// <summary>Outputs this cluster allows (e.g. only hostPath on a laptop cluster).</summary>
     public List<string> AllowedOutputs { get; set; } = [.. KnownOutputs];
 
@@ -113,6 +127,16 @@ public sealed class RetinaControllerOptions
         if (!GoDuration.TryParse(ShellMaxTtl, out var ttl) || ttl <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:ShellMaxTtl: \"{ShellMaxTtl}\" is not a positive duration");
+        }
+
+        if (MaxNodesPerCapture < 0)
+        {
+            problems.Add($"{Section}:MaxNodesPerCapture: {MaxNodesPerCapture} must be 0 (no limit) or more");
+        }
+
+        if (!GoDuration.TryParse(NodeRuntimeGrace, out var grace) || grace <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:NodeRuntimeGrace: \"{NodeRuntimeGrace}\" is not a positive duration");
         }
 
         if (!Path.IsPathRooted(CaptureHostPathBase))

@@ -193,6 +193,8 @@ public sealed unsafe class PacketRing : IDisposable
         }
     }
 
+    private const int SockaddrLlOffset = 48;
+
     private static bool Deliver(byte* block, IPacketSink sink)
     {
         var count = *(uint*)(block + 12);
@@ -206,7 +208,8 @@ public sealed unsafe class PacketRing : IDisposable
                 (int)*(uint*)(packet + 16),
                 (*(uint*)(packet + 4) * 1_000_000_000L) + *(uint*)(packet + 8),
                 (ushort)*(uint*)(packet + 32),
-                (status & TpStatusVlanValid) != 0);
+                (status & TpStatusVlanValid) != 0,
+                *(packet + SockaddrLlOffset + 10)); // sockaddr_ll.sll_pkttype follows the 48-byte tpacket3_hdr
             if (!sink.OnPacket(in view))
             {
                 return false;

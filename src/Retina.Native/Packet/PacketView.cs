@@ -6,8 +6,9 @@ namespace Retina.Native.Packet;
 /// </summary>
 public readonly ref struct PacketView
 {
-    public PacketView(ReadOnlySpan<byte> data, int originalLength, long timestampNanoseconds, ushort vlanTci, bool vlanValid)
+    public PacketView(ReadOnlySpan<byte> data, int originalLength, long timestampNanoseconds, ushort vlanTci, bool vlanValid, byte packetType = 0)
     {
+        PacketType = packetType;
         Data = data;
         OriginalLength = originalLength;
         TimestampNanoseconds = timestampNanoseconds;
@@ -28,4 +29,7 @@ public readonly ref struct PacketView
     public ushort VlanTci { get; }
 
     public bool VlanValid { get; }
+
+    /// <summary>The kernel's sll_pkttype: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us (PACKET_OUTGOING).</summary>
+    public byte PacketType { get; }
 }

@@ -7,7 +7,7 @@ namespace Retina.NodeRuntime.Capture;
 
 /// <summary>
 /// Starts in-process packet captures on this node: one AF_PACKET socket with a TPACKET_V3 ring per interface, the
-/// request's filter compiled by libpcap and attached in the kernel, pcapng files with exact limits, then a tarball
+/// request's filter compiled by libpcap and attached in the kernel, pcap or pcapng files with exact limits, then a tarball
 /// delivered to the request's outputs. No process, no shell and no Job per capture.
 /// </summary>
 public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureEngine>? logger = null, TimeProvider? timeProvider = null)

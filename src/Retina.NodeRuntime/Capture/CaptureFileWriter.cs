@@ -3,14 +3,15 @@ using Retina.Native.Packet;
 namespace Retina.NodeRuntime.Capture;
 
 /// <summary>
-/// Writes a capture's packets to pcapng files and enforces the file limits exactly: packet count, total size, rotation
-/// (a ring of <c>fileCount</c> files, oldest deleted) and the node's disk budget. Not thread-safe: the session serialises calls.
+/// Writes a capture's packets to pcap or pcapng files and enforces the file limits exactly: packet count, the size of each
+/// file, rotation (a ring of <c>fileCount</c> files of that size, oldest deleted, as tcpdump -C/-W) and the node's disk budget. Not thread-safe: the session serialises calls.
 /// </summary>
 internal sealed class CaptureFileWriter : IDisposable
 {
     private readonly string directory;
     private readonly string baseName;
     private readonly IReadOnlyList<CaptureInterface> interfaces;
+    private readonly CaptureFileFormat format;
     private readonly int snapLength;
     private readonly long maxBytes;
     private readonly long? maxPackets;
@@ -19,7 +20,7 @@ internal sealed class CaptureFileWriter : IDisposable
     private readonly DiskBudget budget;
     private readonly Queue<(string Path, long Bytes)> closed = new();
     private readonly int headerLength;
-    private PcapngFile? current;
+    private ICaptureFile? current;
     private int sequence;
     private long reserved;
     private long closedBytes;
@@ -33,9 +34,11 @@ internal sealed class CaptureFileWriter : IDisposable
         maxBytes = request.MaxCaptureSizeBytes;
         maxPackets = request.MaxPackets;
         fileCount = Math.Max(1, request.FileCount);
-        perFileLimit = maxBytes / fileCount;
+        // maxCaptureSize is each file's limit, as in Retina (its sample: total = maxCaptureSize × fileCount).
+        perFileLimit = maxBytes;
         this.budget = budget;
-        headerLength = PcapngFile.HeaderLength(interfaces, snapLength);
+        format = CaptureFileFormat.For(request.OutputFormat, interfaces, snapLength);
+        headerLength = format.HeaderLength;
     }
 
     public long Packets { get; private set; }
@@ -47,7 +50,7 @@ internal sealed class CaptureFileWriter : IDisposable
 
     public bool Dirty { get; private set; }
 
-    /// <summary>Opens the first file so an empty capture still yields a readable pcapng.</summary>
+    /// <summary>Opens the first file so an empty capture still yields a readable file.</summary>
     public CaptureWriteOutcome Open() => current is null ? OpenNext() : CaptureWriteOutcome.Written;
 
     public CaptureWriteOutcome Write(int interfaceId, in PacketView packet)
@@ -61,7 +64,7 @@ internal sealed class CaptureFileWriter : IDisposable
         uint? vlan = packet.VlanValid && interfaces[interfaceId].LinkType == Native.Libpcap.PcapLinkType.Ethernet
             ? 0x81000000u | packet.VlanTci
             : null;
-        var block = PcapngFile.PacketBlockLength(data.Length + (vlan is null ? 0 : 4));
+        var block = format.RecordLength(interfaceId, data.Length, vlan is not null);
         if (current is null)
         {
             var opened = OpenNext();
@@ -91,7 +94,7 @@ internal sealed class CaptureFileWriter : IDisposable
         }
 
         reserved += block;
-        current!.Write(interfaceId, packet.TimestampNanoseconds, data, packet.OriginalLength, vlan);
+        current!.Write(interfaceId, packet.TimestampNanoseconds, data, packet.OriginalLength, vlan, packet.PacketType);
         Packets++;
         WireBytes += packet.OriginalLength;
         Dirty = true;
@@ -155,9 +158,9 @@ internal sealed class CaptureFileWriter : IDisposable
             reserved -= bytes;
         }
 
-        var name = fileCount == 1 ? $"{baseName}.pcapng" : $"{baseName}.{sequence:D4}.pcapng";
+        var name = fileCount == 1 ? baseName + format.Extension : $"{baseName}.{sequence:D4}{format.Extension}";
         sequence++;
-        current = new PcapngFile(Path.Combine(directory, name), interfaces, snapLength);
+        current = format.Open(Path.Combine(directory, name));
         return CaptureWriteOutcome.Written;
     }
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Net;
+using Retina.Api.Capture;
 
 namespace Retina.NodeRuntime.Capture;
 
@@ -39,48 +39,24 @@ public static class CaptureFilterBuilder
             parts.Add("not " + Any(request.ExcludeFilters.Select(f => Endpoint(f, "filters.exclude"))));
         }
 
-        if (request.PodIPs.Count > 0)
+        if (request.PodIPs.Count > 0 || request.PodEndpoints.Count > 0)
         {
-            parts.Add(Any(request.PodIPs.Select(ip => $"host {Address(ip, "podIPs")}")));
+            parts.Add(Any(request.PodIPs.Select(ip => $"host {Address(ip, "podIPs")}")
+                .Concat(request.PodEndpoints.Select(e => Endpoint(e, "podEndpoints")))));
         }
 
         return string.Join(" and ", parts);
     }
 
-    /// <summary>Turns <c>IP</c>, <c>IP:port</c>, <c>[IPv6]:port</c> or <c>*:port</c> into a libpcap primitive.</summary>
-    public static string Endpoint(string value, string field)
-    {
-        var text = value.Trim();
-        // .NET also parses "[v6]:port" and ignores the port, so brackets go to the IP:port path.
-        if (!text.StartsWith('[') && IPAddress.TryParse(text, out var bare))
-        {
-            return $"host {bare}";
-        }
-
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0)
-        {
-            throw new CaptureFilterException($"{field}: \"{value}\" is not IP, IP:port or *:port");
-        }
-
-        var host = text[..colon];
-        var port = Port(text[(colon + 1)..], value, field);
-        if (host == "*")
-        {
-            return $"port {port}";
-        }
-
-        if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            host = host[1..^1];
-        }
-
-        return $"(host {Address(host, field, value)} and port {port})";
-    }
+    /// <summary>A Retina filter token as a libpcap primitive, by the same parser admission used (<see cref="CaptureEndpoint"/>).</summary>
+    public static string Endpoint(string value, string field) =>
+        CaptureEndpoint.TryTranslate(value, out var filter, out var why)
+            ? filter
+            : throw new CaptureFilterException($"{field}: \"{value}\" {why}");
 
     private static string Any(IEnumerable<string> primitives)
     {
-        var list = primitives.ToList();
+        var list = primitives.Distinct(StringComparer.Ordinal).ToList();
         return list.Count == 1 && !list[0].StartsWith('(') ? $"({list[0]})" : $"({string.Join(" or ", list)})";
     }
 
@@ -88,9 +64,4 @@ public static class CaptureFilterBuilder
         IPAddress.TryParse(value.Trim(), out var ip) && !value.Contains('/', StringComparison.Ordinal)
             ? ip.ToString()
             : throw new CaptureFilterException($"{field}: \"{shown ?? value}\" is not an IP address");
-
-    private static int Port(string text, string value, string field) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
-            ? port
-            : throw new CaptureFilterException($"{field}: \"{value}\" has no valid port (0-65535)");
 }

@@ -15,27 +15,36 @@ internal static class CaptureMetadataCollector
     private const int MaxProcFileBytes = 8 * 1024 * 1024;
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(15);
 
+    // Retina's commands first, with its flags (scripts parse `ip -j` JSON, iptables counters, `ss -tapionume`), then ours.
     private static readonly string[][] IpCommands =
     [
-        ["ip", "-d", "-s", "link", "show"],
-        ["ip", "-d", "address", "show"],
+        ["ip", "-d", "-j", "addr", "show"],
+        ["ip", "-d", "-j", "neighbor", "show"],
+        ["ip", "rule", "list"],
         ["ip", "route", "show", "table", "all"],
         ["ip", "-6", "route", "show", "table", "all"],
-        ["ip", "rule", "show"],
-        ["ip", "neigh", "show"],
+        ["ip", "-d", "-s", "link", "show"],
     ];
 
     private static readonly string[][] PodIpCommands =
     [
-        ["ip", "-d", "address", "show"],
+        ["ip", "-d", "-j", "addr", "show"],
+        ["ip", "-d", "-j", "neighbor", "show"],
         ["ip", "route", "show", "table", "all"],
         ["ip", "-6", "route", "show", "table", "all"],
-        ["ip", "neigh", "show"],
     ];
 
-    private static readonly string[][] FirewallCommands = [["iptables-save"], ["ip6tables-save"], ["nft", "list", "ruleset"]];
+    private static readonly string[][] FirewallCommands =
+    [
+        ["iptables-save"],
+        ["iptables", "-vnx", "-L"],
+        ["iptables", "-vnx", "-L", "-t", "nat"],
+        ["iptables", "-vnx", "-L", "-t", "mangle"],
+        ["ip6tables-save"],
+        ["nft", "list", "ruleset"],
+    ];
 
-    private static readonly string[][] SocketCommands = [["ss", "-s"], ["ss", "-tanpie"], ["ss", "-uanpie"]];
+    private static readonly string[][] SocketCommands = [["ss", "-s"], ["ss", "-tapionume"], ["ss", "-uanpie"]];
 
     public static IReadOnlyList<string> Collect(string directory)
     {
@@ -44,7 +53,8 @@ internal static class CaptureMetadataCollector
         File.WriteAllText(Path.Combine(directory, "ip-resources.txt"), RunAll(IpCommands, notes));
         File.WriteAllText(Path.Combine(directory, "iptables-rules.txt"), RunAll(FirewallCommands, notes));
         File.WriteAllText(Path.Combine(directory, "socket-stats.txt"), RunAll(SocketCommands, notes));
-        CopyTree("/proc/thread-self/net", Path.Combine(directory, "proc-net"), recursive: false, notes);
+        // Recursive, as Retina's `cp -r /proc/self/net` (stat/, dev_snmp6/, netfilter/ included).
+        CopyTree("/proc/thread-self/net", Path.Combine(directory, "proc-net"), recursive: true, notes);
         CopyTree("/proc/sys/net", Path.Combine(directory, "proc-sys-net"), recursive: true, notes);
         return notes;
     }
@@ -59,7 +69,7 @@ internal static class CaptureMetadataCollector
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "ip-resources.txt"), RunAll(PodIpCommands, notes));
         File.WriteAllText(Path.Combine(directory, "socket-stats.txt"), RunAll(SocketCommands, notes));
-        CopyTree("/proc/thread-self/net", Path.Combine(directory, "proc-net"), recursive: false, notes);
+        CopyTree("/proc/thread-self/net", Path.Combine(directory, "proc-net"), recursive: true, notes);
         return notes;
     }
 

@@ -45,6 +45,8 @@ internal sealed class CapturePackager(
 
         var manifestPath = Path.Combine(workDirectory, "capture.json");
         await File.WriteAllTextAsync(manifestPath, redactor.Redact(Manifest(captureFiles, counters, timings, reason, message, allNotes)), cancellationToken).ConfigureAwait(false);
+        var logPath = Path.Combine(workDirectory, "capture.log");
+        await File.WriteAllTextAsync(logPath, redactor.Redact(CaptureLogText.Format(request, filter, interfaces, captureFiles, counters, timings, reason, message, allNotes)), cancellationToken).ConfigureAwait(false);
 
         var name = baseName + ".tar.gz";
         var path = Path.Combine(outputDirectory, name);
@@ -55,6 +57,7 @@ internal sealed class CapturePackager(
             await using var gzip = new GZipStream(file, CompressionLevel.Fastest);
             await using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
             await tar.WriteEntryAsync(manifestPath, "capture.json", cancellationToken).ConfigureAwait(false);
+            await tar.WriteEntryAsync(logPath, "capture.log", cancellationToken).ConfigureAwait(false);
             foreach (var f in captureFiles)
             {
                 await tar.WriteEntryAsync(f, Path.GetFileName(f), cancellationToken).ConfigureAwait(false);
@@ -99,6 +102,7 @@ internal sealed class CapturePackager(
                 request.MaxPackets,
                 request.PacketSize,
                 request.FileCount,
+                request.OutputFormat,
                 request.NoPromiscuous,
                 request.IncludeMetadata,
                 metadataScope = request.IncludeMetadata ? request.MetadataScope.ToString() : null,

@@ -58,8 +58,8 @@ internal sealed partial class CaptureRecovery(CaptureEngineOptions options, ILog
         else
         {
             File.Delete(tarball + ".partial");
-            var files = Directory.GetFiles(directory, "*.pcapng").Order(StringComparer.Ordinal).ToList();
-            var packets = files.Sum(PcapngRepair.TruncateTornBlockAndCountPackets);
+            var files = Directory.GetFiles(directory).Where(CaptureFileFormat.IsCaptureFile).Order(StringComparer.Ordinal).ToList();
+            var packets = files.Sum(PcapRepair.Repair);
             var bytes = files.Sum(f => new FileInfo(f).Length);
             counters = new CaptureCounters(packets, 0, 0, 0, bytes);
             captureFiles = files.Select(Path.GetFileName).OfType<string>().ToList();

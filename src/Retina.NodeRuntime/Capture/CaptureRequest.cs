@@ -36,13 +36,22 @@ public sealed record CaptureRequest
     /// <summary>Retina syntax: <c>IP</c>, <c>IP:port</c> or <c>*:port</c>; none of them may match.</summary>
     public IReadOnlyList<string> ExcludeFilters { get; init; } = [];
 
+    /// <summary>Host-network pods as Retina filter tokens (node address and port); OR-ed with <see cref="PodIPs"/>.</summary>
+    public IReadOnlyList<string> PodEndpoints { get; init; } = [];
+
+    /// <summary>The Capture's start time, which names the artifact on every node; null uses this session's start.</summary>
+    public DateTimeOffset? ArtifactTime { get; init; }
+
+    /// <summary>pcap (default) or pcapng.</summary>
+    public string OutputFormat { get; init; } = Api.Capture.CaptureOption.DefaultOutputFormat;
+
     /// <summary>IPs of the target pods on this node; when set, only their traffic is captured.</summary>
     public IReadOnlyList<string> PodIPs { get; init; } = [];
 
     /// <summary>Stop after this long; null runs until stopped or another limit is reached.</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>Bytes of capture files on disk (headers included). Without rotation the capture stops when the next packet would not fit; with rotation it is shared among the files.</summary>
+    /// <summary>Bytes of each capture file on disk (headers included). Without rotation the capture stops when the next packet would not fit; with rotation each file of the ring holds up to this much.</summary>
     public long MaxCaptureSizeBytes { get; init; } = 100 * BytesPerMegabyte;
 
     /// <summary>Stop after exactly this many packets are written.</summary>
@@ -51,7 +60,7 @@ public sealed record CaptureRequest
     /// <summary>Snap length: bytes kept of each packet.</summary>
     public int PacketSize { get; init; } = DefaultSnapLength;
 
-    /// <summary>With 2 or more, the capture is a ring of this many files of MaxCaptureSizeBytes / FileCount each, oldest deleted first (tcpdump -C/-W).</summary>
+    /// <summary>With 2 or more, the capture is a ring of this many files of MaxCaptureSizeBytes each, oldest deleted first (tcpdump -C/-W).</summary>
     public int FileCount { get; init; } = 1;
 
     public bool NoPromiscuous { get; init; }

@@ -51,7 +51,8 @@ public sealed class CaptureSession : IAsyncDisposable
         StartedAt = startedAt;
         if (rings.Count > 0)
         {
-            baseName = ArtifactBaseName(request, startedAt);
+            // The Capture's start time (the same on every node, as in Retina) names the artifact; a bare session uses its own.
+            baseName = ArtifactBaseName(request, request.ArtifactTime ?? startedAt);
             workDirectory = Path.Combine(options.WorkDirectory, baseName);
         }
     }
@@ -90,7 +91,7 @@ public sealed class CaptureSession : IAsyncDisposable
         }
     }
 
-    /// <summary><c>&lt;capture&gt;-&lt;node&gt;-&lt;YYYYMMDDhhmmss&gt;UTC</c>, with characters unsafe in file names replaced.</summary>
+    /// <summary><c>&lt;capture&gt;-&lt;node&gt;-&lt;YYYYMMDDhhmmss&gt;UTC</c> (Retina's name), with characters unsafe in file names replaced.</summary>
     public static string ArtifactBaseName(CaptureRequest request, DateTimeOffset startedAt) =>
         $"{Safe(request.Name)}-{Safe(request.NodeName)}-{startedAt.UtcDateTime:yyyyMMddHHmmss}UTC";
 
@@ -172,7 +173,7 @@ public sealed class CaptureSession : IAsyncDisposable
         {
             foreach (var p in PreTrigger)
             {
-                if (!OnPacket(ids[p.IfIndex], new PacketView(p.Data, p.OriginalLength, p.TimestampNanoseconds, p.VlanTci, p.VlanValid), live: false))
+                if (!OnPacket(ids[p.IfIndex], new PacketView(p.Data, p.OriginalLength, p.TimestampNanoseconds, p.VlanTci, p.VlanValid, p.PacketType), live: false))
                 {
                     break;
                 }

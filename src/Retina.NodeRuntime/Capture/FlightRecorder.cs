@@ -182,7 +182,7 @@ public sealed class FlightRecorder : IAsyncDisposable
     {
         public bool OnPacket(in PacketView packet)
         {
-            recorder.Add(new RecordedPacket(ifIndex, packet.TimestampNanoseconds, packet.OriginalLength, packet.Data.ToArray(), packet.VlanTci, packet.VlanValid));
+            recorder.Add(new RecordedPacket(ifIndex, packet.TimestampNanoseconds, packet.OriginalLength, packet.Data.ToArray(), packet.VlanTci, packet.VlanValid, packet.PacketType));
             return true;
         }
     }

@@ -8,7 +8,7 @@ namespace Retina.NodeRuntime.Capture;
 /// One pcapng file: a section header, one interface description per captured interface (name, link type, snap length,
 /// nanosecond timestamps), then enhanced packet blocks. Sizes are known before writing, so limits can be exact.
 /// </summary>
-internal sealed class PcapngFile : IDisposable
+internal sealed class PcapngFile : ICaptureFile
 {
     private const int PacketBlockOverhead = 32;
     private readonly FileStream stream;
@@ -34,7 +34,7 @@ internal sealed class PcapngFile : IDisposable
     public static int PacketBlockLength(int capturedLength) => PacketBlockOverhead + Pad4(capturedLength);
 
     /// <summary>Writes one packet; <paramref name="vlanTag"/> (TPID and TCI) is put back after the MAC addresses when the NIC stripped it.</summary>
-    public void Write(int interfaceId, long timestampNs, ReadOnlySpan<byte> data, int originalLength, uint? vlanTag)
+    public void Write(int interfaceId, long timestampNs, ReadOnlySpan<byte> data, int originalLength, uint? vlanTag, byte packetType)
     {
         var captured = data.Length + (vlanTag is null ? 0 : 4);
         var total = PacketBlockLength(captured);

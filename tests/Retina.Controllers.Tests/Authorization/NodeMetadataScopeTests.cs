@@ -38,5 +38,5 @@ public sealed class NodeMetadataScopeTests
     }
 
     private static NodeCaptureAssignment Build(Api.Capture.Capture capture) =>
-        CaptureAssignmentBuilder.Build(capture, ["10.1.0.5"], null);
+        CaptureAssignmentBuilder.Build(capture, ["10.1.0.5"], null, DateTime.UtcNow, DateTime.UtcNow);
 }

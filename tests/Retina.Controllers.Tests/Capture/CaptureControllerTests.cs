@@ -71,11 +71,31 @@ public sealed class CaptureControllerTests
         await h.AddPodAsync(hostPod);
         var a = await AssignmentOn(h, "n1");
         a.PodIps.ShouldBe(["10.1.0.5", "10.1.0.6"]);
-        var accepted = await Until.ValueAsync(() => Get(h, "shop", "web"), x => x?.Status?.Conditions?.Any(k => k.Type == "Accepted" && k.Message!.Contains("web-host")) == true,
-            "the host-network pod is named in the Accepted condition");
-        accepted.ShouldNotBeNull();
-        await Until.ValueAsync(() => Get(h, "shop", "web"), c => c?.Status?.TotalNodes == 1, "status counts one node");
-        (await Runtime(h, "n2"))!.Spec.Captures.ShouldBeNull();
+        a.PodEndpoints.ShouldBeNull();
+
+        // As in Retina, a host-network pod is captured by its IP, the node's: narrowed to the ports it declares (none here).
+        var host = await AssignmentOn(h, "n2");
+        host.PodIps.ShouldBeNull();
+        host.PodEndpoints.ShouldBe(["192.168.0.2"]);
+        var said = await Until.ValueAsync(() => Get(h, "shop", "web"), x => x?.Status?.Conditions?.Any(k => k.Type == CaptureReasons.HostNetworkPods && k.Message!.Contains("web-host")) == true,
+            "a condition names the host-network pod and says how it is captured");
+        said!.Status!.Conditions!.Single(k => k.Type == CaptureReasons.HostNetworkPods).Reason.ShouldBe(CaptureReasons.CapturedByNodeAddress);
+        await Until.ValueAsync(() => Get(h, "shop", "web"), c => c?.Status?.TotalNodes == 2, "status counts both nodes");
+    }
+
+    [Fact]
+    public async Task A_host_network_pod_is_captured_by_its_nodes_address_and_declared_ports()
+    {
+        await using var h = await ControllerHarness.StartAsync();
+        await h.AddNodeAsync("n1");
+        var pod = Objects.Pod("shop", "web-host", "n1", "192.168.0.2");
+        pod.Spec.HostNetwork = true;
+        pod.Spec.Containers[0].Ports = [new V1ContainerPort { ContainerPort = 8443 }, new V1ContainerPort { ContainerPort = 80 }];
+        await h.AddPodAsync(pod);
+        await h.Client.CreateAsync(Objects.PodCapture("shop", "web"), None);
+
+        var a = await AssignmentOn(h, "n1");
+        a.PodEndpoints.ShouldBe(["192.168.0.2:80", "192.168.0.2:8443"]);
     }
 
     [Fact]

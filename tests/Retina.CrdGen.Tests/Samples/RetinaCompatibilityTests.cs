@@ -19,6 +19,23 @@ public sealed class RetinaCompatibilityTests
         "spec.captureConfiguration.captureOption.duration",
         "spec.captureConfiguration.captureOption.packetSize",
         "spec.captureConfiguration.captureOption.maxCaptureSize",
+        "spec.captureConfiguration.captureOption.fileCount",
+        "spec.captureConfiguration.captureOption.interfaces",
+        "spec.captureConfiguration.captureOption.pcapFilter",
+        "spec.captureConfiguration.captureOption.noPromiscuous",
+        "spec.captureConfiguration.captureOption.packetBuffered",
+        "spec.captureConfiguration.captureOption.immediateMode",
+        "spec.captureConfiguration.captureOption.noResolveDNS",
+        "spec.captureConfiguration.captureOption.noResolvePort",
+        "spec.captureConfiguration.captureOption.verbosity",
+        "spec.captureConfiguration.captureOption.printDataFormat",
+        "spec.captureConfiguration.captureOption.printLinkHeader",
+        "spec.captureConfiguration.captureOption.quietOutput",
+        "spec.captureConfiguration.captureOption.absoluteSeq",
+        "spec.captureConfiguration.captureOption.timestampFormat",
+        "spec.captureConfiguration.captureOption.dontVerifyChecksum",
+        "spec.captureConfiguration.captureTarget.podNames",
+        "spec.cleanUpAfterUpload",
         "spec.outputConfiguration.hostPath",
         "spec.outputConfiguration.persistentVolumeClaim",
         "spec.outputConfiguration.blobUpload",
@@ -34,7 +51,9 @@ public sealed class RetinaCompatibilityTests
     {
         var sample = Sample.Load("config/samples").Single(s => s.Json["metadata"]!["name"]!.GetValue<string>() == "retina-all-fields");
         // nodeSelector excludes the pod selectors (in Retina too), so capture-node-hostpath.yaml carries it.
-        foreach (var path in RetinaCaptureFields.Where(p => !p.EndsWith(".nodeSelector", StringComparison.Ordinal)))
+        // pcapFilter excludes tcpdumpFilter (ours), and podNames the selectors: capture-node-hostpath.yaml and
+        // capture-podnames-hostpath.yaml carry them.
+        foreach (var path in RetinaCaptureFields.Where(p => !p.EndsWith(".nodeSelector", StringComparison.Ordinal) && !p.EndsWith(".podNames", StringComparison.Ordinal) && !p.EndsWith(".pcapFilter", StringComparison.Ordinal)))
         {
             Select(sample.Json, path).ShouldNotBeNull($"the sample must set {path}");
         }

@@ -7,9 +7,12 @@ public sealed class ValidSampleTests
     public static TheoryData<string> ValidFiles()
     {
         var data = Sample.Files("config/samples");
-        foreach (var f in Sample.Files("config/samples/local"))
+        foreach (var dir in new[] { "config/samples/local", "config/samples/retina" })
         {
-            data.Add(f);
+            foreach (var f in Sample.Files(dir))
+            {
+                data.Add(f);
+            }
         }
 
         return data;

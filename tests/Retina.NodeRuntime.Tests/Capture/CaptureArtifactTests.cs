@@ -54,7 +54,46 @@ public sealed class CaptureArtifactTests
         var result = await session.StopAsync();
         var dir = await bed.ExtractAsync(result.ArtifactPath!);
 
-        Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ShouldBe(["capture.json", result.CaptureFiles.ShouldHaveSingleItem()], ignoreOrder: true);
+        Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ShouldBe(["capture.json", "capture.log", result.CaptureFiles.ShouldHaveSingleItem()], ignoreOrder: true);
+    }
+
+    [KernelFact]
+    public async Task The_metadata_has_the_contents_retinas_users_parse_and_a_capture_log()
+    {
+        await using var bed = await CaptureBed.CreateAsync();
+        await bed.ListenOnAAsync(Port);
+        var session = await bed.Engine().StartAsync(bed.Request() with { PcapFilter = "udp", IncludeMetadata = true, MetadataScope = CaptureMetadataScope.Node });
+        var result = await session.StopAsync();
+        var dir = await bed.ExtractAsync(result.ArtifactPath!);
+
+        // ip -d -j addr show: JSON, as Retina bundles it; scripts read addresses from it.
+        var ip = File.ReadAllText(Path.Combine(dir, "ip-resources.txt"));
+        using (var addresses = JsonDocument.Parse(Section(ip, "ip -d -j addr show")))
+        {
+            addresses.RootElement.EnumerateArray().SelectMany(l => l.GetProperty("addr_info").EnumerateArray()).Select(a => a.GetProperty("local").GetString())
+                .ShouldContain(bed.Pair.AddressA);
+        }
+
+        JsonDocument.Parse(Section(ip, "ip -d -j neighbor show")).Dispose();
+        // iptables -vnx -L: rules with their packet and byte counters.
+        Section(File.ReadAllText(Path.Combine(dir, "iptables-rules.txt")), "iptables -vnx -L").ShouldContain("pkts");
+        Section(File.ReadAllText(Path.Combine(dir, "socket-stats.txt")), "ss -tapionume").ShouldContain("State");
+        // proc-net is copied recursively, as Retina's cp -r /proc/self/net.
+        File.Exists(Path.Combine(dir, "proc-net", "stat", "rt_cache")).ShouldBeTrue();
+        File.Exists(Path.Combine(dir, "proc-net", "dev_snmp6", bed.Pair.VethA)).ShouldBeTrue();
+        var log = File.ReadAllText(Path.Combine(dir, "capture.log"));
+        log.ShouldContain("filter: (udp)");
+        log.ShouldContain($"stopped: {CaptureReasons.Stopped}");
+    }
+
+    private static string Section(string text, string command)
+    {
+        var header = $"### {command}\n";
+        var start = text.IndexOf(header, StringComparison.Ordinal);
+        start.ShouldBeGreaterThanOrEqualTo(0, $"{command} is in the file");
+        var body = text[(start + header.Length)..];
+        var end = body.IndexOf("\n### ", StringComparison.Ordinal);
+        return (end < 0 ? body : body[..end]).Trim();
     }
 
     [KernelFact]

@@ -117,8 +117,10 @@ public sealed class CaptureBed : IAsyncDisposable
         return dir;
     }
 
+    /// <summary>The capture files (pcap or pcapng) of an extracted tarball, in order.</summary>
     public static string[] CaptureFiles(string extracted) =>
-        Directory.GetFiles(extracted, "*.pcapng").Order(StringComparer.Ordinal).ToArray();
+        Directory.GetFiles(extracted).Where(f => f.EndsWith(".pcap", StringComparison.Ordinal) || f.EndsWith(".pcapng", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>One tshark field per packet.</summary>
     public static async Task<string[]> TsharkFieldAsync(string file, string field)

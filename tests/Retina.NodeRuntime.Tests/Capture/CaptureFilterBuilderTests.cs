@@ -15,7 +15,7 @@ public sealed class CaptureFilterBuilderTests
             ExcludeFilters = ["*:22", "10.0.0.9"],
         });
 
-        filter.ShouldBe("(host 10.0.0.1 or (host 10.0.0.2 and port 80) or port 53) and not (port 22 or host 10.0.0.9)");
+        filter.ShouldBe("((host 10.0.0.1) or (host 10.0.0.2 and port 80) or (port 53)) and not ((port 22) or (host 10.0.0.9))");
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class CaptureFilterBuilderTests
     public void IPv6_endpoints_take_brackets_with_a_port_and_none_without()
     {
         CaptureFilterBuilder.Endpoint("[fd00::1]:443", "f").ShouldBe("(host fd00::1 and port 443)");
-        CaptureFilterBuilder.Endpoint("fd00::1", "f").ShouldBe("host fd00::1");
+        CaptureFilterBuilder.Endpoint("fd00::1", "f").ShouldBe("(host fd00::1)");
     }
 
     [Theory]

@@ -28,7 +28,7 @@ public sealed class CaptureMetadataScopeTests
 
         var mine = Path.Combine(pod.Root, "pods", bed.Pair.AddressB);
         var ip = File.ReadAllText(Path.Combine(mine, "ip-resources.txt"));
-        ip.ShouldContain($"{bed.Pair.AddressB}/30");
+        ip.ShouldContain($"\"local\":\"{bed.Pair.AddressB}\",\"prefixlen\":30"); // ip -j, as Retina bundles it
         ip.ShouldContain(bed.Pair.VethB);
         ip.ShouldNotContain(bed.Pair.VethA);
         ip.ShouldNotContain(NodeOnlyRoute);

@@ -24,7 +24,7 @@ public sealed class CaptureRecoveryTests
         var live = Directory.GetDirectories(bed.WorkDirectory).ShouldHaveSingleItem();
         var snapshot = live + ".snapshot";
         CopyDirectory(live, snapshot);
-        await using (var torn = new FileStream(Directory.GetFiles(snapshot, "*.pcapng").Single(), FileMode.Append))
+        await using (var torn = new FileStream(CaptureBed.CaptureFiles(snapshot).Single(), FileMode.Append))
         {
             torn.Write([6, 0, 0, 0, 200, 0, 0, 0, 1, 2, 3]);
         }
