@@ -82,7 +82,7 @@ public static class CaptureLatencyBench
             {
                 CaptureTarget = new CaptureTarget { NodeSelector = new LabelSelector() },
                 IncludeMetadata = false,
-                CaptureOption = new CaptureOption { Duration = "2s", Interfaces = [pair.VethA], PcapFilter = "udp port 9" },
+                CaptureOption = new CaptureOption { Duration = "2s", Interfaces = [pair.VethA], PcapFilter = "udp port 9", OutputFormat = CaptureOption.FormatPcapng },
             },
             OutputConfiguration = new OutputConfiguration { HostPath = "latency" },
         };

@@ -28,6 +28,13 @@ public sealed class AlertWebhookReceiverTests : IAsyncLifetime
     {
         harness = await ControllerHarness.StartAsync();
         receiver = await AlertReceiver.StartAsync(harness.Client, tokenFile);
+
+        // The pods alerts name exist (a Capture naming only missing pods fails at once, as in Retina), so children keep running.
+        await harness.AddNodeAsync("node-a", new() { ["kubernetes.io/hostname"] = "node-a" });
+        for (var i = 1; i <= 3; i++)
+        {
+            await harness.AddPodAsync(Objects.Pod(Ns, $"web-{i}", "node-a", $"10.1.0.{i}"));
+        }
     }
 
     public async Task DisposeAsync()
