@@ -16,7 +16,12 @@ namespace Retina.Kube.Store;
 /// </summary>
 public static class YamlJson
 {
-    private static readonly ISerializer Serializer = Yaml11SafeScalars.Apply(new SerializerBuilder().WithQuotingNecessaryStrings()).Build();
+    /// <summary>
+    /// Writes anything the reader accepts: YamlDotNet's serializer stops at 50 nested levels by default, the reader allows
+    /// <see cref="YamlLimits.MaxDepth"/> (the fuzz test found a 60-deep list that read and then failed to write).
+    /// </summary>
+    private static readonly ISerializer Serializer = Yaml11SafeScalars.Apply(new SerializerBuilder().WithQuotingNecessaryStrings()
+        .WithMaximumRecursion(2 * YamlLimits.Default.MaxDepth)).Build();
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Every mapping document of the text; empty documents are skipped. Throws <see cref="YamlInputException"/> only.</summary>

@@ -12,8 +12,9 @@ public static class RunCommand
         var captures = new Option<string>("--captures") { Description = "where host-path capture outputs land", DefaultValueFactory = _ => "captures" };
         var metrics = new Option<string>("--metrics") { Description = "address of the Prometheus endpoint", DefaultValueFactory = _ => "127.0.0.1:10093" };
         var node = new Option<string>("--node") { Description = "this host's node name", DefaultValueFactory = _ => Environment.MachineName.ToLowerInvariant() };
+        var alerts = new Option<string>("--alert-webhook") { Description = "address of the Alertmanager webhook receiver (CapturePolicy), or off", DefaultValueFactory = _ => "127.0.0.1:10094" };
         var apiServer = new Option<string?>("--apiserver") { Description = "API server endpoints (address:port, comma-separated) the apiserverlatency plugin probes" };
-        var command = new Command("run", "Run the controllers and this host's node runtime over a directory of YAML") { captures, metrics, node, apiServer };
+        var command = new Command("run", "Run the controllers and this host's node runtime over a directory of YAML") { captures, metrics, node, alerts, apiServer };
         command.SetAction(async (parse, ct) =>
         {
             var options = new LocalOptions
@@ -24,6 +25,8 @@ public static class RunCommand
                 MetricsAddress = parse.GetValue(metrics)!,
                 NodeName = parse.GetValue(node)!,
                 ApiServerEndpoints = parse.GetValue(apiServer),
+                AlertWebhookAddress = parse.GetValue(alerts) is "off" ? null : parse.GetValue(alerts),
+                AlertWebhookTokenFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(parse.GetValue(state)!))!, "alert-webhook-token"),
             };
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             LocalNodeRuntime.Add(options, loggers);

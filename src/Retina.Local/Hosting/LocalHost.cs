@@ -23,7 +23,12 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
             CaptureHostPathBase = options.CaptureDirectory,
             LeaderElection = false,
         };
-        var problems = controllerOptions.Validate();
+        var problems = controllerOptions.Validate().ToList();
+        if (options.AlertWebhookAddress is { } alertAddress && !System.Net.IPEndPoint.TryParse(alertAddress, out _))
+        {
+            problems.Add($"--alert-webhook: \"{alertAddress}\" is not an address and port such as 127.0.0.1:10094 (or off)");
+        }
+
         if (problems.Count > 0)
         {
             foreach (var p in problems)
@@ -39,8 +44,10 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
         PrintBanner();
         var tasks = controllers.Select(c => c.RunAsync(ct)).ToList();
         tasks.AddRange(options.ExtraServices.Select(s => s(store, ct)));
-        tasks.Add(AlertWebhookServiceCollectionExtensions.RunStandaloneAsync(store, System.Net.IPEndPoint.Parse(options.AlertWebhookAddress),
-            new AlertWebhookOptions { TokenFile = options.AlertWebhookTokenFile }, loggers, Retina.Controllers.Alerts.AlertWebhookMetrics.Default, ct));
+        if (options.AlertWebhookAddress is { } alerts)
+        {
+            tasks.Add(RunAlertReceiverAsync(store, alerts, ct));
+        }
         try
         {
             await Task.WhenAll(tasks);
@@ -50,6 +57,23 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The Alertmanager receiver beside the controllers. Failing to listen (the port is taken) is logged as an error and
+    /// the rest of local mode goes on: captures and metrics do not depend on it.
+    /// </summary>
+    private async Task RunAlertReceiverAsync(IKubeClient store, string address, CancellationToken ct)
+    {
+        try
+        {
+            await AlertWebhookServiceCollectionExtensions.RunStandaloneAsync(store, System.Net.IPEndPoint.Parse(address),
+                new AlertWebhookOptions { TokenFile = options.AlertWebhookTokenFile }, loggers, Retina.Controllers.Alerts.AlertWebhookMetrics.Default, ct);
+        }
+        catch (IOException e)
+        {
+            LogAlertReceiverDown(logger, address, e.Message);
+        }
     }
 
     /// <summary>Local mode has one node: this host. It exists only in memory (it is not a file in the directory).</summary>
@@ -78,7 +102,7 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
               resources  {Path.GetFullPath(options.SourceDirectory)}  (add, edit or delete YAML files while this runs)
               status     {Path.GetFullPath(options.StateDirectory)}  (retina get <kind> [-w])
               metrics    http://{options.MetricsAddress}/metrics
-              alerts     http://{options.AlertWebhookAddress}/api/v1/alerts/webhook  (bearer token in {options.AlertWebhookTokenFile})
+              alerts     {(options.AlertWebhookAddress is { } a ? $"http://{a}/api/v1/alerts/webhook  (bearer token in {options.AlertWebhookTokenFile})" : "off")}
               captures   {Path.GetFullPath(options.CaptureDirectory)}
             """);
         foreach (var line in options.Notices)
@@ -86,6 +110,9 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
             Console.WriteLine("  " + line);
         }
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Alertmanager receiver not served: cannot listen on {Address} ({Reason}); choose another with --alert-webhook")]
+    private static partial void LogAlertReceiverDown(ILogger logger, string address, string reason);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Invalid option: {Problem}")]
     private static partial void LogBadOption(ILogger logger, string problem);

@@ -13,8 +13,8 @@ public sealed class LocalOptions
 
     public string MetricsAddress { get; set; } = "127.0.0.1:10093";
 
-    /// <summary>Alertmanager's webhook receiver (CapturePolicy firings), plain HTTP on loopback.</summary>
-    public string AlertWebhookAddress { get; set; } = "127.0.0.1:10094";
+    /// <summary>Alertmanager's webhook receiver (CapturePolicy firings), plain HTTP on loopback; null: not served. <c>retina run</c> serves it on 127.0.0.1:10094.</summary>
+    public string? AlertWebhookAddress { get; set; }
 
     /// <summary>The receiver's bearer token, created (mode 0600) at first start; Alertmanager reads it with <c>credentials_file</c>.</summary>
     public string AlertWebhookTokenFile { get; set; } = ".retina/alert-webhook-token";

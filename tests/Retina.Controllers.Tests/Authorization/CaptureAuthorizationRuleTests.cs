@@ -101,15 +101,17 @@ public sealed class CaptureAuthorizationRuleTests
     }
 
     [Fact]
-    public async Task The_controllers_service_account_holds_no_capture_creating_right_until_code_creates_captures()
+    public async Task The_controllers_service_account_may_create_the_children_capture_policies_fire_and_nothing_more_than_captures()
     {
-        // Least privilege: no code creates Captures yet, so the shipped role cannot; the CapturePolicy controller
-        // (issue 12) adds `create captures` (and `nodes/capture` for node-wide children) together with its caller.
+        // Issue 12: a CapturePolicy's children are created by the controllers' account, which is then the requester. The
+        // shipped role holds create captures (any namespace) and nodes/capture for them; CapturePolicyReach.Clamp keeps each
+        // child within what the policy's author was authorized for.
         await using var bed = await StartAsync();
         bed.Api.ApplyRbacFile(RepoPaths.Combine("kustomize/base/rbac/controllers.yaml"));
         var child = Across(new LabelSelector { MatchLabels = new() { [NamespaceNames.NameLabel] = TeamB } });
 
-        (await bed.CheckAsync(Create(child, ControllersAccount))).ShouldNotBeNull().Code.ShouldBe(403);
+        (await bed.CheckAsync(Create(child, ControllersAccount))).ShouldBeNull();
+        (await bed.CheckAsync(Create(Objects.NodeCapture(TeamA, "node-wide"), ControllersAccount))).ShouldBeNull();
     }
 
     [Fact]

@@ -18,6 +18,17 @@ public sealed class YamlJsonLimitsTests
         Should.Throw<YamlInputException>(() => YamlJson.ParseAll(yaml)).Message.ShouldContain(message);
 
     [Fact]
+    public void A_document_as_deep_as_the_reader_allows_is_written_back_whole()
+    {
+        var depth = YamlLimits.Default.MaxDepth - 1;
+        var yaml = "a: " + new string('[', depth - 1) + "x" + new string(']', depth - 1) + "\n";
+
+        var doc = YamlJson.ParseAll(yaml).ShouldHaveSingleItem();
+
+        YamlJson.ParseAll(YamlJson.Write(doc)).ShouldHaveSingleItem().ToJsonString().ShouldBe(doc.ToJsonString());
+    }
+
+    [Fact]
     public void A_billion_laughs_is_refused_at_the_node_budget_without_expanding_it()
     {
         var yaml = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Retina.Testing.Waiting;
 
 namespace Retina.Testing.Prometheus;
@@ -14,9 +9,7 @@ namespace Retina.Testing.Prometheus;
 public sealed class AlertmanagerServer : IAsyncDisposable
 {
     public const string Binary = "/usr/bin/prometheus-alertmanager";
-    private readonly Process process;
-    private readonly StringBuilder log = new();
-    private readonly EventHandler killOnHostExit;
+    private readonly DaemonProcess process;
 
     private AlertmanagerServer(string directory, int port, string configYaml)
     {
@@ -24,27 +17,15 @@ public sealed class AlertmanagerServer : IAsyncDisposable
         Address = $"127.0.0.1:{port}";
         var config = Path.Combine(directory, "alertmanager.yml");
         File.WriteAllText(config, configYaml);
-        var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[]
-                 {
-                     "--config.file=" + config,
-                     "--storage.path=" + Path.Combine(directory, "data"),
-                     $"--web.listen-address={Address}",
-                     $"--web.external-url=http://{Address}",
-                     "--cluster.listen-address=",
-                     "--log.level=warn",
-                 })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {Binary}");
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        killOnHostExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += killOnHostExit;
+        process = new DaemonProcess(Binary,
+        [
+            "--config.file=" + config,
+            "--storage.path=" + Path.Combine(directory, "data"),
+            $"--web.listen-address={Address}",
+            $"--web.external-url=http://{Address}",
+            "--cluster.listen-address=",
+            "--log.level=warn",
+        ]);
     }
 
     /// <summary>host:port, for Prometheus's alerting configuration.</summary>
@@ -52,16 +33,8 @@ public sealed class AlertmanagerServer : IAsyncDisposable
 
     public string Directory { get; }
 
-    public string Log
-    {
-        get
-        {
-            lock (log)
-            {
-                return log.ToString();
-            }
-        }
-    }
+    /// <summary>What Alertmanager printed (warnings and errors), for failure messages.</summary>
+    public string Log => process.Log;
 
     /// <summary>Starts Alertmanager with <paramref name="configYaml"/> and waits until /-/ready answers.</summary>
     public static async Task<AlertmanagerServer> StartNewAsync(string configYaml, CancellationToken ct = default)
@@ -71,7 +44,7 @@ public sealed class AlertmanagerServer : IAsyncDisposable
             throw new InvalidOperationException($"{Binary} is missing: run scripts/install-deps.sh (Debian package prometheus-alertmanager)");
         }
 
-        var server = new AlertmanagerServer(System.IO.Directory.CreateTempSubdirectory("alertmanager-").FullName, FreePort(), configYaml);
+        var server = new AlertmanagerServer(System.IO.Directory.CreateTempSubdirectory("alertmanager-").FullName, PrometheusServer.FreePort(), configYaml);
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -102,10 +75,7 @@ public sealed class AlertmanagerServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        AppDomain.CurrentDomain.ProcessExit -= killOnHostExit;
-        Kill();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        process.Dispose();
+        await process.StopAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -114,44 +84,4 @@ public sealed class AlertmanagerServer : IAsyncDisposable
         {
         }
     }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            if (log.Length < 32_000)
-            {
-                log.AppendLine(line);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    /// <summary>Formats a duration for Alertmanager's configuration (milliseconds).</summary>
-    public static string Duration(TimeSpan d) => ((int)d.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 }

@@ -17,13 +17,10 @@ namespace Retina.Testing.Prometheus;
 public sealed class PrometheusServer : IAsyncDisposable
 {
     public const string JobName = "retina";
-    private const int MaxLogChars = 32_000;
     private const int StartAttempts = 3;
 
-    private readonly Process process;
-    private readonly StringBuilder log = new();
+    private readonly DaemonProcess process;
     private readonly HttpClient http;
-    private readonly EventHandler killOnHostExit;
     private bool disposed;
 
     private PrometheusServer(string directory, int port, IReadOnlyList<ScrapeTarget> targets, PrometheusServerOptions options)
@@ -36,31 +33,14 @@ public sealed class PrometheusServer : IAsyncDisposable
         var config = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(config, ConfigYaml(targets, options));
 
-        var start = new ProcessStartInfo(options.Binary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[]
-                 {
-                     "--config.file=" + config,
-                     "--storage.tsdb.path=" + Path.Combine(directory, "data"),
-                     $"--web.listen-address=127.0.0.1:{port}",
-                     $"--web.external-url=http://127.0.0.1:{port}",
-                     "--log.level=warn",
-                 })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {options.Binary}");
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        killOnHostExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += killOnHostExit;
+        process = new DaemonProcess(options.Binary,
+        [
+            "--config.file=" + config,
+            "--storage.tsdb.path=" + Path.Combine(directory, "data"),
+            $"--web.listen-address=127.0.0.1:{port}",
+            $"--web.external-url=http://127.0.0.1:{port}",
+            "--log.level=warn",
+        ]);
         http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
     }
 
@@ -76,19 +56,10 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public PrometheusServerOptions Options { get; }
 
-    public int Pid => process.Id;
+    public int Pid => process.Pid;
 
     /// <summary>What Prometheus logged (warnings and errors only), for failure messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (log)
-            {
-                return log.ToString();
-            }
-        }
-    }
+    public string Log => process.Log;
 
     public static Task<PrometheusServer> StartNewAsync(params ScrapeTarget[] targets) => StartNewAsync(targets, null);
 
@@ -211,10 +182,8 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         disposed = true;
-        AppDomain.CurrentDomain.ProcessExit -= killOnHostExit;
         http.Dispose();
-        await StopAsync();
-        process.Dispose();
+        await process.StopAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -256,65 +225,6 @@ public sealed class PrometheusServer : IAsyncDisposable
         if (process.HasExited)
         {
             throw new PrometheusExitedException($"prometheus exited with code {process.ExitCode}: {Log}");
-        }
-    }
-
-    /// <summary>SIGTERM by PID so Prometheus closes its TSDB, SIGKILL if it is still there after 5 s.</summary>
-    private async Task StopAsync()
-    {
-        if (process.HasExited)
-        {
-            return;
-        }
-
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", Pid.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false }))
-        {
-            if (kill is not null)
-            {
-                await kill.WaitForExitAsync();
-            }
-        }
-
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await process.WaitForExitAsync(grace.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            await process.WaitForExitAsync();
-        }
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
-        {
-            // already gone
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            if (log.Length < MaxLogChars)
-            {
-                log.AppendLine(line);
-            }
         }
     }
 
@@ -373,7 +283,8 @@ public sealed class PrometheusServer : IAsyncDisposable
         return y.ToString();
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free at the moment of asking (the server binding it may still race another process).</summary>
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
