@@ -161,7 +161,7 @@ public sealed class ShellSessionReconciler(IKubeClient client, RetinaControllerO
         var before = Sessions!.Get(key)?.Status?.Phase;
         var updated = await client.UpdateStatusAsync<Session>(key, s =>
         {
-            var json = k8s.KubernetesJson.Serialize(s.Status);
+            var json = System.Text.Json.JsonSerializer.Serialize(s.Status);
             var changed = ShellStatusWriter.Describe(s, options.ShellPolicy, expiresAt);
             var status = s.Status!;
             status.PodName = run.PodName;
@@ -169,7 +169,7 @@ public sealed class ShellSessionReconciler(IKubeClient client, RetinaControllerO
             status.ExecCommand = run.Exec;
             status.AttachCommand = run.Attach;
             changed |= ShellStatusWriter.Observe(s, run.Observation, now);
-            return changed || json != k8s.KubernetesJson.Serialize(s.Status) || s.Status!.ObservedGeneration != s.Metadata.Generation;
+            return changed || json != System.Text.Json.JsonSerializer.Serialize(s.Status) || s.Status!.ObservedGeneration != s.Metadata.Generation;
         }, ct).ConfigureAwait(false);
         if (updated is not null && before != ShellPhase.Running && run.Observation.Phase == ShellPhase.Running)
         {
@@ -181,11 +181,11 @@ public sealed class ShellSessionReconciler(IKubeClient client, RetinaControllerO
     {
         var updated = await client.UpdateStatusAsync<Session>(key, s =>
         {
-            var json = k8s.KubernetesJson.Serialize(s.Status);
+            var json = System.Text.Json.JsonSerializer.Serialize(s.Status);
             ShellStatusWriter.Describe(s, options.ShellPolicy, ShellPodBuilder.ExpiresAt(s, now));
             s.Status!.Cleanup = cleanup ?? s.Status.Cleanup;
             ShellStatusWriter.Observe(s, end, now);
-            return json != k8s.KubernetesJson.Serialize(s.Status) || s.Status.ObservedGeneration != s.Metadata.Generation;
+            return json != System.Text.Json.JsonSerializer.Serialize(s.Status) || s.Status.ObservedGeneration != s.Metadata.Generation;
         }, ct).ConfigureAwait(false);
         if (updated is not null && session.Status?.Phase != end.Phase)
         {

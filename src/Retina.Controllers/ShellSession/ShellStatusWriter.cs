@@ -16,7 +16,7 @@ public static class ShellStatusWriter
     public static bool Describe(Session s, ShellPolicy policy, DateTime expiresAt)
     {
         var status = s.Status ??= new ShellSessionStatus();
-        var before = k8s.KubernetesJson.Serialize(status);
+        var before = System.Text.Json.JsonSerializer.Serialize(status);
         status.Target = s.Spec.Target.NodeName is { } n ? "node/" + n : s.Spec.Target.Pod is { } p ? "pod/" + p.Name : null;
         status.Profile = s.Spec.Profile ?? ShellProfiles.Default;
         status.Capabilities = [.. ShellProfiles.EffectiveCapabilities(s.Spec)];
@@ -25,7 +25,7 @@ public static class ShellStatusWriter
         status.Image = policy.ImageOf(s.Spec);
         status.ExpiresAt = expiresAt;
         status.CreatedBy = ShellRequester.Stamp(s) ?? status.CreatedBy;
-        return before != k8s.KubernetesJson.Serialize(status);
+        return before != System.Text.Json.JsonSerializer.Serialize(status);
     }
 
     /// <summary>Phase, times and conditions from an observation of the shell. Returns true when anything changed.</summary>

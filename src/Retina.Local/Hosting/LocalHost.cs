@@ -4,6 +4,7 @@ using Retina.Controllers.Hosting;
 using Retina.Controllers.Options;
 using Retina.Kube.Client;
 using Retina.Kube.Controllers;
+using Retina.Local.Shell;
 
 namespace Retina.Local.Hosting;
 
@@ -22,6 +23,9 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
             Plugins = options.Plugins,
             CaptureHostPathBase = options.CaptureDirectory,
             LeaderElection = false,
+
+            // Node shells run as processes of this host (Retina.Local/Shell), not as pods nobody would run.
+            ShellSessionPods = false,
         };
         var problems = controllerOptions.Validate();
         if (problems.Count > 0)
@@ -34,8 +38,9 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
             return 2;
         }
 
-        var controllers = RetinaControllers.Create(store, controllerOptions, loggers, TimeProvider.System,
-            new ControllerOptions { ResyncPeriod = TimeSpan.FromSeconds(30) });
+        var runtimeOptions = new ControllerOptions { ResyncPeriod = TimeSpan.FromSeconds(30) };
+        var controllers = RetinaControllers.Create(store, controllerOptions, loggers, TimeProvider.System, runtimeOptions).ToList();
+        await using var shells = OperatingSystem.IsLinux() ? AddShells(store, controllerOptions, runtimeOptions, controllers) : null;
         PrintBanner();
         var tasks = controllers.Select(c => c.RunAsync(ct)).ToList();
         tasks.AddRange(options.ExtraServices.Select(s => s(store, ct)));
@@ -48,6 +53,15 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
         }
 
         return 0;
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private LocalShellReconciler AddShells(IKubeClient store, RetinaControllerOptions controllerOptions, ControllerOptions runtimeOptions, List<IController> controllers)
+    {
+        var (controller, reconciler) = LocalShells.Create(store, controllerOptions.ShellPolicy,
+            new LocalShellSettings(options.NodeName, options.StateDirectory, options.ShellHostPath), loggers, TimeProvider.System, runtimeOptions);
+        controllers.Add(controller);
+        return reconciler;
     }
 
     /// <summary>Local mode has one node: this host. It exists only in memory (it is not a file in the directory).</summary>
@@ -77,6 +91,7 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
               status     {Path.GetFullPath(options.StateDirectory)}  (retina get <kind> [-w])
               metrics    http://{options.MetricsAddress}/metrics
               captures   {Path.GetFullPath(options.CaptureDirectory)}
+              shells     {LocalShellPaths.Directory(options.StateDirectory)}  (retina attach <shellsession> [-n NAMESPACE])
             """);
         foreach (var line in options.Notices)
         {
