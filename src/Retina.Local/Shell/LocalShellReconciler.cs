@@ -167,8 +167,15 @@ public sealed class LocalShellReconciler(IKubeClient store, ShellPolicy policy, 
             return new(ShellPhase.Failed, "NotThisNode", $"spec.target.nodeName: local mode runs shells on this host only (node \"{settings.NodeName}\", or \"{LocalShellSettings.ThisHost}\")");
         }
 
-        return Environment.IsPrivilegedProcess ? null
-            : new(ShellPhase.Failed, "NotRoot", "local shells need root: the shell's capabilities and mount namespace are set by this process (run local mode as root)");
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return new(ShellPhase.Failed, "NotRoot", "local shells need root: the shell's capabilities and mount namespace are set by this process (run local mode as root)");
+        }
+
+        var held = Native.Libc.ShellConfinement.BoundingMask();
+        var missing = ShellProfiles.EffectiveCapabilities(session.Spec).Where(c => (held & Native.Libc.ShellConfinement.Mask([c])) == 0).ToList();
+        return missing.Count == 0 ? null
+            : new(ShellPhase.Failed, "CapabilityUnavailable", $"spec.profile/spec.capabilities: local mode itself does not hold {string.Join(", ", missing)} (its bounding set), and a shell cannot get more than this process has");
     }
 
     private void Describe(Session s, DateTime expiresAt)

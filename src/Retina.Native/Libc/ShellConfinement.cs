@@ -51,6 +51,13 @@ public static partial class ShellConfinement
     /// <summary>The bit mask of a set of capabilities, as /proc/PID/status prints it (CapEff etc., in hex).</summary>
     public static ulong Mask(IEnumerable<string> names) => names.Aggregate(0UL, (m, n) => m | (1UL << CapabilityNumber(n)));
 
+    /// <summary>The capabilities this process could hand on: its bounding set (CapBnd of /proc/self/status).</summary>
+    public static ulong BoundingMask()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapBnd:", StringComparison.Ordinal));
+        return ulong.Parse(line["CapBnd:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A mount namespace of the calling thread's own, with no propagation back to the host.</summary>
     public static void EnterPrivateMountNamespace()
     {
