@@ -28,7 +28,8 @@ public sealed class LocalShell : IAsyncDisposable
     private readonly Task output;
     private readonly Task accept;
     private readonly Task timers;
-    private readonly string? namespaceId;
+    private readonly string? ownNamespace = MountNamespaceOf(Environment.ProcessId);
+    private string? namespaceId;
     private readonly Task exited;
     private int recentLength;
     private DateTime lastInput;
@@ -41,7 +42,6 @@ public sealed class LocalShell : IAsyncDisposable
         this.process = process;
         this.listener = listener;
         lastInput = time.GetUtcNow().UtcDateTime;
-        namespaceId = MountNamespaceOf(process.Id);
 
         // The shell's end ends its session: whatever it left running in its mount namespace goes with it.
         exited = process.WaitForExitAsync().ContinueWith(_ => End("Exited"), TaskScheduler.Default);
@@ -114,7 +114,15 @@ public sealed class LocalShell : IAsyncDisposable
         }
 
         terminal.Dispose();
-        await Task.WhenAll(output.ContinueWith(_ => { }, TaskScheduler.Default), accept.ContinueWith(_ => { }, TaskScheduler.Default), timers.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+        try
+        {
+            // The output copier ends when the terminal's last holder is gone: KillAll saw to that, but never hang a shutdown on it.
+            await Task.WhenAll(output, accept, timers).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or IOException or SocketException)
+        {
+        }
+
         File.Delete(start.SocketPath);
         process.Dispose();
         stop.Dispose();
@@ -144,8 +152,9 @@ public sealed class LocalShell : IAsyncDisposable
     /// <summary>Kills the shell and everything it started: every process in its mount namespace (children inherit it).</summary>
     private void KillAll()
     {
+        LearnNamespace();
         ShellConfinement.Signal(process.Id, SigKill);
-        if (namespaceId is null || namespaceId == MountNamespaceOf(Environment.ProcessId))
+        if (namespaceId is null)
         {
             return;
         }
@@ -162,6 +171,15 @@ public sealed class LocalShell : IAsyncDisposable
             }
 
             left.ForEach(pid => ShellConfinement.Signal(pid, SigKill));
+        }
+    }
+
+    /// <summary>The shell's own mount namespace, once the launcher has entered it (until then it is ours, and means nothing).</summary>
+    private void LearnNamespace()
+    {
+        if (namespaceId is null && MountNamespaceOf(process.Id) is { } ns && ns != ownNamespace)
+        {
+            namespaceId = ns;
         }
     }
 
@@ -206,6 +224,7 @@ public sealed class LocalShell : IAsyncDisposable
                 break;
             }
 
+            LearnNamespace();
             Socket[] targets;
             lock (gate)
             {

@@ -53,9 +53,10 @@ public sealed partial class LocalShellTests
     public async Task A_read_only_host_filesystem_cannot_be_written_even_by_root()
     {
         await using var bed = new LocalShellBed();
-        await bed.CreateAsync("ro", "sysadmin", hostFilesystem: "ReadOnly");
+        await bed.CreateAsync("ro", "general", hostFilesystem: "ReadOnly");
         var probe = $"/tmp/retina-ro-{Guid.NewGuid():N}";
-        var output = await bed.RunAsync("ro", $"touch /host{probe}; echo rc=$?; test -d /host/proc/self && echo proc-visible; grep -c ' /host ' /proc/self/mounts");
+        var output = await bed.RunAsync("ro", $"touch /host{probe}; echo rc=$?; test -d /host/proc/self && echo proc-visible; echo HOST-$(grep -c ' /host ' /proc/self/mounts)MOUNTS");
+        MountCount().Match(output).Groups[1].Value.ShouldNotBe("0", output);
         output.ShouldContain("Read-only file system");
         output.ShouldContain("rc=1");
         File.Exists(probe).ShouldBeFalse();
@@ -68,8 +69,8 @@ public sealed partial class LocalShellTests
     {
         await using var bed = new LocalShellBed();
         await bed.CreateAsync("nohost", "baseline");
-        var output = await bed.RunAsync("nohost", "grep -c ' /host ' /proc/self/mounts || true");
-        MountCount().Match(output).Groups[1].Value.ShouldBe("0");
+        var output = await bed.RunAsync("nohost", "echo HOST-$(grep -c ' /host ' /proc/self/mounts)MOUNTS");
+        MountCount().Match(output).Groups[1].Value.ShouldBe("0", output);
     }
 
     [KernelFact]
@@ -140,7 +141,7 @@ public sealed partial class LocalShellTests
     [GeneratedRegex(@"child=(\d+)")]
     private static partial Regex ChildPid();
 
-    [GeneratedRegex(@"\r?\n(\d+)\r?\n")]
+    [GeneratedRegex(@"HOST-(\d+)MOUNTS")]
     private static partial Regex MountCount();
 
     private sealed class CapturingStream : Stream
