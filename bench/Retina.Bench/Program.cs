@@ -13,8 +13,11 @@ internal static class Program
             case "capture-latency":
                 await CaptureLatencyBench.RunAsync(runs: Arg(args, 1, 20));
                 return 0;
+            case "shellsession":
+                await ShellSessionBench.RunAsync(runs: Arg(args, 1, 10));
+                return 0;
             default:
-                Console.Error.WriteLine("usage: Retina.Bench controllers [configs] [nodes] | capture-latency [runs]");
+                Console.Error.WriteLine("usage: Retina.Bench controllers [configs] [nodes] | capture-latency [runs] | shellsession [runs]");
                 return 2;
         }
     }

@@ -10,7 +10,7 @@ namespace Retina.Controllers.Admission;
 
 /// <summary>
 /// The first rule of the validating webhook: the validators the reconcilers run (<see cref="ResourceKinds"/>, the
-/// ShellSession TTL cap and the Capture output policy from the controllers' options), so a bad spec is refused at
+/// ShellSession policy (TTL cap, profiles, capabilities, images) and the Capture output policy from the controllers' options), so a bad spec is refused at
 /// apply time with every field path instead of becoming a Failed condition later. Checked on CREATE, and on UPDATE
 /// only when the spec changes and the object is not being deleted: metadata-only writes (finalizers, labels) of an
 /// object stored before a validator grew stricter still pass, so it can always be cleaned up. Status writes and
@@ -27,7 +27,7 @@ public sealed class SpecValidationRule(RetinaControllerOptions options) : IAdmis
             return report;
         }),
         ["TraceSession"] = o => Validate<Api.TraceSession.TraceSession>(o, ResourceKinds.ByKind("TraceSession")!.Validate),
-        ["ShellSession"] = o => Validate<Api.ShellSession.ShellSession>(o, new ShellSessionValidator(options.ShellMaxTtlSpan).Validate),
+        ["ShellSession"] = o => Validate<Api.ShellSession.ShellSession>(o, new ShellSessionValidator(options.ShellPolicy).Validate),
         ["CapturePolicy"] = o => Validate<Api.CapturePolicy.CapturePolicy>(o, ResourceKinds.ByKind("CapturePolicy")!.Validate),
         ["MetricsConfiguration"] = o => Validate<Api.MetricsConfiguration.MetricsConfiguration>(o, ResourceKinds.ByKind("MetricsConfiguration")!.Validate),
     };

@@ -8,9 +8,9 @@ namespace Retina.Controllers.Authorization;
 /// <c>resourceNames</c>). A pod shell needs what <c>kubectl debug -it</c> needs on that pod: <c>get pods</c>,
 /// <c>patch pods/ephemeralcontainers</c> and <c>create pods/attach</c> in the pod's namespace.
 /// </summary>
-public sealed class ShellSessionAuthorizationRule(RequesterAccess access) : AuthorizationRule<ShellSession>(ShellSession.KindName)
+public sealed class ShellSessionAuthorizationRule(RequesterAccess access) : AuthorizationRule<Api.ShellSession.ShellSession>(Api.ShellSession.ShellSession.KindName)
 {
-    protected override async Task<AdmissionDenial?> AuthorizeAsync(ShellSession shell, AdmissionAttempt attempt, CancellationToken cancellationToken)
+    protected override async Task<AdmissionDenial?> AuthorizeAsync(Api.ShellSession.ShellSession shell, AdmissionAttempt attempt, CancellationToken cancellationToken)
     {
         var target = shell.Spec?.Target;
         if (target?.NodeName is { } node)

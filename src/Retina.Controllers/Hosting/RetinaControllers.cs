@@ -7,6 +7,7 @@ using Retina.Api.ShellSession;
 using Retina.Controllers.Capture;
 using Retina.Controllers.MetricsConfiguration;
 using Retina.Controllers.NodeRuntime;
+using Retina.Controllers.ShellSession;
 using Retina.Controllers.Options;
 using Retina.Controllers.Validation;
 using Retina.Kube.Client;
@@ -34,8 +35,13 @@ public static class RetinaControllers
         controllers.Add(Captures(client, options, loggers, time, controllerOptions));
         controllers.Add(Acceptance<Api.TraceSession.TraceSession>(client, loggers, time, controllerOptions, Verdicts.TraceSession));
         controllers.Add(CapturePolicies(client, loggers, time, controllerOptions));
-        var shellKind = ResourceKind.Create(new ShellSessionValidator(options.ShellMaxTtlSpan));
-        controllers.Add(Acceptance<Api.ShellSession.ShellSession>(client, loggers, time, controllerOptions, Verdicts.ShellSession, shellKind));
+
+        // Local mode runs node shells as processes of its host (Retina.Local/Shell) instead of pods.
+        if (options.ShellSessionPods)
+        {
+            controllers.Add(ShellSessions(client, options, loggers, time, controllerOptions));
+        }
+
         return controllers;
     }
 
@@ -106,6 +112,27 @@ public static class RetinaControllers
 
     private static string? PolicyOf(Api.Capture.Capture c) =>
         c.Metadata.Labels is { } labels && labels.TryGetValue(Alerts.ChildCapture.PolicyLabel, out var policy) ? policy : null;
+
+    public static Controller<Api.ShellSession.ShellSession> ShellSessions(IKubeClient client, RetinaControllerOptions options, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        var events = new EventRecorder(client, "retina-controllers", timeProvider: time, logger: loggers.CreateLogger("events"));
+        var reconciler = new ShellSessionReconciler(client, options, events, time);
+        var controller = new Controller<Api.ShellSession.ShellSession>("shellsession", client, reconciler, controllerOptions, loggers.CreateLogger("shellsession"), time);
+        var sessions = controller.Informer.Cache;
+        reconciler.Sessions = sessions;
+
+        // Node shells' pods (Retina namespace, found by label: an owner reference cannot cross namespaces).
+        controller.Watches<V1Pod>(p => p.Metadata.Labels is { } l && l.TryGetValue(ShellNames.SessionNamespaceLabel, out var ns) && l.TryGetValue(ShellNames.SessionNameLabel, out var name)
+                ? sessions.List().Where(s => s.Metadata.NamespaceProperty == ns && ShellNames.Labels(ns, s.Metadata.Name)[ShellNames.SessionNameLabel] == name).Select(ObjectKey.Of)
+                : [],
+            controllerOptions.Informer with { Namespace = options.Namespace, LabelSelector = ShellNames.Selector });
+
+        // Pod shells: the target pod's ephemeral container status.
+        controller.Watches<V1Pod>(p => sessions.List()
+            .Where(s => s.Spec.Target.Pod?.Name == p.Metadata.Name && s.Metadata.NamespaceProperty == p.Metadata.NamespaceProperty && !Api.ShellSession.ShellPhase.IsFinished(s.Status?.Phase))
+            .Select(ObjectKey.Of));
+        return controller;
+    }
 
     private static Controller<T> Acceptance<T>(IKubeClient client, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions,
         Action<T, ValidationReport, DateTime> verdict, ResourceKind? kind = null)

@@ -41,6 +41,39 @@ public sealed class RetinaControllerOptions
     /// <summary>Longest ShellSession TTL (Go duration).</summary>
     public string ShellMaxTtl { get; set; } = GoDuration.Format(ShellSessionValidator.DefaultMaxTtl);
 
+    /// <summary>Profiles a ShellSession may name (unset or empty: all of them).</summary>
+    public List<string> ShellAllowedProfiles { get; set; } = [.. ShellProfiles.Names];
+
+    /// <summary>Capabilities a ShellSession's spec.capabilities may add on top of its profile (empty: none).</summary>
+    public List<string> ShellAllowedCapabilities { get; set; } = [.. ShellPolicy.Default.AllowedCapabilities];
+
+    /// <summary>Images a ShellSession's spec.image may name besides <see cref="ShellImage"/>: exact references or prefixes ending in <c>*</c> (empty: only ShellImage).</summary>
+    public List<string> ShellAllowedImages { get; set; } = [];
+
+    /// <summary>The shell image used when spec.image is unset (images/shell/Dockerfile).</summary>
+    public string ShellImage { get; set; } = ShellPolicy.Default.DefaultImage;
+
+    /// <summary>Whether shells may run without seccomp confinement (the bpf profile needs it).</summary>
+    public bool ShellAllowSeccompUnconfined { get; set; } = true;
+
+    /// <summary>Whether shells may run without AppArmor confinement (the bpf profile needs it).</summary>
+    public bool ShellAllowAppArmorUnconfined { get; set; } = true;
+
+    /// <summary>False in local mode, which runs node shells as processes of this host instead of pods.</summary>
+    public bool ShellSessionPods { get; set; } = true;
+
+    /// <summary>The ShellSession policy these options describe (admission and the reconciler both judge with it).</summary>
+    public ShellPolicy ShellPolicy => new()
+    {
+        MaxTtl = ShellMaxTtlSpan,
+        AllowedProfiles = ShellAllowedProfiles,
+        AllowedCapabilities = ShellAllowedCapabilities,
+        AllowedImages = ShellAllowedImages,
+        DefaultImage = ShellImage,
+        AllowSeccompUnconfined = ShellAllowSeccompUnconfined,
+        AllowAppArmorUnconfined = ShellAllowAppArmorUnconfined,
+    };
+
     public bool LeaderElection { get; set; } = true;
 
     public string HealthAddress { get; set; } = "0.0.0.0:8080";
@@ -90,7 +123,7 @@ public sealed class RetinaControllerOptions
     public static RetinaControllerOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var defaults = new RetinaControllerOptions();
-        var options = new RetinaControllerOptions { Plugins = [], AllowedOutputs = [], CrossNamespaceCapture = [] };
+        var options = new RetinaControllerOptions { Plugins = [], AllowedOutputs = [], CrossNamespaceCapture = [], ShellAllowedProfiles = [], ShellAllowedCapabilities = [], ShellAllowedImages = [] };
         Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), options);
         if (options.Plugins.Count == 0)
         {
@@ -100,6 +133,17 @@ public sealed class RetinaControllerOptions
         if (options.AllowedOutputs.Count == 0)
         {
             options.AllowedOutputs = defaults.AllowedOutputs;
+        }
+
+        if (options.ShellAllowedProfiles.Count == 0)
+        {
+            options.ShellAllowedProfiles = defaults.ShellAllowedProfiles;
+        }
+
+        // An empty capability list is a choice ("profiles only"): only an absent key gets the defaults.
+        if (!Microsoft.Extensions.Configuration.ConfigurationExtensions.Exists(configuration.GetSection(Section + ":" + nameof(ShellAllowedCapabilities))))
+        {
+            options.ShellAllowedCapabilities = defaults.ShellAllowedCapabilities;
         }
 
         return options;
@@ -139,6 +183,21 @@ public sealed class RetinaControllerOptions
             problems.Add($"{Section}:NodeRuntimeGrace: \"{NodeRuntimeGrace}\" is not a positive duration");
         }
 
+        foreach (var p in ShellAllowedProfiles.Where(p => ShellProfiles.Find(p) is null))
+        {
+            problems.Add($"{Section}:ShellAllowedProfiles: unknown profile \"{p}\" (known: {string.Join(", ", ShellProfiles.Names)})");
+        }
+
+        foreach (var c in ShellAllowedCapabilities.Where(c => !ShellCapabilityNames.Contains(c, StringComparer.Ordinal)))
+        {
+            problems.Add($"{Section}:ShellAllowedCapabilities: \"{c}\" is not a capability spec.capabilities accepts (known: {string.Join(", ", ShellCapabilityNames)})");
+        }
+
+        foreach (var image in ShellAllowedImages.Append(ShellImage).Where(i => string.IsNullOrWhiteSpace(i) || i.Any(char.IsWhiteSpace) || i.IndexOf('*') is >= 0 and var at && at != i.Length - 1))
+        {
+            problems.Add($"{Section}:ShellAllowedImages/ShellImage: \"{image}\" is not an image reference (a trailing * is the only wildcard)");
+        }
+
         if (!Path.IsPathRooted(CaptureHostPathBase))
         {
             problems.Add($"{Section}:CaptureHostPathBase: \"{CaptureHostPathBase}\" must be an absolute path");
@@ -151,6 +210,11 @@ public sealed class RetinaControllerOptions
 
         return problems;
     }
+
+    /// <summary>The capability names spec.capabilities accepts (its schema's list).</summary>
+    public static IReadOnlyList<string> ShellCapabilityNames { get; } =
+        ((Retina.Api.Schema.ItemValuesAttribute)typeof(ShellSessionSpec).GetProperty(nameof(ShellSessionSpec.Capabilities))!
+            .GetCustomAttributes(typeof(Retina.Api.Schema.ItemValuesAttribute), false)[0]).Values.ToList();
 
     public TimeSpan ShellMaxTtlSpan => GoDuration.TryParse(ShellMaxTtl, out var t) ? t : ShellSessionValidator.DefaultMaxTtl;
 }

@@ -12,13 +12,6 @@ public static class Verdicts
         status.Phase = report.IsValid ? status.Phase ?? CapturePhase.Pending : CapturePhase.Failed;
     }
 
-    public static void ShellSession(Api.ShellSession.ShellSession s, ValidationReport report, DateTime now)
-    {
-        var status = s.Status ??= new Api.ShellSession.ShellSessionStatus();
-        status.Phase = report.IsValid ? status.Phase ?? "Pending" : "Failed";
-        status.Target ??= s.Spec.Target.NodeName is { } n ? "node/" + n : s.Spec.Target.Pod is { } p ? "pod/" + p.Name : null;
-    }
-
     public static void CapturePolicy(Api.CapturePolicy.CapturePolicy p, ValidationReport report, DateTime now)
     {
         var status = p.Status ??= new Api.CapturePolicy.CapturePolicyStatus();

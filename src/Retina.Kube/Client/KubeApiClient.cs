@@ -15,7 +15,7 @@ namespace Retina.Kube.Client;
 /// issued directly so that watches can resume from a version, request bookmarks and a server timeout, and so that a
 /// 410 arrives as an event rather than through KubernetesClient's onError.
 /// </summary>
-public sealed class KubeApiClient : IKubeClient, IDisposable
+public sealed class KubeApiClient : IKubeClient, ISubresourceClient, IDisposable
 {
     private readonly Kubernetes kubernetes;
     private readonly bool ownsClient;
@@ -126,6 +126,9 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
 
     public Task<T> PatchStatusAsync<T>(string name, string? ns, KubePatch patch, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta> => PatchCoreAsync<T>(name, ns, patch, "status", cancellationToken);
+
+    public Task<T> PatchSubresourceAsync<T>(string name, string? ns, string subresource, KubePatch patch, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta> => PatchCoreAsync<T>(name, ns, patch, subresource, cancellationToken);
 
     public async Task<bool> DeleteAsync<T>(string name, string? ns, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>

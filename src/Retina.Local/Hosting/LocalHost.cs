@@ -4,6 +4,7 @@ using Retina.Controllers.Hosting;
 using Retina.Controllers.Options;
 using Retina.Kube.Client;
 using Retina.Kube.Controllers;
+using Retina.Local.Shell;
 
 namespace Retina.Local.Hosting;
 
@@ -22,6 +23,9 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
             Plugins = options.Plugins,
             CaptureHostPathBase = options.CaptureDirectory,
             LeaderElection = false,
+
+            // Node shells run as processes of this host (Retina.Local/Shell), not as pods nobody would run.
+            ShellSessionPods = false,
         };
         var problems = controllerOptions.Validate().ToList();
         if (options.AlertWebhookAddress is { } alertAddress && !System.Net.IPEndPoint.TryParse(alertAddress, out _))
@@ -39,8 +43,9 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
             return 2;
         }
 
-        var controllers = RetinaControllers.Create(store, controllerOptions, loggers, TimeProvider.System,
-            new ControllerOptions { ResyncPeriod = TimeSpan.FromSeconds(30) });
+        var runtimeOptions = new ControllerOptions { ResyncPeriod = TimeSpan.FromSeconds(30) };
+        var controllers = RetinaControllers.Create(store, controllerOptions, loggers, TimeProvider.System, runtimeOptions).ToList();
+        await using var shells = OperatingSystem.IsLinux() ? AddShells(store, controllerOptions, runtimeOptions, controllers) : null;
         PrintBanner();
         var tasks = controllers.Select(c => c.RunAsync(ct)).ToList();
         tasks.AddRange(options.ExtraServices.Select(s => s(store, ct)));
@@ -76,6 +81,15 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
         }
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private LocalShellReconciler AddShells(IKubeClient store, RetinaControllerOptions controllerOptions, ControllerOptions runtimeOptions, List<IController> controllers)
+    {
+        var (controller, reconciler) = LocalShells.Create(store, controllerOptions.ShellPolicy,
+            new LocalShellSettings(options.NodeName, options.StateDirectory, options.ShellHostPath), loggers, TimeProvider.System, runtimeOptions);
+        controllers.Add(controller);
+        return reconciler;
+    }
+
     /// <summary>Local mode has one node: this host. It exists only in memory (it is not a file in the directory).</summary>
     private async Task EnsureNodeAsync(IKubeClient store, CancellationToken ct)
     {
@@ -104,6 +118,7 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
               metrics    http://{options.MetricsAddress}/metrics
               alerts     {(options.AlertWebhookAddress is { } a ? $"http://{a}/api/v1/alerts/webhook  (bearer token in {options.AlertWebhookTokenFile})" : "off")}
               captures   {Path.GetFullPath(options.CaptureDirectory)}
+              shells     {LocalShellPaths.Directory(options.StateDirectory)}  (retina attach <shellsession> [-n NAMESPACE])
             """);
         foreach (var line in options.Notices)
         {

@@ -21,6 +21,9 @@ public sealed class LocalOptions
 
     public string NodeName { get; set; } = Environment.MachineName.ToLowerInvariant();
 
+    /// <summary>Where a local ShellSession with hostFilesystem ReadOnly or ReadWrite sees this host's root (created if missing, as an empty mount point).</summary>
+    public string ShellHostPath { get; set; } = "/host";
+
     /// <summary>packetparser runs only while a MetricsConfiguration asks for pod-level metrics.</summary>
     public List<string> Plugins { get; set; } = ["packetforward", "dropreason", "dns", "tcpretrans", "linuxutil", "packetparser"];
 

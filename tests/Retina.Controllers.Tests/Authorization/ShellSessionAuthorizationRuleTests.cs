@@ -64,9 +64,9 @@ public sealed class ShellSessionAuthorizationRuleTests
         (await bed.CheckAsync(Create(shell))).ShouldBeNull();
     }
 
-    private static ShellSession Shell(ShellTarget target)
+    private static Api.ShellSession.ShellSession Shell(ShellTarget target)
     {
-        var s = new ShellSession();
+        var s = new Api.ShellSession.ShellSession();
         s.Metadata.Name = "shell";
         s.Metadata.NamespaceProperty = TeamA;
         s.Spec.Target = target;

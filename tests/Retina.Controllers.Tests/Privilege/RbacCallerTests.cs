@@ -85,9 +85,11 @@ public sealed class RbacCallerTests
         bool Can(FakeUser user, string verb, string group, string resource, string subresource = "", string? ns = "team-a", string? name = null) =>
             api.Rbac.Authorize(user, new(verb, group, resource, subresource, ns, name)).Allowed;
 
-        Can(controllers, "create", "", "pods").ShouldBeFalse("node shells (ShellSession) are not implemented");
+        Can(controllers, "create", "", "pods").ShouldBeFalse("node shells' pods run in retina-system only, never in users' namespaces");
         Can(controllers, "delete", "", "pods").ShouldBeFalse();
-        Can(controllers, "patch", "", "pods", "ephemeralcontainers").ShouldBeFalse("pod shells are not implemented");
+        Can(controllers, "create", "", "pods", ns: "retina-system").ShouldBeTrue("node ShellSessions");
+        Can(controllers, "delete", "", "pods", ns: "retina-system").ShouldBeTrue("node ShellSessions end at their TTL");
+        Can(controllers, "update", "", "pods", "ephemeralcontainers").ShouldBeFalse("pod shells only add (patch) an ephemeral container");
         Can(controllers, "delete", "batch", "jobs").ShouldBeFalse("copy Jobs go by TTL or with their Capture");
         Can(controllers, "list", "apps", "replicasets").ShouldBeFalse();
         Can(controllers, "delete", "coordination.k8s.io", "leases", ns: "retina-system").ShouldBeFalse();

@@ -21,6 +21,7 @@ internal static class RbacCallers
     private const string SelfManagedTls = "Retina.Controllers/Tls/SelfManagedTls.cs";
     private const string CaPublisher = "Retina.Controllers/Tls/CaPublisher.cs";
     private const string AlertFiring = "Retina.Controllers/Alerts/AlertFiringRecorder.cs";
+    private const string ShellReconciler = "Retina.Controllers/ShellSession/ShellSessionReconciler.cs";
     private const string Enrichment = "Retina.NodeRuntime/Enrichment/EnrichmentFeed.cs";
 
     public static IReadOnlyList<RbacCaller> All { get; } =
@@ -31,7 +32,13 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "retina.sh", "metricsconfigurations", "watch", Hosting, "new Controller<MetricsConfig>"),
         RbacCaller.At(Controllers, "retina.sh", "metricsconfigurations/status", "patch", "Retina.Controllers/MetricsConfiguration/MetricsConfigurationReconciler.cs", "UpdateStatusAsync<MetricsConfig>"),
         .. Accepted("tracesessions", "Acceptance<Api.TraceSession.TraceSession>"),
-        .. Accepted("shellsessions", "Acceptance<Api.ShellSession.ShellSession>"),
+        RbacCaller.At(Controllers, "retina.sh", "shellsessions", "get", ShellReconciler, "UpdateStatusAsync<Session>"),
+        RbacCaller.At(Controllers, "retina.sh", "shellsessions", "list", Hosting, "new Controller<Api.ShellSession.ShellSession>"),
+        RbacCaller.At(Controllers, "retina.sh", "shellsessions", "watch", Hosting, "new Controller<Api.ShellSession.ShellSession>"),
+        RbacCaller.At(Controllers, "retina.sh", "shellsessions", "patch", ShellReconciler, "AddFinalizerAsync<Session>"),
+        RbacCaller.At(Controllers, "retina.sh", "shellsessions/status", "patch", ShellReconciler, "UpdateStatusAsync<Session>"),
+        RbacCaller.At(Controllers, "", "pods", "get", ShellReconciler, "GetAsync<V1Pod>"),
+        RbacCaller.At(Controllers, "", "pods/ephemeralcontainers", "patch", ShellReconciler, "PatchSubresourceAsync<V1Pod>"),
         .. Accepted("capturepolicies", "Acceptance<Api.CapturePolicy.CapturePolicy>"),
         RbacCaller.At(Controllers, "retina.sh", "captures", "get", CaptureReconciler, "UpdateStatusAsync<Api.Capture.Capture>"),
         RbacCaller.At(Controllers, "retina.sh", "captures", "list", Hosting, "new Controller<Api.Capture.Capture>"),
@@ -75,6 +82,8 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "", "events", "patch", "Retina.Kube/Events/EventRecorder.cs", "PatchAsync<Corev1Event>"),
 
         // Controllers, in retina-system.
+        RbacCaller.At(ControllersLocal, "", "pods", "create", ShellReconciler, "client.CreateAsync(ShellPodBuilder.NodePod"),
+        RbacCaller.At(ControllersLocal, "", "pods", "delete", ShellReconciler, "DeleteAsync<V1Pod>"),
         RbacCaller.At(ControllersLocal, "coordination.k8s.io", "leases", "get", "Retina.Kube/Leader/LeaderElector.cs", "GetAsync<V1Lease>"),
         RbacCaller.At(ControllersLocal, "coordination.k8s.io", "leases", "create", "Retina.Kube/Leader/LeaderElector.cs", "client.CreateAsync(new V1Lease"),
         RbacCaller.At(ControllersLocal, "coordination.k8s.io", "leases", "update", "Retina.Kube/Leader/LeaderElector.cs", "client.UpdateAsync(lease"),

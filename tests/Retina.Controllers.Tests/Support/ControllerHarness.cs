@@ -13,6 +13,7 @@ public sealed class ControllerHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private Task running = Task.CompletedTask;
+    private bool ownsApi = true;
 
     private ControllerHarness(FakeKubeApiServer api, IKubeClient client)
     {
@@ -45,6 +46,19 @@ public sealed class ControllerHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Controllers over an API server the test keeps (e.g. to restart the controllers on the same state).</summary>
+    public static Task<ControllerHarness> StartOnAsync(FakeKubeApiServer api, Action<RetinaControllerOptions>? configure = null)
+    {
+        var harness = new ControllerHarness(api, new KubeApiClient(api.ClientConfiguration())) { ownsApi = false };
+        configure?.Invoke(harness.Options);
+        var controllers = RetinaControllers.Create(harness.Client, harness.Options, NullLoggerFactory.Instance, TimeProvider.System);
+        harness.running = Task.WhenAll(controllers.Select(c => c.RunAsync(harness.stop.Token)));
+        return Task.FromResult(harness);
+    }
+
+    /// <summary>Stops the controllers (as a crash or a rollout would); the API server keeps running.</summary>
+    public Task StopAsync() => DisposeAsync().AsTask();
+
     public Task<V1Node> AddNodeAsync(string name, Dictionary<string, string>? labels = null) =>
         Client.CreateAsync(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = name, Labels = labels } }, CancellationToken.None);
 
@@ -68,7 +82,11 @@ public sealed class ControllerHarness : IAsyncDisposable
         {
         }
 
-        await Api.DisposeAsync();
+        if (ownsApi)
+        {
+            await Api.DisposeAsync();
+        }
+
         stop.Dispose();
     }
 }

@@ -49,7 +49,7 @@ public sealed class HostileFileTests : IDisposable
         // A state file made hostile is ignored, not fatal.
         await File.WriteAllTextAsync(Path.Combine(State, "metricsconfigurations", "_cluster", "cycle.yaml"), "status: &s [*s]\n");
 
-        var get = await Shell.RunAsync("dotnet", [typeof(GetCommand).Assembly.Location, "--dir", Source, "--state", State, "get", "metricsconfigurations"]);
+        var get = await Retina.Testing.Netns.Shell.RunAsync("dotnet", [typeof(GetCommand).Assembly.Location, "--dir", Source, "--state", State, "get", "metricsconfigurations"]);
         get.ExitCode.ShouldBe(0, get.StdErr);
         get.StdOut.ShouldContain("good");
         get.StdOut.ShouldContain("later");

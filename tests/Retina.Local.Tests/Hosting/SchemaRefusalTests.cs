@@ -33,7 +33,7 @@ public sealed class SchemaRefusalTests : IDisposable
               outputConfiguration: {hostPath: out}
             """);
 
-        var get = await Shell.RunAsync("dotnet", [typeof(GetCommand).Assembly.Location, "--dir", Source, "--state", State, "get", "captures"]);
+        var get = await Retina.Testing.Netns.Shell.RunAsync("dotnet", [typeof(GetCommand).Assembly.Location, "--dir", Source, "--state", State, "get", "captures"]);
 
         get.ExitCode.ShouldBe(0, get.StdErr);
         get.StdOut.ShouldNotContain("\nbad ");

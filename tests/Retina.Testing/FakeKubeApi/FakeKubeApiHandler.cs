@@ -117,6 +117,15 @@ internal sealed class FakeKubeApiHandler(ApiObjectStore store, FakeKubeApiOption
             Authorize(user, new FakeAccessRequest(verb, route.Resource.Group, route.Resource.Plural, route.Subresource ?? "", route.Namespace,
                 route.Name ?? FieldSelector.Parse(request.Query["fieldSelector"]).Terms.FirstOrDefault(t => t.Path == "metadata.name" && t.Equal).Value));
 
+            if (route.Subresource == FakeEphemeralContainers.Subresource && route.Resource.Kind == "Pod" && route.Name is not null && verb is "get" or "patch")
+            {
+                var patched = verb == "get" ? store.Get(route.Resource, route.Namespace, route.Name)
+                    : FakeEphemeralContainers.Patch(store, route.Resource, route.Namespace, route.Name, new KubePatch(PatchTypeOf(request.ContentType), await ReadBodyAsync(request, ct).ConfigureAwait(false)));
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(patched.ToJsonString(), ct).ConfigureAwait(false);
+                return;
+            }
+
             if (route.Subresource is not null && (route.Subresource != "status" || !route.Resource.HasStatusSubresource))
             {
                 throw new KubeApiException(HttpStatusCode.NotFound, "NotFound", $"subresource {route.Subresource} not found");
