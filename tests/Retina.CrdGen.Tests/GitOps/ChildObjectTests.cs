@@ -38,6 +38,8 @@ public sealed partial class ChildObjectTests
         Copy().IsMatch("Annotations = new Dictionary<string, string>(policy.Metadata.Annotations)").ShouldBeTrue();
         Copy().IsMatch("child.Metadata.Labels = parent.Metadata.Labels;").ShouldBeTrue();
         Copy().IsMatch("Labels = new Dictionary<string, string> { [CaptureUidLabel] = capture.Metadata.Uid },").ShouldBeFalse();
+        Copy().IsMatch("Labels = ShellNames.Labels(ns, session.Metadata.Name),").ShouldBeFalse();
+        Copy().IsMatch("Labels = ShellNames.Labels(ns, session.Metadata.Labels),").ShouldBeTrue();
     }
 
     private static IEnumerable<string> Sources() =>
@@ -45,7 +47,8 @@ public sealed partial class ChildObjectTests
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                      && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
-    // an assignment of Labels/Annotations whose value reads another object's Labels/Annotations (same statement)
-    [GeneratedRegex(@"\b(?:Labels|Annotations)\s*=(?!=)[^;{}]*?\.(?:Labels|Annotations)\b", RegexOptions.Singleline)]
+    // an assignment of Labels/Annotations whose value reads another object's Labels/Annotations (same statement); a
+    // method named Labels(...) builds labels of its own and is not a copy
+    [GeneratedRegex(@"\b(?:Labels|Annotations)\s*=(?!=)[^;{}]*?\.(?:Labels|Annotations)\b(?!\s*\()", RegexOptions.Singleline)]
     private static partial Regex Copy();
 }
