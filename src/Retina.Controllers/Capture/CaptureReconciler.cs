@@ -42,16 +42,9 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
     {
-        var capture = Captures!.Get(key);
+        var capture = await client.LiveOrReleasedAsync(Captures!, key, Finalizer, CleanUpAsync, ct).ConfigureAwait(false);
         if (capture is null)
         {
-            return ReconcileResult.Done;
-        }
-
-        if (capture.IsBeingDeleted())
-        {
-            await CleanUpAsync(capture, ct).ConfigureAwait(false);
-            await client.RemoveFinalizerAsync<Api.Capture.Capture>(key, Finalizer, ct).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 

@@ -29,16 +29,9 @@ public sealed class ShellSessionReconciler(IKubeClient client, RetinaControllerO
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
     {
-        var session = Sessions!.Get(key);
+        var session = await client.LiveOrReleasedAsync(Sessions!, key, Finalizer, CleanUpAsync, ct).ConfigureAwait(false);
         if (session is null)
         {
-            return ReconcileResult.Done;
-        }
-
-        if (session.IsBeingDeleted())
-        {
-            await CleanUpAsync(session, ct).ConfigureAwait(false);
-            await client.RemoveFinalizerAsync<Session>(key, Finalizer, ct).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Retina.Kube.Store;
-using Retina.Testing.Netns;
 using Retina.Testing.Repo;
 
 namespace Retina.Controllers.Tests.Privilege;
@@ -26,30 +24,10 @@ internal static class RenderedManifests
 
     public static Task<IReadOnlyList<JsonObject>> OverlayAsync(string overlay) => RenderAsync(RepoPaths.Combine("kustomize", "overlays", overlay));
 
-    public static async Task<IReadOnlyList<JsonObject>> RenderAsync(string directory)
-    {
-        var result = await Shell.RunAsync("kubectl", ["kustomize", directory]);
-        result.ExitCode.ShouldBe(0, result.StdErr);
-        return YamlJson.ParseAll(result.StdOut);
-    }
+    public static Task<IReadOnlyList<JsonObject>> RenderAsync(string directory) => Kustomize.RenderAsync(directory);
 
     /// <summary>The base with optional components, as an overlay that adds them would render it.</summary>
-    public static async Task<IReadOnlyList<JsonObject>> BaseWithComponentsAsync(params string[] components)
-    {
-        var overlay = Directory.CreateTempSubdirectory("retina-overlay-");
-        try
-        {
-            string Relative(params string[] parts) => Path.GetRelativePath(overlay.FullName, RepoPaths.Combine(parts));
-            var listed = string.Concat(components.Select(c => $"\n  - {Relative("kustomize", "components", c)}"));
-            await File.WriteAllTextAsync(Path.Combine(overlay.FullName, "kustomization.yaml"),
-                $"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - {Relative("kustomize", "base")}\ncomponents:{listed}\n");
-            return await RenderAsync(overlay.FullName);
-        }
-        finally
-        {
-            overlay.Delete(recursive: true);
-        }
-    }
+    public static Task<IReadOnlyList<JsonObject>> BaseWithComponentsAsync(params string[] components) => Kustomize.BaseWithComponentsAsync(components);
 
     /// <summary>Components that change our components' rights or pods; rendered on top of base by the privilege tests.</summary>
     public static IReadOnlyList<string> PrivilegeComponents { get; } = ["node-runtime-legacy-kernel", "node-runtime-metrics-auth"];
