@@ -12,7 +12,8 @@ namespace Retina.Api.ShellSession;
 [Crd(ShortNames = ["shell"])]
 [PrinterColumn("Phase", "string", ".status.phase")]
 [PrinterColumn("Target", "string", ".status.target")]
-[PrinterColumn("Expires", "date", ".status.expiresAt")]
+// A string, not a date: kubectl renders a date column as an age and a future time as "<invalid>"; the expiry is ahead.
+[PrinterColumn("Expires", "string", ".status.expiresAt")]
 [PrinterColumn("Command", "string", ".status.attachCommand", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 public sealed class ShellSession() : Resource<ShellSessionSpec, ShellSessionStatus>(KindName)
