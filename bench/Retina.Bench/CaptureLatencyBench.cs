@@ -63,7 +63,7 @@ public static class CaptureLatencyBench
 
         // The receiver as local mode runs it (plain HTTP, token file), on the same API: alert-fired Captures go through it.
         var tokenFile = Path.Combine(root, "alert-token");
-        var receiverPort = FreePort();
+        var receiverPort = Retina.Testing.Azurite.NodeTool.FreePort();
         running.Add(AlertWebhookServiceCollectionExtensions.RunStandaloneAsync(client, new IPEndPoint(IPAddress.Loopback, receiverPort),
             new AlertWebhookOptions { TokenFile = tokenFile }, NullLoggerFactory.Instance, AlertWebhookMetrics.Default, stop.Token));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{receiverPort}") };
@@ -158,12 +158,6 @@ public static class CaptureLatencyBench
         return $"p50 {sorted[sorted.Count / 2]:0} ms, p95 {sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(sorted.Count * 0.95) - 1)]:0} ms, max {sorted[^1]:0} ms";
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private static IEnumerable<string> PcapFiles(string work) =>
         Directory.Exists(work) ? Directory.EnumerateFiles(work, "*.pcapng", SearchOption.AllDirectories) : [];

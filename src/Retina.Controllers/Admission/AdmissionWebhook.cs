@@ -69,7 +69,7 @@ public sealed partial class AdmissionWebhook(SpecValidationRule validation, IEnu
         AdmissionReviewRequest review;
         try
         {
-            var body = await ReadBoundedAsync(context.Request.Body, ct).ConfigureAwait(false);
+            var body = await Hosting.RequestBodies.ReadCappedAsync(context.Request.Body, MaxBodyBytes, ct).ConfigureAwait(false);
             if (body is null)
             {
                 await PlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"the review is larger than {MaxBodyBytes} bytes").ConfigureAwait(false);
@@ -100,25 +100,6 @@ public sealed partial class AdmissionWebhook(SpecValidationRule validation, IEnu
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(response.ToJsonString(), ct).ConfigureAwait(false);
-    }
-
-    /// <summary>The body, or null when it is longer than <see cref="MaxBodyBytes"/> (chunked bodies have no Content-Length).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static async Task PlainAsync(HttpContext context, int code, string message)

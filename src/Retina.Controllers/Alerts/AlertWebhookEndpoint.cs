@@ -59,7 +59,7 @@ public static partial class AlertWebhookEndpoint
             return (413, Error($"the body is larger than {options.MaxBodyBytes} bytes"));
         }
 
-        var read = await ReadCappedAsync(http.Request.Body, options.MaxBodyBytes, ct).ConfigureAwait(false);
+        var read = await Hosting.RequestBodies.ReadCappedAsync(http.Request.Body, options.MaxBodyBytes, ct).ConfigureAwait(false);
         if (read is null)
         {
             return (413, Error($"the body is larger than {options.MaxBodyBytes} bytes"));
@@ -98,24 +98,6 @@ public static partial class AlertWebhookEndpoint
             LogTransient(logger, e.InnerException!.Message);
             return (503, Error("the Kubernetes API failed transiently; send again"));
         }
-    }
-
-    private static async Task<byte[]?> ReadCappedAsync(Stream body, int max, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int n;
-        while ((n = await body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > max)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, n);
-        }
-
-        return buffer.ToArray();
     }
 
     private static object Error(string message) => new { error = message };

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Retina.Controllers.Alerts;
@@ -22,7 +21,7 @@ public sealed class StandaloneReceiverTests
         try
         {
             var tokenFile = Path.Combine(dir, ".retina", "alert-webhook-token");
-            var port = FreePort();
+            var port = Retina.Testing.Azurite.NodeTool.FreePort();
             var store = new InMemoryKubeClient();
             var run = AlertWebhookServiceCollectionExtensions.RunStandaloneAsync(store, new IPEndPoint(IPAddress.Loopback, port),
                 new() { TokenFile = tokenFile }, NullLoggerFactory.Instance, new AlertWebhookMetrics(Prometheus.Metrics.NewCustomRegistry()), cts.Token);
@@ -66,10 +65,4 @@ public sealed class StandaloneReceiverTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

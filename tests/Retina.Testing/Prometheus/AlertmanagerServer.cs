@@ -44,7 +44,7 @@ public sealed class AlertmanagerServer : IAsyncDisposable
             throw new InvalidOperationException($"{Binary} is missing: run scripts/install-deps.sh (Debian package prometheus-alertmanager)");
         }
 
-        var server = new AlertmanagerServer(System.IO.Directory.CreateTempSubdirectory("alertmanager-").FullName, PrometheusServer.FreePort(), configYaml);
+        var server = new AlertmanagerServer(System.IO.Directory.CreateTempSubdirectory("alertmanager-").FullName, Azurite.NodeTool.FreePort(), configYaml);
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };

@@ -1,8 +1,5 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Retina.Testing.Waiting;
@@ -75,7 +72,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         var list = targets.ToArray();
         for (var attempt = 1; ; attempt++)
         {
-            var server = new PrometheusServer(System.IO.Directory.CreateTempSubdirectory("prometheus-").FullName, FreePort(), list, options);
+            var server = new PrometheusServer(System.IO.Directory.CreateTempSubdirectory("prometheus-").FullName, Azurite.NodeTool.FreePort(), list, options);
             try
             {
                 await server.WaitUntilReadyAsync(ct);
@@ -283,13 +280,6 @@ public sealed class PrometheusServer : IAsyncDisposable
         return y.ToString();
     }
 
-    /// <summary>A loopback port free at the moment of asking (the server binding it may still race another process).</summary>
-    internal static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private sealed class PrometheusExitedException(string message) : InvalidOperationException(message);
 }
