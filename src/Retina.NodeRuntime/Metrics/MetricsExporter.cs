@@ -52,6 +52,11 @@ public sealed class MetricsExporter(NodeMetrics metrics, MetricsExporterOptions 
             {
                 return;
             }
+            catch (InvalidOperationException) when (ct.IsCancellationRequested)
+            {
+                // StopAsync stopped the listener between this loop's check of the token and its next accept ("Not listening").
+                return;
+            }
 
             if (!slots.Wait(0))
             {
