@@ -46,10 +46,10 @@ public sealed class NodeRuntimeStatus : IResourceStatus
     [JsonPropertyName("captures")]
     public List<NodeWorkStatus>? Captures { get; set; }
 
-    /// <summary>Per assigned trace: phase and counters.</summary>
+    /// <summary>Per assigned trace: phase, counters and this node's share of the summaries.</summary>
     [MaxItems(256)]
     [JsonPropertyName("traces")]
-    public List<NodeWorkStatus>? Traces { get; set; }
+    public List<NodeTraceStatus>? Traces { get; set; }
 
     /// <summary>The MetricsConfiguration sources the runtime applied.</summary>
     [MaxItems(256)]

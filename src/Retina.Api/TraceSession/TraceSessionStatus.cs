@@ -48,15 +48,28 @@ public sealed class TraceSessionStatus : IResourceStatus
     [JsonPropertyName("topDropReasons")]
     public List<TraceCount>? TopDropReasons { get; set; }
 
-    /// <summary>The most frequent failing DNS queries (name and rcode) with their counts.</summary>
+    /// <summary>The most frequent failing DNS queries (name and rcode) with their counts and pods.</summary>
     [MaxItems(10)]
     [JsonPropertyName("topDnsFailures")]
     public List<TraceCount>? TopDnsFailures { get; set; }
 
-    /// <summary>One entry per node.</summary>
+    /// <summary>The connections (connect events) seen most, with their counts and pods.</summary>
+    [MaxItems(10)]
+    [JsonPropertyName("topTalkers")]
+    public List<TraceCount>? TopTalkers { get; set; }
+
+    /// <summary>Events lost on all nodes (ring buffer full, rate limit, writer behind), never silently dropped.</summary>
+    [JsonPropertyName("lostEvents")]
+    public long? LostEvents { get; set; }
+
+    /// <summary>Events lost, by reason (RingBufferFull, RateLimited, WriterBehind).</summary>
+    [JsonPropertyName("lostEventsByReason")]
+    public Dictionary<string, long>? LostEventsByReason { get; set; }
+
+    /// <summary>One entry per node: phase, events by kind, lost events.</summary>
     [MaxItems(5000)]
     [JsonPropertyName("nodes")]
-    public List<CaptureNodeStatus>? Nodes { get; set; }
+    public List<TraceNodeStatus>? Nodes { get; set; }
 
     /// <summary>Where each node's JSON-lines file went.</summary>
     [MaxItems(20000)]
