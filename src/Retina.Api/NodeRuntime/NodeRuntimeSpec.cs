@@ -9,6 +9,9 @@ public sealed class NodeRuntimeSpec
     /// <summary>Schema cap on <see cref="Captures"/>: a Capture that finds its node full waits (status Pending, condition Queued) until an entry frees.</summary>
     public const int MaxCaptures = 256;
 
+    /// <summary>Schema cap on <see cref="Traces"/>: a TraceSession that finds its node full waits (node Pending) until an entry frees.</summary>
+    public const int MaxTraces = 256;
+
     /// <summary>Plugins to run, with their settings.</summary>
     [MaxItems(32)]
     [JsonPropertyName("plugins")]
@@ -24,7 +27,7 @@ public sealed class NodeRuntimeSpec
     public List<NodeCaptureAssignment>? Captures { get; set; }
 
     /// <summary>TraceSessions assigned to this node.</summary>
-    [MaxItems(256)]
+    [MaxItems(MaxTraces)]
     [JsonPropertyName("traces")]
     public List<NodeTraceAssignment>? Traces { get; set; }
 }

@@ -1,4 +1,3 @@
-using Retina.Api.TraceSession;
 using Retina.Controllers.Admission;
 
 namespace Retina.Controllers.Authorization;
@@ -8,13 +7,13 @@ namespace Retina.Controllers.Authorization;
 /// (retina.sh), each namespace it targets with <c>create tracesessions</c> there, and a namespace selector that is not
 /// pinned by name with <c>create tracesessions</c> at cluster scope.
 /// </summary>
-public sealed class TraceSessionAuthorizationRule(RequesterAccess access) : AuthorizationRule<TraceSession>(TraceSession.KindName)
+public sealed class TraceSessionAuthorizationRule(RequesterAccess access) : AuthorizationRule<Api.TraceSession.TraceSession>(Api.TraceSession.TraceSession.KindName)
 {
     public const string TargetField = "spec.target";
 
-    protected override async Task<AdmissionDenial?> AuthorizeAsync(TraceSession trace, AdmissionAttempt attempt, CancellationToken cancellationToken)
+    protected override async Task<AdmissionDenial?> AuthorizeAsync(Api.TraceSession.TraceSession trace, AdmissionAttempt attempt, CancellationToken cancellationToken)
     {
         var reach = TargetReach.Of(trace.Spec?.Target, AuthorizedWrites.Namespace(attempt), TargetField);
-        return await new ReachAuthorizer(access).CheckAsync(attempt.User, reach, TraceSession.Plural, RetinaGrants.NodeTrace, cancellationToken).ConfigureAwait(false);
+        return await new ReachAuthorizer(access).CheckAsync(attempt.User, reach, Api.TraceSession.TraceSession.Plural, RetinaGrants.NodeTrace, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -28,16 +28,20 @@ public sealed class CaptureCredentials(IKubeClient client)
     }
 
     /// <summary>The values a node needs for this Capture's outputs, or the field path and message of what is missing.</summary>
-    public async Task<(NodeCaptureCredentials Values, string? Path, string? Problem)> ReadAsync(Api.Capture.Capture capture, CancellationToken ct)
+    public Task<(NodeCaptureCredentials Values, string? Path, string? Problem)> ReadAsync(Api.Capture.Capture capture, CancellationToken ct) =>
+        ReadAsync(capture.Spec.OutputConfiguration, capture.Metadata.NamespaceProperty, "spec.outputConfiguration", ct);
+
+    /// <summary>The same for any object's outputs (a TraceSession's spec.outputConfiguration), Secrets read from <paramref name="ns"/>.</summary>
+    /// <param name="at">The field path of <paramref name="output"/>, for the problem's path.</param>
+    public async Task<(NodeCaptureCredentials Values, string? Path, string? Problem)> ReadAsync(Api.Capture.OutputConfiguration output, string ns, string at, CancellationToken ct)
     {
-        var output = capture.Spec.OutputConfiguration;
         var values = new NodeCaptureCredentials();
         if (output.BlobUpload is { } blobSecret)
         {
-            var (data, problem) = await KeysAsync(capture, blobSecret, [BlobKey], ct).ConfigureAwait(false);
+            var (data, problem) = await KeysAsync(ns, blobSecret, [BlobKey], ct).ConfigureAwait(false);
             if (problem is not null)
             {
-                return (new NodeCaptureCredentials(), "spec.outputConfiguration.blobUpload", problem);
+                return (new NodeCaptureCredentials(), $"{at}.blobUpload", problem);
             }
 
             values.BlobUploadUrl = data[BlobKey];
@@ -45,10 +49,10 @@ public sealed class CaptureCredentials(IKubeClient client)
 
         if (output.S3Upload is { } s3)
         {
-            var (data, problem) = await KeysAsync(capture, s3.SecretName, [S3AccessKeyId, S3SecretAccessKey], ct).ConfigureAwait(false);
+            var (data, problem) = await KeysAsync(ns, s3.SecretName, [S3AccessKeyId, S3SecretAccessKey], ct).ConfigureAwait(false);
             if (problem is not null)
             {
-                return (new NodeCaptureCredentials(), "spec.outputConfiguration.s3Upload.secretName", problem);
+                return (new NodeCaptureCredentials(), $"{at}.s3Upload.secretName", problem);
             }
 
             values.S3AccessKeyId = data[S3AccessKeyId];
@@ -58,9 +62,8 @@ public sealed class CaptureCredentials(IKubeClient client)
         return (values, null, null);
     }
 
-    private async Task<(Dictionary<string, string> Data, string? Problem)> KeysAsync(Api.Capture.Capture capture, string name, string[] keys, CancellationToken ct)
+    private async Task<(Dictionary<string, string> Data, string? Problem)> KeysAsync(string ns, string name, string[] keys, CancellationToken ct)
     {
-        var ns = capture.Metadata.NamespaceProperty;
         var secret = await client.GetAsync<V1Secret>(name, ns, ct).ConfigureAwait(false);
         if (secret is null)
         {

@@ -1,6 +1,7 @@
 using k8s.Models;
 using Retina.Api.Capture;
 using Retina.Api.Common;
+using Retina.Controllers.NodeRuntime;
 using Retina.Controllers.Options;
 using Retina.Controllers.Validation;
 using Retina.Kube.Client;
@@ -28,7 +29,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
     /// <summary>How long a Capture without duration waits for its output Secret before it fails with SecretNotFound (the message says until when).</summary>
     public static readonly TimeSpan SecretWait = TimeSpan.FromMinutes(1);
     private readonly CaptureCredentials credentials = new(client);
-    private readonly NodeCaptureAssignments assignments = new(client);
+    private readonly NodeAssignments<NodeCaptureAssignment> assignments = NodeAssignmentLists.Captures(client);
 
     public ObjectCache<Api.Capture.Capture>? Captures { get; set; }
 
@@ -119,10 +120,10 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
                 : WithPodIps(current, ips, endpoints), ct).ConfigureAwait(false);
             switch (outcome)
             {
-                case NodeCaptureAssignments.Outcome.Written:
+                case AssignmentOutcome.Written:
                     assigned.Add(node);
                     break;
-                case NodeCaptureAssignments.Outcome.NodeFull:
+                case AssignmentOutcome.NodeFull:
                     // Waits for room: the node keeps its place in status as Pending, and runs the whole duration once admitted.
                     assigned.Remove(node);
                     queued.Add(node);
@@ -269,22 +270,8 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         }
     }
 
-    private async Task<V1LabelSelector?> WorkloadSelectorAsync(Api.Capture.Capture capture, CancellationToken ct)
-    {
-        if (capture.Spec.CaptureConfiguration.CaptureTarget?.WorkloadRef is not { } w)
-        {
-            return null;
-        }
-
-        var ns = capture.Metadata.NamespaceProperty;
-        return w.Kind switch
-        {
-            "Deployment" => (await client.GetAsync<V1Deployment>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
-            "StatefulSet" => (await client.GetAsync<V1StatefulSet>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
-            "DaemonSet" => (await client.GetAsync<V1DaemonSet>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
-            _ => (await client.GetAsync<V1Job>(w.Name, ns, ct).ConfigureAwait(false))?.Spec.Selector,
-        };
-    }
+    private Task<V1LabelSelector?> WorkloadSelectorAsync(Api.Capture.Capture capture, CancellationToken ct) =>
+        WorkloadSelectors.GetAsync(client, capture.Spec.CaptureConfiguration.CaptureTarget?.WorkloadRef, capture.Metadata.NamespaceProperty, ct);
 
     private static void SetAccepted(Api.Capture.Capture c, IReadOnlyList<string> notes, DateTime now) =>
         Conditions.Set(c.StatusConditions, AcceptanceReconciler<Api.Capture.Capture>.ConditionAccepted, ConditionStatus.True,

@@ -31,10 +31,19 @@ public static class CaptureTargetResolver
         IEnumerable<V1Pod> pods,
         IEnumerable<V1Namespace> namespaces,
         V1LabelSelector? workloadSelector,
+        Func<string, bool> mayBeCapturedFromOtherNamespaces) =>
+        Resolve(capture.Spec.CaptureConfiguration.CaptureTarget!, capture.Metadata.NamespaceProperty, nodes, pods, namespaces, workloadSelector, mayBeCapturedFromOtherNamespaces);
+
+    /// <summary>The same for any target of the CaptureTarget shape (a TraceSession's spec.target) of an object in <paramref name="ns"/>.</summary>
+    public static Result Resolve(
+        CaptureTarget target,
+        string ns,
+        IEnumerable<V1Node> nodes,
+        IEnumerable<V1Pod> pods,
+        IEnumerable<V1Namespace> namespaces,
+        V1LabelSelector? workloadSelector,
         Func<string, bool> mayBeCapturedFromOtherNamespaces)
     {
-        var target = capture.Spec.CaptureConfiguration.CaptureTarget!;
-        var ns = capture.Metadata.NamespaceProperty;
         var result = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         var notes = new List<string>();
 

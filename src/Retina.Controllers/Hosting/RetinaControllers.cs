@@ -8,6 +8,7 @@ using Retina.Controllers.Capture;
 using Retina.Controllers.MetricsConfiguration;
 using Retina.Controllers.NodeRuntime;
 using Retina.Controllers.ShellSession;
+using Retina.Controllers.TraceSession;
 using Retina.Controllers.Options;
 using Retina.Controllers.Validation;
 using Retina.Kube.Client;
@@ -33,7 +34,7 @@ public static class RetinaControllers
 
         // Kinds whose full reconcilers land in later issues are admitted (validated, conditions written) already.
         controllers.Add(Captures(client, options, loggers, time, controllerOptions));
-        controllers.Add(Acceptance<Api.TraceSession.TraceSession>(client, loggers, time, controllerOptions, Verdicts.TraceSession));
+        controllers.Add(TraceSessions(client, options, loggers, time, controllerOptions));
         controllers.Add(CapturePolicies(client, loggers, time, controllerOptions));
 
         // Local mode runs node shells as processes of its host (Retina.Local/Shell) instead of pods.
@@ -86,6 +87,28 @@ public static class RetinaControllers
             .Select(parts => new ObjectKey(parts[0], parts[1]))
             .Distinct()).Cache;
         controller.Owns<V1Job>();
+        return controller;
+    }
+
+    public static Controller<Api.TraceSession.TraceSession> TraceSessions(IKubeClient client, RetinaControllerOptions options, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        var events = new EventRecorder(client, "retina-controllers", timeProvider: time, logger: loggers.CreateLogger("events"));
+        var reconciler = new TraceSessionReconciler(client, options, events, time);
+        var controller = new Controller<Api.TraceSession.TraceSession>("tracesession", client, reconciler, controllerOptions, loggers.CreateLogger("tracesession"), time);
+        var traces = controller.Informer.Cache;
+        IEnumerable<ObjectKey> Running(Func<Api.TraceSession.TraceSession, bool> which) =>
+            traces.List().Where(t => !Api.Capture.CapturePhase.IsFinished(t.Status?.Phase) && which(t)).Select(ObjectKey.Of);
+
+        reconciler.Traces = traces;
+        reconciler.Nodes = controller.Watches<V1Node>(_ => Running(t => t.Spec.Target.NodeSelector is not null)).Cache;
+        reconciler.Pods = controller.Watches<V1Pod>(p => Running(t => t.Metadata.NamespaceProperty == p.Metadata.NamespaceProperty || t.Spec.Target.NamespaceSelector is not null)).Cache;
+        reconciler.Namespaces = controller.Watches<V1Namespace>(_ => Running(t => t.Spec.Target.NamespaceSelector is not null)).Cache;
+        reconciler.Runtimes = controller.Watches<NodeRuntimeObject>(r => (r.Status?.Traces ?? []).Select(s => s.Key)
+            .Concat((r.Spec.Traces ?? []).Select(a => a.Key))
+            .Select(k => k.Split('/'))
+            .Where(parts => parts.Length == 3)
+            .Select(parts => new ObjectKey(parts[0], parts[1]))
+            .Distinct()).Cache;
         return controller;
     }
 

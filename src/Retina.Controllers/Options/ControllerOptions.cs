@@ -35,6 +35,14 @@ public sealed class RetinaControllerOptions
 
     public TimeSpan NodeRuntimeGraceSpan => GoDuration.TryParse(NodeRuntimeGrace, out var g) ? g : TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Least time between two TraceSession status writes that only move counters and top lists (a phase or condition
+    /// change is written at once): bounds the status write rate of a busy trace.
+    /// </summary>
+    public string TraceStatusInterval { get; set; } = "5s";
+
+    public TimeSpan TraceStatusIntervalSpan => GoDuration.TryParse(TraceStatusInterval, out var i) ? i : TimeSpan.FromSeconds(5);
+
     /// <summary>Outputs this cluster allows (e.g. only hostPath on a laptop cluster).</summary>
     public List<string> AllowedOutputs { get; set; } = [.. KnownOutputs];
 
@@ -181,6 +189,11 @@ public sealed class RetinaControllerOptions
         if (!GoDuration.TryParse(NodeRuntimeGrace, out var grace) || grace <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:NodeRuntimeGrace: \"{NodeRuntimeGrace}\" is not a positive duration");
+        }
+
+        if (!GoDuration.TryParse(TraceStatusInterval, out var traceInterval) || traceInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:TraceStatusInterval: \"{TraceStatusInterval}\" is not a positive duration");
         }
 
         foreach (var p in ShellAllowedProfiles.Where(p => ShellProfiles.Find(p) is null))

@@ -54,9 +54,9 @@ public sealed class TraceSessionAuthorizationRuleTests
         (await bed.CheckAsync(Create(trace))).ShouldBeNull();
     }
 
-    private static TraceSession Trace(CaptureTarget target)
+    private static Api.TraceSession.TraceSession Trace(CaptureTarget target)
     {
-        var t = new TraceSession();
+        var t = new Api.TraceSession.TraceSession();
         t.Metadata.Name = "trace";
         t.Metadata.NamespaceProperty = TeamA;
         t.Spec.Target = target;

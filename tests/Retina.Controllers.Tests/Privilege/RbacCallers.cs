@@ -14,6 +14,7 @@ internal static class RbacCallers
 
     private const string Hosting = "Retina.Controllers/Hosting/RetinaControllers.cs";
     private const string CaptureReconciler = "Retina.Controllers/Capture/CaptureReconciler.cs";
+    private const string Workloads = "Retina.Controllers/Capture/WorkloadSelectors.cs";
     private const string PvcCopy = "Retina.Controllers/Capture/PvcCopyDelivery.cs";
     private const string Acceptance = "Retina.Controllers/Validation/AcceptanceReconciler.cs";
     private const string NodeRuntimes = "Retina.Controllers/NodeRuntime/NodeRuntimeReconciler.cs";
@@ -50,7 +51,7 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "retina.sh", "captures", "delete", CaptureReconciler, "DeleteAsync<Api.Capture.Capture>"),
         RbacCaller.At(Controllers, "retina.sh", "captures/status", "patch", CaptureReconciler, "UpdateStatusAsync<Api.Capture.Capture>"),
         RbacCaller.At(Controllers, "retina.sh", "captures/finalizers", "update", "Retina.Controllers/Capture/PvcCopyJob.cs", "BlockOwnerDeletion = true"),
-        RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "get", "Retina.Controllers/Capture/NodeCaptureAssignments.cs", "GetAsync<NodeRuntimeObject>"),
+        RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "get", "Retina.Controllers/NodeRuntime/NodeAssignments.cs", "GetAsync<NodeRuntimeObject>"),
         RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "list", Hosting, "Watches<NodeRuntimeObject>"),
         RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "watch", Hosting, "Watches<NodeRuntimeObject>"),
         RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "create", NodeRuntimes, "client.CreateAsync(created"),
@@ -63,10 +64,10 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "", "namespaces", "watch", Hosting, "Watches<V1Namespace>"),
         RbacCaller.At(Controllers, "", "pods", "list", PvcCopy, "ListAsync<V1Pod>"),
         RbacCaller.At(Controllers, "", "pods", "watch", Hosting, "Watches<V1Pod>"),
-        RbacCaller.At(Controllers, "apps", "deployments", "get", CaptureReconciler, "GetAsync<V1Deployment>"),
-        RbacCaller.At(Controllers, "apps", "statefulsets", "get", CaptureReconciler, "GetAsync<V1StatefulSet>"),
-        RbacCaller.At(Controllers, "apps", "daemonsets", "get", CaptureReconciler, "GetAsync<V1DaemonSet>"),
-        RbacCaller.At(Controllers, "batch", "jobs", "get", CaptureReconciler, "GetAsync<V1Job>"),
+        RbacCaller.At(Controllers, "apps", "deployments", "get", Workloads, "GetAsync<V1Deployment>"),
+        RbacCaller.At(Controllers, "apps", "statefulsets", "get", Workloads, "GetAsync<V1StatefulSet>"),
+        RbacCaller.At(Controllers, "apps", "daemonsets", "get", Workloads, "GetAsync<V1DaemonSet>"),
+        RbacCaller.At(Controllers, "batch", "jobs", "get", Workloads, "GetAsync<V1Job>"),
         RbacCaller.At(Controllers, "batch", "jobs", "list", PvcCopy, "ListAsync<V1Job>"),
         RbacCaller.At(Controllers, "batch", "jobs", "watch", Hosting, "Owns<V1Job>"),
         RbacCaller.At(Controllers, "batch", "jobs", "create", PvcCopy, "client.CreateAsync(PvcCopyJob.Build"),
