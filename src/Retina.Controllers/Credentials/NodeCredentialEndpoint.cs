@@ -15,34 +15,39 @@ namespace Retina.Controllers.Credentials;
 /// </summary>
 public static partial class NodeCredentialEndpoint
 {
-    public static IEndpointConventionBuilder MapNodeCredentials(this IEndpointRouteBuilder app, NodeTokenAuthenticator authenticator, NodeCredentialResolver resolver, ILogger logger) =>
-        app.MapGet(NodeCaptureCredentials.PathPrefix + "{ns}/{name}/{uid}", context => HandleAsync(context, authenticator, resolver, logger));
+    public static IEndpointConventionBuilder MapNodeCredentials(this IEndpointRouteBuilder app, NodeTokenAuthenticator authenticator, NodeCredentialResolver resolver, ILogger logger)
+    {
+        // GET /node-credentials/v1/traces/{namespace}/{name}/{uid}: the same for a TraceSession assigned to the node (NodeRuntime spec.traces).
+        app.MapGet(NodeCaptureCredentials.TracePathPrefix + "{ns}/{name}/{uid}", context => HandleAsync(context, authenticator, resolver, NodeCredentialResolver.WorkKind.Trace, logger));
+        return app.MapGet(NodeCaptureCredentials.PathPrefix + "{ns}/{name}/{uid}", context => HandleAsync(context, authenticator, resolver, NodeCredentialResolver.WorkKind.Capture, logger));
+    }
 
-    private static async Task HandleAsync(HttpContext context, NodeTokenAuthenticator authenticator, NodeCredentialResolver resolver, ILogger logger)
+    private static async Task HandleAsync(HttpContext context, NodeTokenAuthenticator authenticator, NodeCredentialResolver resolver, NodeCredentialResolver.WorkKind kind, ILogger logger)
     {
         var ct = context.RequestAborted;
         var route = context.Request.RouteValues;
         var key = $"{route["ns"]}/{route["name"]}/{route["uid"]}";
+        var what = kind == NodeCredentialResolver.WorkKind.Trace ? "trace" : "capture";
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
         context.Response.Headers.CacheControl = "no-store";
         var who = await authenticator.AuthenticateAsync(token, ct).ConfigureAwait(false);
         if (who.NodeName is not { } node)
         {
-            LogRefused(logger, "(unauthenticated)", key, who.Code, who.Message);
+            LogRefused(logger, what, "(unauthenticated)", key, who.Code, who.Message);
             await WriteAsync(context, who.Code, new { message = who.Message }).ConfigureAwait(false);
             return;
         }
 
-        var answer = await resolver.ResolveAsync(node, key, ct).ConfigureAwait(false);
+        var answer = await resolver.ResolveAsync(node, key, kind, ct).ConfigureAwait(false);
         if (answer.Values is not { } values)
         {
-            LogRefused(logger, node, key, answer.Code, answer.Message);
+            LogRefused(logger, what, node, key, answer.Code, answer.Message);
             await WriteAsync(context, answer.Code, new { message = answer.Message }).ConfigureAwait(false);
             return;
         }
 
-        LogServed(logger, node, key);
+        LogServed(logger, what, node, key);
         await WriteAsync(context, 200, values).ConfigureAwait(false);
     }
 
@@ -53,9 +58,9 @@ public static partial class NodeCredentialEndpoint
         await context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Credentials of capture {Key} served to node {Node}")]
-    private static partial void LogServed(ILogger logger, string node, string key);
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Credentials of {Kind} {Key} served to node {Node}")]
+    private static partial void LogServed(ILogger logger, string kind, string node, string key);
 
-    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Credentials of capture {Key} refused to {Node}: {Code} {Reason}")]
-    private static partial void LogRefused(ILogger logger, string node, string key, int code, string reason);
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Credentials of {Kind} {Key} refused to {Node}: {Code} {Reason}")]
+    private static partial void LogRefused(ILogger logger, string kind, string node, string key, int code, string reason);
 }

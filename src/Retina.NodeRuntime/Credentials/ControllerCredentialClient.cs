@@ -28,7 +28,14 @@ public sealed class ControllerCredentialClient : ICaptureCredentialSource, IDisp
         http = new HttpClient(handler) { BaseAddress = options.Endpoint, Timeout = TimeSpan.FromSeconds(15) };
     }
 
-    public async Task<CredentialFetch> FetchAsync(NodeCaptureAssignment assignment, CancellationToken cancellationToken)
+    public Task<CredentialFetch> FetchAsync(NodeCaptureAssignment assignment, CancellationToken cancellationToken) =>
+        FetchAsync(assignment, NodeCaptureCredentials.PathOf(assignment.Key), cancellationToken);
+
+    /// <summary>The output credentials of a trace assigned to this node (<c>GET /node-credentials/v1/traces/{namespace}/{name}/{uid}</c>).</summary>
+    public Task<CredentialFetch> FetchAsync(NodeTraceAssignment trace, CancellationToken cancellationToken) =>
+        FetchAsync(new NodeCaptureAssignment { Key = trace.Key, BlobSecret = trace.BlobSecret, S3 = trace.S3 }, NodeCaptureCredentials.TracePathOf(trace.Key), cancellationToken);
+
+    private async Task<CredentialFetch> FetchAsync(NodeCaptureAssignment assignment, string path, CancellationToken cancellationToken)
     {
         if (!CredentialFetch.Needed(assignment))
         {
@@ -55,7 +62,7 @@ public sealed class ControllerCredentialClient : ICaptureCredentialSource, IDisp
                 return new(null, $"cannot read the node's credential token {options.TokenPath}: {e.Message}");
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, NodeCaptureCredentials.PathOf(assignment.Key));
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             try
             {

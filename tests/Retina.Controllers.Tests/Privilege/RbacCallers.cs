@@ -14,6 +14,7 @@ internal static class RbacCallers
 
     private const string Hosting = "Retina.Controllers/Hosting/RetinaControllers.cs";
     private const string CaptureReconciler = "Retina.Controllers/Capture/CaptureReconciler.cs";
+    private const string TraceReconciler = "Retina.Controllers/TraceSession/TraceSessionReconciler.cs";
     private const string Workloads = "Retina.Controllers/Capture/WorkloadSelectors.cs";
     private const string PvcCopy = "Retina.Controllers/Capture/PvcCopyDelivery.cs";
     private const string Acceptance = "Retina.Controllers/Validation/AcceptanceReconciler.cs";
@@ -32,7 +33,12 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "retina.sh", "metricsconfigurations", "list", Hosting, "new Controller<MetricsConfig>"),
         RbacCaller.At(Controllers, "retina.sh", "metricsconfigurations", "watch", Hosting, "new Controller<MetricsConfig>"),
         RbacCaller.At(Controllers, "retina.sh", "metricsconfigurations/status", "patch", "Retina.Controllers/MetricsConfiguration/MetricsConfigurationReconciler.cs", "UpdateStatusAsync<MetricsConfig>"),
-        .. Accepted("tracesessions", "Acceptance<Api.TraceSession.TraceSession>"),
+        RbacCaller.At(Controllers, "retina.sh", "tracesessions", "get", TraceReconciler, "UpdateStatusAsync<TraceObject>"),
+        RbacCaller.At(Controllers, "retina.sh", "tracesessions", "list", Hosting, "new Controller<Api.TraceSession.TraceSession>"),
+        RbacCaller.At(Controllers, "retina.sh", "tracesessions", "watch", Hosting, "new Controller<Api.TraceSession.TraceSession>"),
+        RbacCaller.At(Controllers, "retina.sh", "tracesessions", "patch", TraceReconciler, "AddFinalizerAsync<TraceObject>"),
+        RbacCaller.At(Controllers, "retina.sh", "tracesessions", "delete", TraceReconciler, "DeleteAsync<TraceObject>"),
+        RbacCaller.At(Controllers, "retina.sh", "tracesessions/status", "patch", TraceReconciler, "UpdateStatusAsync<TraceObject>"),
         RbacCaller.At(Controllers, "retina.sh", "shellsessions", "get", ShellReconciler, "UpdateStatusAsync<Session>"),
         RbacCaller.At(Controllers, "retina.sh", "shellsessions", "list", Hosting, "new Controller<Api.ShellSession.ShellSession>"),
         RbacCaller.At(Controllers, "retina.sh", "shellsessions", "watch", Hosting, "new Controller<Api.ShellSession.ShellSession>"),
