@@ -109,7 +109,7 @@ journey workload
 journey capture-other-node
 journey metrics-configuration
 journey capture-policy
-journey trace-session "TraceSession reconciler and the node's trace runner"
+journey trace-session
 journey shell-session "ShellSession reconciler"
 journey teardown
 

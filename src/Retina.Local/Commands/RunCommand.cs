@@ -30,6 +30,7 @@ public static class RunCommand
             };
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             LocalNodeRuntime.Add(options, loggers);
+            LocalNetnsPods.Add(options, loggers);
             return await new LocalHost(options, loggers).RunAsync(ct);
         });
         return command;

@@ -24,4 +24,17 @@ public sealed class LocalCredentialSource(IKubeClient store, string nodeName) : 
         var answer = await resolver.ResolveAsync(nodeName, assignment.Key, cancellationToken).ConfigureAwait(false);
         return answer.Values is { } values ? CredentialFetch.Checked(assignment, values) : new(null, answer.Message);
     }
+
+    /// <summary>The same for a TraceSession assigned to this host (the rule of GET /node-credentials/v1/traces/...).</summary>
+    public async Task<CredentialFetch> FetchAsync(NodeTraceAssignment trace, CancellationToken cancellationToken)
+    {
+        var asCapture = new NodeCaptureAssignment { Key = trace.Key, BlobSecret = trace.BlobSecret, S3 = trace.S3 };
+        if (!CredentialFetch.Needed(asCapture))
+        {
+            return CredentialFetch.None;
+        }
+
+        var answer = await resolver.ResolveAsync(nodeName, trace.Key, NodeCredentialResolver.WorkKind.Trace, cancellationToken).ConfigureAwait(false);
+        return answer.Values is { } values ? CredentialFetch.Checked(asCapture, values) : new(null, answer.Message);
+    }
 }

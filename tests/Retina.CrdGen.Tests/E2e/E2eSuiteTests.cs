@@ -71,7 +71,12 @@ public sealed class E2eSuiteTests : IDisposable
             "==> journey capture-policy",
             "+ kubectl -n retina-system create secret generic retina-alert-webhook '--from-file=token=",
             "+ kubectl -n e2e run e2e-alert --image=curlimages/curl:8.10.1",
-            "==> journey trace-session (pending: ",
+            "==> journey trace-session",
+            "+ until sh -c 'kubectl -n e2e get tracesession/e2e-trace",
+            "+ kubectl -n e2e exec e2e-client -- sh -c 'for i in 1 2 3 4 5; do nslookup nope-e2e.invalid",
+            "+ kubectl -n e2e wait tracesession/e2e-trace --for=condition=Ready",
+            "+ DNS_FAILURES=$(kubectl -n e2e get tracesession/e2e-trace -o 'jsonpath={.status.topDnsFailures}')",
+            "+ docker cp '<FLOWS_NODE>:<FLOWS>'",
             "==> journey shell-session (pending: ",
             "==> journey teardown",
             $"+ kubectl delete -k {Path.Combine(Suite, "overlay")} --wait",
@@ -93,8 +98,9 @@ public sealed class E2eSuiteTests : IDisposable
         var result = await RunSuiteAsync("--dry-run");
 
         result.ExitCode.ShouldBe(0, result.StdErr);
-        result.StdOut.ShouldContain("==> journey trace-session: skipped (pending: TraceSession reconciler");
-        result.StdOut.ShouldNotContain("tracesession.yaml");
+        result.StdOut.ShouldContain("==> journey shell-session: skipped (pending: ShellSession reconciler");
+        result.StdOut.ShouldNotContain("shellsession.yaml");
+        result.StdOut.ShouldContain("tracesession.yaml", customMessage: "trace-session is no longer pending");
         result.StdOut.ShouldContain("e2e-alert", customMessage: "capture-policy is no longer pending");
         result.StdOut.ShouldContain("==> journey teardown");
     }
