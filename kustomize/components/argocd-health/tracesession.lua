@@ -1,5 +1,5 @@
--- Argo CD health of a retina.sh TraceSession: Healthy once its spec is accepted, Degraded when it is invalid
--- (the message names each field) or its phase is Failed.
+-- Argo CD health of a retina.sh TraceSession: Healthy once it completed (or, without a duration, while its flow
+-- log runs), Progressing while Pending/Running, Degraded when it is invalid (the message names each field) or Failed.
 -- A spec change the controller has not seen yet: whatever the conditions say is about the old spec.
 if obj.status == nil or obj.status.observedGeneration == nil then
   return { status = "Progressing", message = "waiting for the controller to report status" }
@@ -22,5 +22,8 @@ if obj.status.phase == "Failed" then
 end
 if conditions.Ready ~= nil and conditions.Ready.status == "True" then
   return { status = "Healthy", message = message(conditions.Ready) }
+end
+if conditions.Reconciling ~= nil and conditions.Reconciling.status == "True" then
+  return { status = "Progressing", message = message(conditions.Reconciling) }
 end
 return { status = "Progressing", message = "waiting for the controller to accept the spec" }

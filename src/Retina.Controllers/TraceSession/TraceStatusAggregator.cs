@@ -99,6 +99,12 @@ public static class TraceStatusAggregator
             return HealthConditions.Current(trace.StatusConditions, TraceReasons.AllNodesCompleted, $"{nodes.Count} node(s) traced, {status.EventCount ?? 0} event(s)", generation, now);
         }
 
+        // A trace without duration is a continuous flow log: running is its steady state, as a Deployment's.
+        if (trace.Spec.Duration is null && status.Phase == CapturePhase.Running && error is null)
+        {
+            return HealthConditions.Current(trace.StatusConditions, "FlowLogRunning", $"flow log running on {nodes.Count(n => n.Phase == CapturePhase.Running)} of {nodes.Count} node(s)", generation, now);
+        }
+
         var phase = status.Phase ?? CapturePhase.Pending;
         return error is not null
             ? HealthConditions.InProgress(trace.StatusConditions, error.Reason, error.Message ?? phase, generation, now)

@@ -164,6 +164,7 @@ public sealed class TraceSessionControllerTests
         var running = await Until.ValueAsync(() => Get(h, "default", "t"), t => t?.Status?.EventCount == 22, "both nodes' counts reach status");
         var s = running!.Status!;
         s.Phase.ShouldBe(CapturePhase.Running);
+        s.Conditions!.Single(c => c.Type == "Ready").Status.ShouldBe("False", "a trace with a duration is ready once it completed, as a Job");
         s.EventsByKind.ShouldBe(new Dictionary<string, long> { ["dns"] = 5, ["drop"] = 17 }, ignoreOrder: true);
         s.LostEvents.ShouldBe(7);
         s.LostEventsByReason.ShouldBe(new Dictionary<string, long> { ["RateLimited"] = 4, ["RingBufferFull"] = 3 }, ignoreOrder: true);
@@ -208,7 +209,8 @@ public sealed class TraceSessionControllerTests
         await h.Client.CreateAsync(PodTrace("default", "t", duration: null), None);
         var key = (await AssignmentOn(h, "n1")).Key;
         await ReportAsync(h.Client, "n1", new NodeTraceStatus { Key = key, Phase = "Running", Events = 1 });
-        await Until.ValueAsync(() => Get(h, "default", "t"), t => t?.Status?.Phase == CapturePhase.Running && t.Metadata.Finalizers?.Contains(TraceSessionReconciler.Finalizer) == true, "it runs, with its finalizer");
+        var running = await Until.ValueAsync(() => Get(h, "default", "t"), t => t?.Status?.Phase == CapturePhase.Running && t.Metadata.Finalizers?.Contains(TraceSessionReconciler.Finalizer) == true, "it runs, with its finalizer");
+        running!.Status!.Conditions!.Single(c => c.Type == "Ready").Status.ShouldBe("True", "a flow log without duration is healthy while it runs");
 
         await h.Client.DeleteAsync<TraceObject>("t", "default", None);
         await AssignmentOn(h, "n1", a => a.Stop == true, "the node is told to stop");
