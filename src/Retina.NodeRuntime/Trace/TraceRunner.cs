@@ -39,6 +39,9 @@ public sealed partial class TraceRunner : IAsyncDisposable
 
     public int Active => running.Length;
 
+    /// <summary>Whether bpf/trace is loaded and attached (exactly while a trace runs).</summary>
+    public bool KernelArmed => kernel?.Armed ?? false;
+
     public async Task ConvergeAsync(IReadOnlyList<NodeTraceAssignment> desired, IReadOnlyList<NodeTraceStatus> reported, CancellationToken ct)
     {
         var now = options.Time.GetUtcNow();
