@@ -107,7 +107,7 @@ public static class FlowJsonLine
 
         if (r.Dns is { } d)
         {
-            w.WriteString("dns_rcode", d.RcodeName);
+            w.WriteString("dns_rcode", d.RcodeName.ToUpperInvariant()); // the RFC spelling (NXDOMAIN), as dig prints it
         }
 
         w.WriteEndObject();

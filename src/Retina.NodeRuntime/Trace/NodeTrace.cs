@@ -207,7 +207,7 @@ public sealed class NodeTrace : IDisposable
                 break;
             case TraceEventKinds.Dns when r.Dns is { IsResponse: true, Rcode: not 0 } d:
                 var query = d.QueryName.EndsWith('.') ? d.QueryName : d.QueryName + ".";
-                dnsFailures.Add($"{query} {d.RcodeName}", FlowJsonLine.PodName(destination));
+                dnsFailures.Add($"{query} {d.RcodeName.ToUpperInvariant()}", FlowJsonLine.PodName(destination));
                 break;
             case TraceEventKinds.Connect:
                 var from = source?.Key ?? r.Source.ToString();
