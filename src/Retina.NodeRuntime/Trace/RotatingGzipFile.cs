@@ -34,7 +34,7 @@ public sealed class RotatingGzipFile : IDisposable
         this.maxFiles = maxFiles;
         this.time = time;
         Directory.CreateDirectory(directory);
-        files = Directory.EnumerateFiles(directory, prefix + "-*UTC*.jsonl.gz").Order(StringComparer.Ordinal).ToList();
+        files = Directory.EnumerateFiles(directory, prefix + "-*UTC*.jsonl.gz").OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Files kept, oldest first.</summary>
