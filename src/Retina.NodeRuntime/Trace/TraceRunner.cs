@@ -173,7 +173,18 @@ public sealed partial class TraceRunner : IAsyncDisposable
         var (ring, behind) = kernel is null ? (0L, 0L) : (kernel.RingBufferFull, kernel.WriterBehind);
         lock (gate)
         {
-            return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Restored ?? e.Trace!.Report(ring, behind)).ToList();
+            var problems = kernel?.Problems ?? [];
+            return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e =>
+            {
+                var s = e.Restored ?? e.Trace!.Report(ring, behind);
+                if (problems.Count > 0 && s.Phase == "Running")
+                {
+                    // A hook this kernel lacks is said where the user looks, not only in the runtime's log.
+                    s.Message = s.Message + "; " + string.Join("; ", problems);
+                }
+
+                return s;
+            }).ToList();
         }
     }
 
