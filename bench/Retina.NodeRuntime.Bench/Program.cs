@@ -9,7 +9,8 @@ namespace Retina.NodeRuntime.Bench;
 ///   udp      64-byte UDP packets/s between namespaces, no programs vs all basic plugins
 ///   ringbuf  ring-buffer events/s ingested into metrics, with lost counts
 ///   rss      runtime RSS after N seconds with all basic plugins
-/// Usage: Retina.NodeRuntime.Bench [all|tc|coverage|udp|ringbuf|rss] [--quick] [--seconds N]
+///   trace    a TraceSession: pkt/s of untraced traffic with vs without a trace armed, events/s per core, bytes per event
+/// Usage: Retina.NodeRuntime.Bench [all|tc|coverage|udp|ringbuf|rss|trace] [--quick] [--seconds N]
 /// </summary>
 internal static class Program
 {
@@ -51,6 +52,11 @@ internal static class Program
         if (suite is "all" or "ringbuf")
         {
             await RingBufferBench.RunAsync(quick);
+        }
+
+        if (suite is "all" or "trace")
+        {
+            await TraceBench.RunAsync(quick);
         }
 
         if (suite is "all" or "rss")

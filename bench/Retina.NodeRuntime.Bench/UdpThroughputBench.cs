@@ -66,7 +66,7 @@ internal static class UdpThroughputBench
         return l[l.Count / 2];
     }
 
-    private static async Task<(double Sent, double Received)> MeasureAsync(NetnsPair pair, double seconds)
+    internal static async Task<(double Sent, double Received)> MeasureAsync(NetnsPair pair, double seconds)
     {
         Socket rx, tx;
         using (var tb = NetnsThread.Start(pair.NamespaceB))

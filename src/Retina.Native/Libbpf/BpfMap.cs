@@ -38,6 +38,15 @@ public sealed unsafe class BpfMap
         }
     }
 
+    /// <summary>Removes a key; false when it was not there.</summary>
+    public bool TryDelete<TKey>(TKey key)
+        where TKey : unmanaged
+    {
+        var rc = LibbpfNative.MapDeleteElem(Fd, &key);
+        GC.KeepAlive(owner);
+        return rc == 0;
+    }
+
     public bool TryLookup<TKey, TValue>(TKey key, out TValue value)
         where TKey : unmanaged
         where TValue : unmanaged

@@ -32,6 +32,9 @@ public sealed partial class NodeAgent(
     /// <summary>Called with the merged metric shaping whenever the spec changes it.</summary>
     public Func<NodeMetricsSpec?, CancellationToken, Task> ApplyMetrics { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>Runs NodeRuntime.spec.traces (null: traces are not run by this runtime).</summary>
+    public Trace.TraceRunner? Traces { get; set; }
+
     /// <summary>Liveness bookkeeping for /healthz and /readyz: when the loop turned, what its last pass converged to.</summary>
     public AgentPulse Pulse { get; } = new();
 
@@ -40,6 +43,11 @@ public sealed partial class NodeAgent(
         var informer = new Informer<NodeRuntimeObject>(client, new InformerOptions { FieldSelector = $"metadata.name={options.NodeName}" }, logger, time);
         informer.AddHandler(new WakeHandler(wake.Writer));
         captures.Changed += () => wake.Writer.TryWrite(true);
+        if (Traces is not null)
+        {
+            Traces.Changed += () => wake.Writer.TryWrite(true);
+        }
+
         Pulse.Syncing = true;
         var informerTask = informer.RunAsync(ct);
         try
@@ -56,7 +64,7 @@ public sealed partial class NodeAgent(
                     await PassAsync(runtime, ct).ConfigureAwait(false);
                 }
 
-                var interval = captures.Active > 0 ? options.ProgressInterval : options.HeartbeatInterval;
+                var interval = captures.Active > 0 || Traces?.Active > 0 ? options.ProgressInterval : options.HeartbeatInterval;
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(interval);
                 try
@@ -93,6 +101,10 @@ public sealed partial class NodeAgent(
                 appliedPlugins = desired;
             }
             await captures.ConvergeAsync(spec.Captures ?? [], runtime.Status?.Captures ?? [], ct).ConfigureAwait(false);
+            if (Traces is not null)
+            {
+                await Traces.ConvergeAsync(spec.Traces ?? [], runtime.Status?.Traces ?? [], ct).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -105,6 +117,7 @@ public sealed partial class NodeAgent(
         var current = plugins?.Current ?? [];
         Pulse.Passed(new AgentPulse.LastPass(now, runtime.Metadata.Generation, [.. (spec.Plugins ?? []).Select(p => p.Name)], current, plugins is not null, failure));
         var status = NodeStatusBuilder.Build(spec, runtime.Metadata.Generation, current, captures.Report(), CappedMetrics(), Kernel, now);
+        status.Traces = Traces?.Report() is { Count: > 0 } traces ? traces : null;
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
         if (fingerprint == lastFingerprint && now - lastWrite < options.HeartbeatInterval)
         {

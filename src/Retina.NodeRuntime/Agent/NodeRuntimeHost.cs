@@ -24,6 +24,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
     private readonly FlightRecorder? recorder;
     private readonly PodLevelMetrics podLevel;
     private readonly IAsyncDisposable podSource;
+    private Trace.TraceRunner? traces;
     private ApiServerEndpointFeed? apiServerFeed;
     private ControllerCredentialClient? credentialClient;
     private NodeAgentOptions options = new();
@@ -148,17 +149,20 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
             },
             CappedMetrics = () => podLevel.CappedMetrics,
         };
+        var traces = Trace.TraceWiring.Create(options, metrics, cache, loggers, time, configurePlugins);
+        agent.Traces = traces;
         var probes = new RuntimeProbes(agent.Pulse, options.HeartbeatInterval, time);
         (exporterOptions.Liveness, exporterOptions.Readiness) = (probes.Liveness, probes.Readiness);
         var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource)
         {
             apiServerFeed = apiServerFeed, credentialClient = credentialClient, options = options, time = time, log = loggers.CreateLogger<NodeRuntimeHost>(),
+            traces = traces,
         };
         host.Notices.AddRange(notices);
         return host;
     }
 
-    public Task RunAsync(CancellationToken ct) => Task.WhenAll(Agent.RunAsync(ct), RetainAsync(ct));
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(Agent.RunAsync(ct), RetainAsync(ct), traces?.RunAsync(ct) ?? Task.CompletedTask);
 
     /// <summary>Deletes old delivered host-path tarballs, and the oldest beyond the total, every HostPathRetentionInterval.</summary>
     private async Task RetainAsync(CancellationToken ct)
@@ -199,6 +203,11 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await captures.DisposeAsync().ConfigureAwait(false);
+        if (traces is not null)
+        {
+            await traces.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (plugins is not null)
         {
             await plugins.DisposeAsync().ConfigureAwait(false);

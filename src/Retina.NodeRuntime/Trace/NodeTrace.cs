@@ -1,0 +1,321 @@
+using System.Buffers;
+using Retina.Api.Common;
+using Retina.Api.NodeRuntime;
+using Retina.Api.TraceSession;
+using Retina.NodeRuntime.Enrichment;
+using ApiArtifact = Retina.Api.Capture.CaptureArtifact;
+
+namespace Retina.NodeRuntime.Trace;
+
+/// <summary>
+/// One trace on this node: it takes the node's events (<see cref="Offer"/>), keeps those its filter, sampling and
+/// limits allow, names both ends from the enrichment cache, writes them as Hubble-shaped JSON lines and keeps the
+/// summaries its status reports. Thread-safe: records arrive on the kernel pump's task, ticks and reports on others.
+/// </summary>
+public sealed class NodeTrace : IDisposable
+{
+    private const int MaxPendingDns = 10_000;
+    private readonly Lock gate = new();
+    private readonly NodeTraceAssignment assignment;
+    private readonly EnrichmentCache cache;
+    private readonly string node;
+    private readonly TraceLimiter limiter;
+    private readonly RotatingGzipFile? output;
+    private readonly string? directory;
+    private readonly Dictionary<string, long> byKind = new(StringComparer.Ordinal);
+    private readonly TraceTops drops = new();
+    private readonly TraceTops dnsFailures = new();
+    private readonly TraceTops talkers = new();
+    private readonly Dictionary<(IpKey, ushort, ushort), DateTimeOffset> pendingDns = [];
+    private readonly ArrayBufferWriter<byte> line = new(1024);
+    private readonly DateTimeOffset? ends;
+    private readonly string? restartNote;
+    private readonly long ringLostAtStart;
+    private readonly long writerBehindAtStart;
+    private readonly Dictionary<string, long> lostBefore;
+    private string phase = "Running";
+    private string reason = TraceReasons.Running;
+    private string? message;
+    private DateTimeOffset? completedAt;
+    private long ringSeen;
+    private long writerSeen;
+
+    public NodeTrace(NodeTraceAssignment assignment, TraceRunnerOptions options, EnrichmentCache cache, DateTimeOffset now, NodeTraceStatus? interrupted, long ringLost, long writerBehind)
+    {
+        this.assignment = assignment;
+        this.cache = cache;
+        node = options.NodeName;
+        StartedAt = interrupted?.StartTime is { } st ? new DateTimeOffset(DateTime.SpecifyKind(st, DateTimeKind.Utc)) : now;
+        ringLostAtStart = ringLost;
+        writerBehindAtStart = writerBehind;
+        lostBefore = interrupted?.LostEventsByReason is { } l ? new(l, StringComparer.Ordinal) : new(StringComparer.Ordinal);
+        limiter = new TraceLimiter(assignment.Sampling, assignment.MaxEvents, assignment.MaxEventsPerSecond);
+        Filter = new TraceFilter(assignment.Events, assignment.PodIps, assignment.WholeNode == true, assignment.Filters, out var problem);
+        if (assignment.Duration is { Length: > 0 } d)
+        {
+            if (GoDuration.TryParse(d, out var span) && span > TimeSpan.Zero)
+            {
+                var from = assignment.StartTime is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : StartedAt;
+                ends = from + span;
+            }
+            else
+            {
+                problem ??= $"duration '{d}' is not a positive duration such as 5m";
+            }
+        }
+
+        if (interrupted is not null)
+        {
+            limiter.Resume(interrupted.Events ?? 0);
+            foreach (var (k, v) in interrupted.EventsByKind ?? [])
+            {
+                byKind[k] = v;
+            }
+
+            drops.Seed(interrupted.TopDropReasons);
+            dnsFailures.Seed(interrupted.TopDnsFailures);
+            talkers.Seed(interrupted.TopTalkers);
+            restartNote = $"the node runtime restarted during the trace ({interrupted.Artifacts?.Count ?? 0} file(s) written before stay); it continues in a new file";
+            reason = TraceReasons.RuntimeRestarted;
+            message = restartNote;
+        }
+
+        if (problem is not null)
+        {
+            Finish("Failed", TraceReasons.InvalidAssignment, problem, now);
+            return;
+        }
+
+        var (dir, outputProblem) = TraceOutput.Resolve(assignment, options.CaptureBaseDirectory);
+        if (outputProblem is not null)
+        {
+            Finish("Failed", TraceReasons.HostPathOutsideBase, outputProblem, now);
+            return;
+        }
+
+        directory = dir;
+        if (dir is not null)
+        {
+            var max = (long)(assignment.MaxFileSizeMb ?? options.DefaultMaxFileSizeMb) * options.BytesPerMegabyte;
+            output = new RotatingGzipFile(dir, TraceOutput.Safe(assignment.Name) + "-" + TraceOutput.Safe(node), max, assignment.FileCount, options.Time);
+        }
+
+        if (limiter.Full)
+        {
+            Finish("Completed", TraceReasons.MaxEventsReached, $"maxEvents {assignment.MaxEvents} reached", now);
+        }
+    }
+
+    public string Key => assignment.Key;
+
+    public TraceFilter Filter { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    public bool Running
+    {
+        get
+        {
+            lock (gate)
+            {
+                return phase == "Running";
+            }
+        }
+    }
+
+    /// <summary>One event of the node: kept, counted and written if this trace wants it.</summary>
+    public void Offer(TraceRecord r)
+    {
+        if (!Filter.Matches(r))
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (phase != "Running")
+            {
+                return;
+            }
+
+            long? latency = null;
+            if (r.Dns is { } dns)
+            {
+                latency = DnsLatency(r, dns);
+            }
+
+            switch (limiter.Decide(r.Time))
+            {
+                case TraceLimiter.Verdict.Write:
+                    break;
+                case TraceLimiter.Verdict.LimitReached:
+                    Finish("Completed", TraceReasons.MaxEventsReached, $"maxEvents {assignment.MaxEvents} reached", r.Time);
+                    return;
+                default:
+                    return;
+            }
+
+            var source = cache.Lookup(r.Source);
+            var destination = cache.Lookup(r.Destination);
+            byKind[r.Kind] = byKind.GetValueOrDefault(r.Kind) + 1;
+            Summarise(r, source, destination);
+            if (output is not null)
+            {
+                line.ResetWrittenCount();
+                FlowJsonLine.Write(line, r, source, destination, node, latency);
+                try
+                {
+                    output.Write(line.WrittenSpan);
+                }
+                catch (IOException e)
+                {
+                    Finish("Failed", TraceReasons.OutputFailed, "writing the trace file failed: " + e.Message, r.Time);
+                    return;
+                }
+            }
+
+            if (limiter.Full)
+            {
+                Finish("Completed", TraceReasons.MaxEventsReached, $"maxEvents {assignment.MaxEvents} reached", r.Time);
+            }
+        }
+    }
+
+    private long? DnsLatency(TraceRecord r, Plugins.Dns.DnsMessage dns)
+    {
+        if (!dns.IsResponse)
+        {
+            if (pendingDns.Count < MaxPendingDns)
+            {
+                pendingDns[(r.Source, r.SourcePort, dns.Id)] = r.Time;
+            }
+
+            return null;
+        }
+
+        return pendingDns.Remove((r.Destination, r.DestinationPort, dns.Id), out var asked) ? (long)((r.Time - asked).TotalMilliseconds * 1_000_000) : null;
+    }
+
+    private void Summarise(TraceRecord r, PodInfo? source, PodInfo? destination)
+    {
+        var pods = new[] { source, destination }.Where(p => p is not null).Select(p => p!.Key).ToArray();
+        var involved = pods.Length > 0 ? pods : [FlowJsonLine.Unknown];
+        switch (r.Kind)
+        {
+            case TraceEventKinds.Drop or TraceEventKinds.SockError or TraceEventKinds.NfQueue:
+                drops.Add(r.DropReason ?? "UNKNOWN", involved);
+                break;
+            case TraceEventKinds.Dns when r.Dns is { IsResponse: true, Rcode: not 0 } d:
+                var query = d.QueryName.EndsWith('.') ? d.QueryName : d.QueryName + ".";
+                dnsFailures.Add($"{query} {d.RcodeName.ToUpperInvariant()}", FlowJsonLine.PodName(destination));
+                break;
+            case TraceEventKinds.Connect:
+                var from = source?.Key ?? r.Source.ToString();
+                var to = destination?.Key ?? r.Destination.ToString();
+                talkers.Add($"{from} -> {to}:{r.DestinationPort}/{r.ProtocolName}", involved);
+                break;
+        }
+    }
+
+    /// <summary>Flushes what was written (a complete gzip member) and ends the trace when its duration passed.</summary>
+    public void Tick(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            Flush();
+            if (phase == "Running" && ends is { } e && now >= e)
+            {
+                Finish("Completed", TraceReasons.DurationElapsed, $"duration {assignment.Duration} elapsed", now);
+            }
+        }
+    }
+
+    /// <summary>The controller stopped it.</summary>
+    public void Stop(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            if (phase == "Running")
+            {
+                Finish("Completed", TraceReasons.Stopped, "stopped by the controller", now);
+            }
+        }
+    }
+
+    private void Flush()
+    {
+        try
+        {
+            output?.Flush();
+        }
+        catch (IOException e) when (phase == "Running")
+        {
+            Finish("Failed", TraceReasons.OutputFailed, "writing the trace file failed: " + e.Message, DateTimeOffset.UtcNow);
+        }
+    }
+
+    private void Finish(string newPhase, string newReason, string text, DateTimeOffset at)
+    {
+        phase = newPhase;
+        reason = newReason;
+        message = restartNote is null ? text : text + "; " + restartNote;
+        completedAt = at;
+        try
+        {
+            output?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Reported below through the files that exist.
+        }
+    }
+
+    public NodeTraceStatus Report(long ringLost, long writerBehind)
+    {
+        lock (gate)
+        {
+            if (phase == "Running")
+            {
+                // The kernel's counters are the node's: a trace reports what was lost while it ran.
+                (ringSeen, writerSeen) = (ringLost - ringLostAtStart, writerBehind - writerBehindAtStart);
+            }
+
+            var lost = new Dictionary<string, long>(lostBefore, StringComparer.Ordinal);
+            lost[TraceReasons.RingBufferFull] = lost.GetValueOrDefault(TraceReasons.RingBufferFull) + ringSeen;
+            lost[TraceReasons.WriterBehind] = lost.GetValueOrDefault(TraceReasons.WriterBehind) + writerSeen;
+            lost[TraceReasons.RateLimited] = lost.GetValueOrDefault(TraceReasons.RateLimited) + limiter.RateLimited;
+            var files = output?.Files ?? [];
+            return new NodeTraceStatus
+            {
+                Key = assignment.Key,
+                Phase = phase,
+                Reason = reason,
+                Message = message ?? (directory is null ? "running; no output set: only this summary is kept" : $"running; writing {directory}"),
+                StartTime = StartedAt.UtcDateTime,
+                CompletionTime = completedAt?.UtcDateTime,
+                Events = limiter.Written,
+                EventsByKind = byKind.Count > 0 ? new(byKind, StringComparer.Ordinal) : null,
+                LostEventsByReason = lost,
+                Bytes = output?.Bytes ?? 0,
+                TopDropReasons = drops.Top(),
+                TopDnsFailures = dnsFailures.Top(),
+                TopTalkers = talkers.Top(),
+                Artifacts = files.Count == 0 ? null : files.TakeLast(64).Select(f => new ApiArtifact
+                {
+                    Node = node,
+                    Output = "hostPath",
+                    Location = f,
+                    SizeBytes = File.Exists(f) ? new FileInfo(f).Length : null,
+                }).ToList(),
+            };
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            output?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using Microsoft.Extensions.Logging;
+using Retina.Native.Libbpf;
+using Retina.Native.Libc;
+using Retina.NodeRuntime.Enrichment;
+using Retina.NodeRuntime.Metrics;
+using Retina.NodeRuntime.Plugins;
+using Retina.NodeRuntime.Plugins.DropReason;
+using Retina.NodeRuntime.Plugins.Interfaces;
+using Retina.NodeRuntime.Plugins.PacketParser;
+
+namespace Retina.NodeRuntime.Trace;
+
+/// <summary>
+/// bpf/trace on this node: loaded and attached only while at least one trace runs (<see cref="ApplyAsync"/> with
+/// armed false detaches every hook and closes the object: an idle node carries no trace program), with the traced
+/// addresses kept in the kernel's map so untraced traffic is filtered there. Records go to <see cref="Record"/>
+/// on one consumer task. Hooks this kernel lacks are skipped and named in <see cref="Problems"/>.
+/// </summary>
+public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, ILoggerFactory loggers) : IAsyncDisposable
+{
+    public const string ObjectName = "trace";
+
+    private static readonly (string Program, string Category, string Name)[] Tracepoints =
+    [
+        ("retina_tr_drop", "skb", "kfree_skb"),
+        ("retina_tr_rtx", "tcp", "tcp_retransmit_skb"),
+        ("retina_tr_rsts", "tcp", "tcp_send_reset"),
+        ("retina_tr_rstr", "tcp", "tcp_receive_reset"),
+        ("retina_tr_conn", "sock", "inet_sock_set_state"),
+    ];
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly HashSet<IpKey> installed = [];
+    private readonly List<IDisposable> links = [];
+    private PluginContext? context;
+    private BpfObject? obj;
+    private InterfaceTracker? tracker;
+    private TracePump? pump;
+    private TraceRecordDecoder? decoder;
+    private ulong lostBefore;
+    private long malformed;
+
+    /// <summary>Called for every decoded record, on the pump's consumer task.</summary>
+    public Action<TraceRecord> Record { get; set; } = _ => { };
+
+    /// <summary>Hooks that could not be attached on this kernel, and why (empty when all run).</summary>
+    public IReadOnlyList<string> Problems { get; private set; } = [];
+
+    public bool Armed => obj is not null;
+
+    /// <summary>Events the kernel could not put in the ring buffer (full), since the runtime started.</summary>
+    public long RingBufferFull => (long)(lostBefore + (obj is { IsClosed: false } o ? o.Map("retina_tr_lost").SumPerCpuU64(0) : 0));
+
+    /// <summary>Records taken from the ring that did not fit the consumer's queue.</summary>
+    public long WriterBehind => pump?.Dropped ?? 0;
+
+    public long Malformed => Interlocked.Read(ref malformed);
+
+    /// <summary>Program ids of the loaded object (none when idle).</summary>
+    public IReadOnlyList<uint> ProgramIds => obj is { IsClosed: false } o ? o.ProgramIds() : [];
+
+    /// <summary>Arms (or disarms) the hooks and makes the kernel's address set exactly <paramref name="ips"/>.</summary>
+    public async Task ApplyAsync(bool armed, IReadOnlyCollection<IpKey> ips, bool wholeNode)
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!armed)
+            {
+                await DisarmAsync().ConfigureAwait(false);
+                return;
+            }
+
+            if (obj is null)
+            {
+                await ArmAsync().ConfigureAwait(false);
+            }
+
+            var map = obj!.Map("retina_tr_ips");
+            foreach (var gone in installed.Where(a => !ips.Contains(a)).ToList())
+            {
+                map.TryDelete(Key(gone));
+                installed.Remove(gone);
+            }
+
+            foreach (var add in ips.Where(a => !installed.Contains(a)))
+            {
+                map.Update(Key(add), (byte)1);
+                installed.Add(add);
+            }
+
+            obj.Map("retina_tr_cfg").Update(0u, new RetinaConfig { NetnsInode = wholeNode ? 1u : 0u });
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static Addr16 Key(IpKey ip)
+    {
+        var a = default(Addr16);
+        ip.WriteBytes(a);
+        return a;
+    }
+
+    private async Task ArmAsync()
+    {
+        context ??= await CreateContextAsync().ConfigureAwait(false);
+        var names = DropReasonNames.FromKernel() ?? new DropReasonNames([]);
+        decoder ??= new TraceRecordDecoder(names, new KernelSymbols());
+        var o = context.LoadObject(ObjectName);
+        if (o.StructSize("tr_event") != TraceRecordDecoder.HeaderSize || o.StructSize("tr_dns_event") != TraceRecordDecoder.DnsEventSize)
+        {
+            o.Dispose();
+            throw new BpfException($"bpf/trace: struct tr_event is {o.StructSize("tr_event")} bytes, expected {TraceRecordDecoder.HeaderSize}", 0);
+        }
+
+        obj = o;
+        installed.Clear();
+        o.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
+        var problems = new List<string>();
+        pump = new TracePump(o.Map("retina_tr_evts"), options.EventChannelCapacity, Handle);
+        foreach (var (program, category, name) in Tracepoints)
+        {
+            try
+            {
+                links.Add(o.Program(program).AttachTracepoint(category, name));
+            }
+            catch (BpfException e)
+            {
+                problems.Add($"tracepoint {category}:{name} unavailable on this kernel ({e.Message}): its events are not recorded");
+            }
+        }
+
+        var selection = InterfaceSelection.FromSettings(new Dictionary<string, string>(), options, InterfaceRole.Host, InterfaceRole.Pod, InterfaceRole.Tunnel);
+        tracker = new InterfaceTracker(context, o.Program("retina_tr_ing"), o.Program("retina_tr_egr"), selection);
+        await tracker.RescanAsync().ConfigureAwait(false);
+        if (tracker.LastFailure is { } f)
+        {
+            problems.Add("dns and udp connect events: " + f);
+        }
+
+        tracker.Start(NodeAttachment.DefaultRescanInterval, "trace");
+        Problems = problems;
+    }
+
+    private void Handle(ReadOnlyMemory<byte> record)
+    {
+        var r = decoder!.Decode(record.Span);
+        if (r is null)
+        {
+            Interlocked.Increment(ref malformed);
+            metrics.Lost("trace", "malformed");
+            return;
+        }
+
+        Record(r);
+    }
+
+    private async Task DisarmAsync()
+    {
+        if (tracker is not null)
+        {
+            await tracker.DisposeAsync().ConfigureAwait(false);
+            tracker = null;
+        }
+
+        foreach (var l in links)
+        {
+            l.Dispose();
+        }
+
+        links.Clear();
+        if (pump is not null)
+        {
+            await pump.DisposeAsync().ConfigureAwait(false);
+            pump = null;
+        }
+
+        if (obj is not null)
+        {
+            lostBefore += obj.Map("retina_tr_lost").SumPerCpuU64(0);
+            obj.Dispose();
+            obj = null;
+        }
+
+        installed.Clear();
+        Problems = [];
+    }
+
+    private async Task<PluginContext> CreateContextAsync()
+    {
+        LibbpfLog.Install();
+        Directory.CreateDirectory(options.StateDirectory);
+        var netns = await Task.Run(() => NetnsThread.Start(options.NetworkNamespace)).ConfigureAwait(false);
+        ClsactLedger.CleanUpDeadInstances(options.StateDirectory);
+        return new PluginContext(options, metrics, new KernelProbes(options), netns, new ClsactLedger(options.StateDirectory), loggers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await DisarmAsync().ConfigureAwait(false);
+            context?.Ledger.Dispose();
+            context?.Netns.Dispose();
+            context = null;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

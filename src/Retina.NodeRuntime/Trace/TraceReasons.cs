@@ -1,0 +1,20 @@
+namespace Retina.NodeRuntime.Trace;
+
+/// <summary>The reasons a node reports in NodeTraceStatus.reason.</summary>
+public static class TraceReasons
+{
+    public const string Running = "Running";
+    public const string DurationElapsed = "DurationElapsed";
+    public const string MaxEventsReached = "MaxEventsReached";
+    public const string Stopped = "Stopped";
+    public const string RuntimeRestarted = "RuntimeRestarted";
+    public const string InvalidAssignment = "InvalidAssignment";
+    public const string HostPathOutsideBase = "HostPathOutsideBase";
+    public const string OutputFailed = "OutputFailed";
+    public const string KernelUnavailable = "KernelUnavailable";
+
+    /// <summary>lostEventsByReason keys.</summary>
+    public const string RingBufferFull = "RingBufferFull";
+    public const string RateLimited = "RateLimited";
+    public const string WriterBehind = "WriterBehind";
+}

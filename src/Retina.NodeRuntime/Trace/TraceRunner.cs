@@ -1,0 +1,230 @@
+using Microsoft.Extensions.Logging;
+using Retina.Api.NodeRuntime;
+using Retina.NodeRuntime.Enrichment;
+
+namespace Retina.NodeRuntime.Trace;
+
+/// <summary>
+/// Runs the traces assigned to this node (NodeRuntime.spec.traces) as <see cref="Agent.CaptureRunner"/> runs captures:
+/// one <see cref="NodeTrace"/> per key, started once, stopped on <c>stop</c>, dropped when withdrawn. After a runtime
+/// restart, a trace the last status reported Running continues in a new file with reason RuntimeRestarted and its
+/// earlier counts and files kept; one reported finished stays finished. The kernel side is armed exactly while a
+/// trace runs, with the union of the running traces' addresses.
+/// </summary>
+public sealed partial class TraceRunner : IAsyncDisposable
+{
+    private readonly TraceKernel? kernel;
+    private readonly EnrichmentCache cache;
+    private readonly TraceRunnerOptions options;
+    private readonly ILogger logger;
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private volatile NodeTrace[] running = [];
+
+    /// <param name="kernel">Null where the runtime cannot load eBPF (not root): traces fail with a reason.</param>
+    public TraceRunner(TraceKernel? kernel, EnrichmentCache cache, TraceRunnerOptions options, ILogger logger)
+    {
+        this.kernel = kernel;
+        this.cache = cache;
+        this.options = options;
+        this.logger = logger;
+        if (kernel is not null)
+        {
+            kernel.Record = Dispatch;
+        }
+    }
+
+    /// <summary>Raised when a trace finished, so status is written at once.</summary>
+    public event Action? Changed;
+
+    public int Active => running.Length;
+
+    /// <summary>Whether bpf/trace is loaded and attached (exactly while a trace runs).</summary>
+    public bool KernelArmed => kernel?.Armed ?? false;
+
+    public async Task ConvergeAsync(IReadOnlyList<NodeTraceAssignment> desired, IReadOnlyList<NodeTraceStatus> reported, CancellationToken ct)
+    {
+        var now = options.Time.GetUtcNow();
+        var wanted = desired.ToDictionary(a => a.Key, StringComparer.Ordinal);
+        lock (gate)
+        {
+            foreach (var gone in entries.Values.Where(e => !wanted.ContainsKey(e.Key)).ToList())
+            {
+                LogWithdrawn(logger, gone.Key);
+                gone.Trace?.Dispose();
+                entries.Remove(gone.Key);
+            }
+
+            foreach (var a in desired)
+            {
+                if (!entries.TryGetValue(a.Key, out var e))
+                {
+                    entries[a.Key] = e = Start(a, reported.FirstOrDefault(r => r.Key == a.Key), now);
+                }
+
+                if (a.Stop == true)
+                {
+                    e.Trace?.Stop(now);
+                }
+            }
+        }
+
+        await ApplyKernelAsync().ConfigureAwait(false);
+    }
+
+    private Entry Start(NodeTraceAssignment a, NodeTraceStatus? previous, DateTimeOffset now)
+    {
+        if (previous is { Phase: "Completed" or "Failed" })
+        {
+            return new Entry(a.Key) { Restored = previous };
+        }
+
+        if (kernel is null)
+        {
+            return new Entry(a.Key)
+            {
+                Restored = new NodeTraceStatus
+                {
+                    Key = a.Key, Phase = "Failed", Reason = TraceReasons.KernelUnavailable, CompletionTime = now.UtcDateTime,
+                    Message = "traces need the node runtime to load eBPF programs (root: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN)",
+                },
+            };
+        }
+
+        var interrupted = previous is { Phase: "Running" or "Uploading" } ? previous : null;
+        if (interrupted is not null)
+        {
+            LogRestarted(logger, a.Key);
+        }
+
+        return new Entry(a.Key) { Trace = new NodeTrace(a, options, cache, now, interrupted, kernel.RingBufferFull, kernel.WriterBehind) };
+    }
+
+    /// <summary>Arms the kernel with the running traces' addresses, or disarms it when none runs.</summary>
+    private async Task ApplyKernelAsync()
+    {
+        NodeTrace[] now;
+        lock (gate)
+        {
+            now = entries.Values.Select(e => e.Trace).OfType<NodeTrace>().Where(t => t.Running).ToArray();
+        }
+
+        running = now;
+        if (kernel is null)
+        {
+            return;
+        }
+
+        var ips = now.SelectMany(t => t.Filter.PodAddresses).ToHashSet();
+        await kernel.ApplyAsync(now.Length > 0, ips, now.Any(t => t.Filter.WholeNode)).ConfigureAwait(false);
+    }
+
+    private void Dispatch(TraceRecord r)
+    {
+        foreach (var t in running)
+        {
+            t.Offer(r);
+        }
+    }
+
+    /// <summary>Flushes files and ends traces whose duration passed; disarms the kernel when the last one ended.</summary>
+    public async Task TickAsync()
+    {
+        var now = options.Time.GetUtcNow();
+        var before = running;
+        foreach (var t in before)
+        {
+            t.Tick(now);
+        }
+
+        if (before.Any(t => !t.Running))
+        {
+            await ApplyKernelAsync().ConfigureAwait(false);
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>Ticks every FlushInterval until cancelled.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(options.FlushInterval, options.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await TickAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or Native.Libbpf.BpfException)
+                {
+                    LogTickFailed(logger, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The status entry of every assigned trace.</summary>
+    public List<NodeTraceStatus> Report()
+    {
+        var (ring, behind) = kernel is null ? (0L, 0L) : (kernel.RingBufferFull, kernel.WriterBehind);
+        lock (gate)
+        {
+            var problems = kernel?.Problems ?? [];
+            return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e =>
+            {
+                var s = e.Restored ?? e.Trace!.Report(ring, behind);
+                if (problems.Count > 0 && s.Phase == "Running")
+                {
+                    // A hook this kernel lacks is said where the user looks, not only in the runtime's log.
+                    s.Message = s.Message + "; " + string.Join("; ", problems);
+                }
+
+                return s;
+            }).ToList();
+        }
+    }
+
+    /// <summary>Problems of the kernel side (hooks this kernel lacks), for the trace status messages and the runtime's notices.</summary>
+    public IReadOnlyList<string> KernelProblems => kernel?.Problems ?? [];
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (gate)
+        {
+            foreach (var e in entries.Values)
+            {
+                e.Trace?.Dispose();
+            }
+
+            entries.Clear();
+        }
+
+        running = [];
+        if (kernel is not null)
+        {
+            await kernel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Trace {Key} withdrawn by the controller: stopping it")]
+    private static partial void LogWithdrawn(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Trace {Key} was running when the node runtime restarted: continuing in a new file")]
+    private static partial void LogRestarted(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Trace tick failed (retried next tick): {Reason}")]
+    private static partial void LogTickFailed(ILogger logger, string reason);
+
+    private sealed class Entry(string key)
+    {
+        public string Key { get; } = key;
+
+        public NodeTrace? Trace { get; init; }
+
+        public NodeTraceStatus? Restored { get; init; }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Retina.NodeRuntime.Trace;
+
+/// <summary>How the node runs traces (from NodeAgentOptions in the runtime; set directly in tests).</summary>
+public sealed class TraceRunnerOptions
+{
+    public required string NodeName { get; init; }
+
+    /// <summary>Host-path outputs are confined under this directory, as captures are.</summary>
+    public required string CaptureBaseDirectory { get; init; }
+
+    /// <summary>Rotation size when the assignment sets none.</summary>
+    public int DefaultMaxFileSizeMb { get; init; } = 10;
+
+    /// <summary>Bytes in one maxFileSizeMB unit (1 MiB; tests shrink it to rotate small files).</summary>
+    public long BytesPerMegabyte { get; init; } = 1024 * 1024;
+
+    /// <summary>How often files are flushed (a gzip member ends) and durations checked.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
