@@ -7,12 +7,19 @@ namespace Retina.Controllers.NodeRuntime;
 /// <summary>The part of a node's NodeRuntime.spec that cluster-wide configuration decides: plugins and metric shaping.</summary>
 public static class NodeRuntimeSpecBuilder
 {
-    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics)
+    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics) => Desired(plugins, metrics, null);
+
+    /// <param name="settings">Settings per plugin name (Retina's agent keys, <see cref="Options.AgentKnobs"/>); empty ones are left out.</param>
+    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics, IReadOnlyDictionary<string, Dictionary<string, string>>? settings)
     {
         var spec = new NodeRuntimeSpec
         {
             // packetparser exists for pod-level metrics: it runs only while a MetricsConfiguration asks for them.
-            Plugins = plugins.Where(p => p != "packetparser" || metrics is not null).Select(p => new NodePluginSpec { Name = p }).ToList(),
+            Plugins = plugins.Where(p => p != "packetparser" || metrics is not null).Select(p => new NodePluginSpec
+            {
+                Name = p,
+                Settings = settings is not null && settings.TryGetValue(p, out var s) && s.Count > 0 ? new Dictionary<string, string>(s) : null,
+            }).ToList(),
             Metrics = metrics,
         };
         var node = JsonSerializer.SerializeToNode(spec, JsonOptions)!.AsObject();

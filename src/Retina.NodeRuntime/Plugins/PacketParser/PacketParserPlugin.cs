@@ -65,7 +65,23 @@ public sealed class PacketParserPlugin : RingBufferPlugin
         }
 
         // The connection table is sized before the object is loaded into the kernel.
-        var obj = parsed.ConnectionTableSize == 65536 ? Load() : Load(o => o.Map("retina_pp_ct").SetMaxEntries(parsed.ConnectionTableSize));
+        var obj = Load(o =>
+        {
+            if (parsed.ConnectionTableSize != 65536)
+            {
+                o.Map("retina_pp_ct").SetMaxEntries(parsed.ConnectionTableSize);
+            }
+
+            if (parsed.AddressTableSize != 0)
+            {
+                o.Map("retina_pp_ips").SetMaxEntries(parsed.AddressTableSize);
+            }
+
+            if (parsed.RingBufferSize != 0)
+            {
+                o.Map("retina_pp_evts").SetMaxEntries(parsed.RingBufferSize);
+            }
+        });
         obj.CheckStruct<PpEvent>("pp_event");
         obj.CheckStruct<PpCtKey>("pp_ct_key");
         obj.CheckStruct<PpCtValue>("pp_ct_value");
@@ -78,7 +94,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
             Conntrack = parsed.Conntrack ? 1u : 0u,
             Sampling = parsed.Sampling,
             ReportIntervalNs = (ulong)(parsed.ReportInterval.Ticks * 100),
-            FilterIps = 1,
+            FilterIps = parsed.FilterIps ? 1u : 0u,
         });
 
         kernelCounter = Prometheus.Metrics.WithCustomRegistry(context.Metrics.Registry).CreateCounter(
@@ -94,7 +110,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
         AttachTracepoint("retina_pp_drop", "skb", "kfree_skb", ProbeNames.KfreeSkb, "drops", reasons);
         AttachTracepoint("retina_pp_retrans", "tcp", "tcp_retransmit_skb", ProbeNames.TcpRetransmitSkb, "retransmits", reasons);
 
-        tracker = OnStop(new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.Selection()));
+        tracker = OnStop(new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.Selection(), parsed.Tcx));
         await tracker.RescanAsync();
         if (tracker.Problem is { } p)
         {

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Retina.Controllers.Options;
+
+/// <summary>Retina's agent keys (<see cref="RetinaAgentOptions"/>) as the plugin settings NodeRuntime spec.plugins[].settings carries.</summary>
+public static class AgentKnobs
+{
+    /// <summary>Settings per plugin name; a plugin absent here gets none. Only values that differ from the plugin's defaults are written.</summary>
+    public static IReadOnlyDictionary<string, Dictionary<string, string>> PluginSettings(RetinaControllerOptions options)
+    {
+        var a = options.Agent;
+        var pp = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!a.DataAggregationLevel.Equals("low", StringComparison.OrdinalIgnoreCase))
+        {
+            pp["aggregation"] = a.DataAggregationLevel.ToLowerInvariant();
+        }
+
+        if (a.DataSamplingRate != 1)
+        {
+            pp["sampling"] = a.DataSamplingRate.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (a.ConntrackReportInterval != "2s")
+        {
+            pp["reportInterval"] = a.ConntrackReportInterval;
+        }
+
+        if (a.BypassLookupIPOfInterest)
+        {
+            pp["filterIps"] = "false";
+        }
+
+        if (a.FilterMapMaxEntries != 0)
+        {
+            pp["addressTableSize"] = a.FilterMapMaxEntries.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (!a.EnableTCX.Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            pp["tcx"] = a.EnableTCX.ToLowerInvariant();
+        }
+
+        if (a.PacketParserRingBufferSize != 0)
+        {
+            pp["ringBufferSize"] = a.PacketParserRingBufferSize.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (a.EnableConntrackMetrics)
+        {
+            pp["conntrackMetrics"] = "true";
+        }
+
+        return new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal) { ["packetparser"] = pp };
+    }
+}
