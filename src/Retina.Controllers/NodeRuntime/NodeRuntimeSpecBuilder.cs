@@ -39,11 +39,43 @@ public static class NodeRuntimeSpecBuilder
             var existing = now[key];
             if (!JsonNode.DeepEquals(existing, value))
             {
-                patch[key] = value?.DeepClone();
+                patch[key] = Diff(existing, value);
             }
         }
 
         return patch.Count == 0 ? null : patch;
+    }
+
+    /// <summary>
+    /// The merge patch from <paramref name="existing"/> to <paramref name="desired"/> below the top level: a merge patch
+    /// merges objects, so a field the desired object no longer has (spec.metrics.observed when the last annotation goes,
+    /// spec.metrics.namespaces when the last MetricsConfiguration goes) must be written as an explicit null.
+    /// </summary>
+    private static JsonNode? Diff(JsonNode? existing, JsonNode? desired)
+    {
+        if (existing is not JsonObject before || desired is not JsonObject after)
+        {
+            return desired?.DeepClone();
+        }
+
+        var patch = new JsonObject();
+        foreach (var (key, value) in after)
+        {
+            if (!JsonNode.DeepEquals(before[key], value))
+            {
+                patch[key] = Diff(before[key], value);
+            }
+        }
+
+        foreach (var (key, _) in before)
+        {
+            if (!after.ContainsKey(key))
+            {
+                patch[key] = null;
+            }
+        }
+
+        return patch;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
