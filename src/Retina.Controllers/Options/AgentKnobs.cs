@@ -15,9 +15,12 @@ public static class AgentKnobs
             pp["aggregation"] = a.DataAggregationLevel.ToLowerInvariant();
         }
 
-        if (a.DataSamplingRate != 1)
+        if (a.DataSamplingRate > 1)
         {
+            // packetparser samples the packets it sends one by one; the connection table reports every packet already
+            // aggregated, so sampling means leaving it (Retina samples per packet too).
             pp["sampling"] = a.DataSamplingRate.ToString(CultureInfo.InvariantCulture);
+            pp["conntrack"] = "false";
         }
 
         if (a.ConntrackReportInterval != "2s")

@@ -84,7 +84,7 @@ public sealed class TcAttachments : IDisposable
         }
 
         a.Hook = "clsact";
-        a.FallbackReason = $"tcx unsupported ({tcxFailure}), using clsact";
+        a.FallbackReason = mode == TcxMode.Off ? null : $"tcx unsupported ({tcxFailure}), using clsact";
         return (a, null);
     }
 

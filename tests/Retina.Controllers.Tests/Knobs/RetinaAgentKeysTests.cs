@@ -39,6 +39,7 @@ public sealed class RetinaAgentKeysTests
         {
             ["aggregation"] = "high",
             ["sampling"] = "4",
+            ["conntrack"] = "false",
             ["reportInterval"] = "5s",
             ["filterIps"] = "false",
             ["addressTableSize"] = "255",
