@@ -30,6 +30,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
     private PodLevelMetrics? pod;
     private PacketParserSettings? settings;
     private KernelTableReader? tables;
+    private ConntrackMetrics? conntrackMetrics;
     private BpfMap? ips;
     private BpfMap? stats;
     private InterfaceTracker? tracker;
@@ -102,7 +103,13 @@ public sealed class PacketParserPlugin : RingBufferPlugin
             "packetparser: packets its programs saw and events they sent to user space.", "stage");
         parsedEvents = context.Metrics.ParsedPackets.WithLabels(Name);
         ledger = new ConnectionLedger(pod);
-        tables = new KernelTableReader(obj.Map("retina_pp_ct"), obj.Map("retina_pp_drops"), ledger, pod, DropReasonNames.FromKernel());
+        if (parsed.ConntrackMetrics)
+        {
+            conntrackMetrics ??= new ConntrackMetrics(context.Metrics);
+        }
+
+        tables = new KernelTableReader(obj.Map("retina_pp_ct"), obj.Map("retina_pp_drops"), ledger, pod, DropReasonNames.FromKernel(),
+            parsed.ConntrackMetrics ? conntrackMetrics : null);
         UpdateAddresses();
         Stream("retina_pp_evts", "retina_pp_lost");
 
@@ -138,6 +145,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
             }
 
             await plugin.stop.CancelAsync();
+            plugin.conntrackMetrics?.Clear();
             if (plugin.loop is not null)
             {
                 await plugin.loop;
