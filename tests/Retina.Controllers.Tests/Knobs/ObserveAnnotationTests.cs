@@ -4,6 +4,7 @@ using Retina.Api.MetricsConfiguration;
 using Retina.Api.NodeRuntime;
 using Retina.Controllers.MetricsConfiguration;
 using Retina.Controllers.NodeRuntime;
+using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
 
 namespace Retina.Controllers.Tests.Knobs;
 
@@ -77,5 +78,27 @@ public sealed class ObserveAnnotationTests
         metrics.ContainsKey("observed").ShouldBeTrue();
         metrics["observed"].ShouldBeNull("a merge patch keeps a field it does not name");
         JsonSerializer.Serialize(metrics).ShouldNotContain("web");
+    }
+
+    [Fact]
+    public void A_metrics_configuration_merged_with_the_annotation_says_so_in_its_status()
+    {
+        var config = new Retina.Api.MetricsConfiguration.MetricsConfiguration();
+        config.Metadata.Name = "mc";
+        config.Metadata.Generation = 2;
+        config.Spec.ContextOptions = [new MetricsContextOptions { MetricName = "forward_count", SourceLabels = ["podname"] }];
+        config.Spec.Namespaces = new MetricsNamespaces { Include = ["shop"] };
+        var runtime = new NodeRuntimeObject();
+        runtime.Metadata.Name = "n1";
+        runtime.Spec.Metrics = new NodeMetricsSpec { Sources = [new NodeMetricsSource { Name = "mc", Generation = 2 }, new NodeMetricsSource { Name = ObserveAnnotation.SourceName }] };
+        var validator = new MetricsConfigurationValidator();
+        validator.Validate(config).IsValid.ShouldBeTrue(validator.Validate(config).Summary());
+        var status = MetricsStatusBuilder.Apply(new MetricsStatus(), config, validator.Validate(config), [runtime], DateTime.UtcNow);
+        var condition = status.Conditions!.Single(c => c.Type == MetricsState.ConditionMergedWithAnnotations);
+        condition.Message!.ShouldContain("on 1 node(s)");
+
+        runtime.Spec.Metrics.Sources.RemoveAt(1);
+        MetricsStatusBuilder.Apply(status, config, validator.Validate(config), [runtime], DateTime.UtcNow)
+            .Conditions!.ShouldNotContain(c => c.Type == MetricsState.ConditionMergedWithAnnotations);
     }
 }
