@@ -145,12 +145,12 @@ public sealed class PacketParserPlugin : RingBufferPlugin
             }
 
             await plugin.stop.CancelAsync();
-            plugin.conntrackMetrics?.Clear();
             if (plugin.loop is not null)
             {
                 await plugin.loop;
             }
 
+            plugin.conntrackMetrics?.Clear();
             plugin.stop.Dispose();
             plugin.wake.Dispose();
         }
