@@ -14,6 +14,11 @@ public static class MetricsState
     public const string ConditionLabelsIgnored = "LabelsIgnored";
     public const string ConditionNodesListTruncated = "NodesListTruncated";
 
+    /// <summary>True while nodes merge this configuration with the metric set of the <c>retina.sh: observe</c> annotation.</summary>
+    public const string ConditionMergedWithAnnotations = "MergedWithAnnotations";
+
+    public const string ReasonObserveAnnotation = "ObserveAnnotation";
+
     public const string ReasonValid = "Valid";
     public const string ReasonInvalidSpec = "InvalidSpec";
     public const string ReasonConflict = "ConflictsWithOtherConfiguration";

@@ -19,6 +19,14 @@ public sealed class NodeMetricsSpec
     [JsonPropertyName("namespaces")]
     public MetricsNamespaces? Namespaces { get; set; }
 
+    /// <summary>
+    /// Pods and namespaces opted in by the <c>retina.sh: observe</c> annotation; null when none (or annotations are off).
+    /// A pod is reported when <see cref="Namespaces"/> covers it or it or its namespace is listed here; with no
+    /// MetricsConfiguration merged, <see cref="Namespaces"/> is null and only this section covers pods.
+    /// </summary>
+    [JsonPropertyName("observed")]
+    public NodeObservedSpec? Observed { get; set; }
+
     /// <summary>The MetricsConfigurations merged here, with their generations.</summary>
     [MaxItems(MaxSources)]
     [JsonPropertyName("sources")]

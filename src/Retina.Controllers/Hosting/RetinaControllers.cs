@@ -54,6 +54,11 @@ public static class RetinaControllers
         reconciler.Nodes = controller.Informer.Cache;
         reconciler.Configs = controller.Watches<MetricsConfig>(AllNodes).Cache;
         reconciler.Runtimes = controller.Watches<NodeRuntimeObject>(r => [ObjectKey.Cluster(r.Metadata.Name)]).Cache;
+        if (options.Agent.EnableAnnotations && options.Agent.EnablePodLevel)
+        {
+            ObserveAnnotationWatches.Add(controller, reconciler);
+        }
+
         return controller;
     }
 

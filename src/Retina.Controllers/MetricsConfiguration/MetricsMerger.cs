@@ -52,12 +52,7 @@ public static class MetricsMerger
             return null;
         }
 
-        var options = configs
-            .SelectMany(c => c.Spec.ContextOptions)
-            .GroupBy(o => o.MetricName, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(MergeMetric)
-            .ToList();
+        var options = MergeOptions(configs.SelectMany(c => c.Spec.ContextOptions));
 
         return new NodeMetricsSpec
         {
@@ -66,6 +61,13 @@ public static class MetricsMerger
             Sources = configs.Select(c => new NodeMetricsSource { Name = c.Metadata.Name, Generation = c.Metadata.Generation ?? 0 }).ToList(),
         };
     }
+
+    /// <summary>One option per metric, sorted by name: the union of labels and the longest TTL of every option naming it.</summary>
+    public static List<MetricsContextOptions> MergeOptions(IEnumerable<MetricsContextOptions> options) => options
+        .GroupBy(o => o.MetricName, StringComparer.Ordinal)
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(MergeMetric)
+        .ToList();
 
     private static MetricsContextOptions MergeMetric(IGrouping<string, MetricsContextOptions> options) => new()
     {

@@ -80,6 +80,7 @@ public static class MetricsStatusBuilder
             HealthConditions.InProgress(status.Conditions, MetricsState.ReasonNodesPending, applied, generation, now);
         }
 
+        AnnotationsCondition(status, name, runtimes, generation, now);
         var reasons = new List<string>();
         if (ignored.Count > 0)
         {
@@ -116,6 +117,21 @@ public static class MetricsStatusBuilder
         status.State = reasons.Count > 0 ? MetricsState.Warning : MetricsState.Accepted;
         status.Reason = reasons.Count > 0 ? string.Join("; ", reasons) + (ignored.Count > 0 ? ": " + Summary(ignored) : "") : "";
         return status;
+    }
+
+    /// <summary>Where the nodes merge this configuration with the <c>retina.sh: observe</c> annotation's set, says so and how.</summary>
+    private static void AnnotationsCondition(MetricsStatus status, string name, IReadOnlyList<NodeRuntimeObject> runtimes, long? generation, DateTime now)
+    {
+        var both = runtimes.Count(r => r.Spec.Metrics?.Sources is { } s && s.Any(x => x.Name == name) && s.Any(x => x.Name == ObserveAnnotation.SourceName));
+        if (both == 0)
+        {
+            Conditions.Remove(status.Conditions!, MetricsState.ConditionMergedWithAnnotations);
+            return;
+        }
+
+        Conditions.Set(status.Conditions!, MetricsState.ConditionMergedWithAnnotations, ConditionStatus.True, MetricsState.ReasonObserveAnnotation,
+            $"on {both} node(s) this configuration is merged with the retina.sh: observe annotation's metric set: each metric's labels are the union, its ttl the longest, and annotated pods and namespaces are reported besides this configuration's namespaces (NodeRuntime spec.metrics.observed)",
+            generation, now);
     }
 
     /// <summary>Every ignored token with its path, bounded so the message stays readable.</summary>

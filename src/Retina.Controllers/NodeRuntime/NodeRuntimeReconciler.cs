@@ -26,6 +26,11 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
 
     public ObjectCache<MetricsConfig>? Configs { get; set; }
 
+    /// <summary>Pods and namespaces, for the <c>retina.sh: observe</c> annotation; set only when EnableAnnotations is on.</summary>
+    public ObjectCache<V1Pod>? Pods { get; set; }
+
+    public ObjectCache<V1Namespace>? Namespaces { get; set; }
+
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var runtimeKey = ObjectKey.Cluster(key.Name);
@@ -42,7 +47,11 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
         }
 
         var accepted = Configs!.List().Where(c => c.Metadata.DeletionTimestamp is null && Validator.Validate(c).IsValid);
-        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, MetricsMerger.Merge(accepted));
+        var observed = options.Agent.EnableAnnotations && Pods is not null && Namespaces is not null
+            ? ObserveAnnotation.Observed(key.Name, Namespaces.List(), Pods.List())
+            : null;
+        var metrics = ObserveAnnotation.Merge(options.Agent.EnablePodLevel ? MetricsMerger.Merge(accepted) : null, options.Agent.EnablePodLevel ? observed : null, options.Agent.AnnotationMetricsTtl);
+        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, metrics, AgentKnobs.PluginSettings(options));
         if (runtime is null)
         {
             var created = new NodeRuntimeObject();

@@ -7,12 +7,19 @@ namespace Retina.Controllers.NodeRuntime;
 /// <summary>The part of a node's NodeRuntime.spec that cluster-wide configuration decides: plugins and metric shaping.</summary>
 public static class NodeRuntimeSpecBuilder
 {
-    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics)
+    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics) => Desired(plugins, metrics, null);
+
+    /// <param name="settings">Settings per plugin name (Retina's agent keys, <see cref="Options.AgentKnobs"/>); empty ones are left out.</param>
+    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics, IReadOnlyDictionary<string, Dictionary<string, string>>? settings)
     {
         var spec = new NodeRuntimeSpec
         {
             // packetparser exists for pod-level metrics: it runs only while a MetricsConfiguration asks for them.
-            Plugins = plugins.Where(p => p != "packetparser" || metrics is not null).Select(p => new NodePluginSpec { Name = p }).ToList(),
+            Plugins = plugins.Where(p => p != "packetparser" || metrics is not null).Select(p => new NodePluginSpec
+            {
+                Name = p,
+                Settings = settings is not null && settings.TryGetValue(p, out var s) && s.Count > 0 ? new Dictionary<string, string>(s) : null,
+            }).ToList(),
             Metrics = metrics,
         };
         var node = JsonSerializer.SerializeToNode(spec, JsonOptions)!.AsObject();
@@ -32,11 +39,43 @@ public static class NodeRuntimeSpecBuilder
             var existing = now[key];
             if (!JsonNode.DeepEquals(existing, value))
             {
-                patch[key] = value?.DeepClone();
+                patch[key] = Diff(existing, value);
             }
         }
 
         return patch.Count == 0 ? null : patch;
+    }
+
+    /// <summary>
+    /// The merge patch from <paramref name="existing"/> to <paramref name="desired"/> below the top level: a merge patch
+    /// merges objects, so a field the desired object no longer has (spec.metrics.observed when the last annotation goes,
+    /// spec.metrics.namespaces when the last MetricsConfiguration goes) must be written as an explicit null.
+    /// </summary>
+    private static JsonNode? Diff(JsonNode? existing, JsonNode? desired)
+    {
+        if (existing is not JsonObject before || desired is not JsonObject after)
+        {
+            return desired?.DeepClone();
+        }
+
+        var patch = new JsonObject();
+        foreach (var (key, value) in after)
+        {
+            if (!JsonNode.DeepEquals(before[key], value))
+            {
+                patch[key] = Diff(before[key], value);
+            }
+        }
+
+        foreach (var (key, _) in before)
+        {
+            if (!after.ContainsKey(key))
+            {
+                patch[key] = null;
+            }
+        }
+
+        return patch;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };

@@ -82,6 +82,9 @@ public sealed class RetinaControllerOptions
         AllowAppArmorUnconfined = ShellAllowAppArmorUnconfined,
     };
 
+    /// <summary>Retina's agent keys, bound from this same section under Retina's names (see <see cref="RetinaAgentOptions"/>).</summary>
+    public RetinaAgentOptions Agent { get; set; } = new();
+
     public bool LeaderElection { get; set; } = true;
 
     public string HealthAddress { get; set; } = "0.0.0.0:8080";
@@ -133,9 +136,12 @@ public sealed class RetinaControllerOptions
         var defaults = new RetinaControllerOptions();
         var options = new RetinaControllerOptions { Plugins = [], AllowedOutputs = [], CrossNamespaceCapture = [], ShellAllowedProfiles = [], ShellAllowedCapabilities = [], ShellAllowedImages = [] };
         Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), options);
+        var agent = new RetinaAgentOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), agent);
+        options.Agent = agent;
         if (options.Plugins.Count == 0)
         {
-            options.Plugins = defaults.Plugins;
+            options.Plugins = agent.EnabledPlugin.Count > 0 ? [.. agent.EnabledPlugin] : defaults.Plugins;
         }
 
         if (options.AllowedOutputs.Count == 0)
@@ -166,6 +172,7 @@ public sealed class RetinaControllerOptions
             problems.Add($"{Section}:LogLevel: \"{LogLevel}\" is not a log level (one of {Retina.Kube.Hosting.LogLevels.Names})");
         }
 
+        problems.AddRange(Agent.Validate(Section));
         foreach (var p in Plugins.Where(p => !KnownPlugins.Contains(p, StringComparer.Ordinal)))
         {
             problems.Add($"{Section}:Plugins: unknown plugin \"{p}\" (known: {string.Join(", ", KnownPlugins)})");

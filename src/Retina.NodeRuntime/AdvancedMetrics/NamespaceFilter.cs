@@ -16,6 +16,9 @@ public sealed class NamespaceFilter
 
     public static NamespaceFilter All { get; } = new(null, null);
 
+    /// <summary>Covers no namespace (only the retina.sh: observe annotation's pods are reported).</summary>
+    public static NamespaceFilter Nothing { get; } = new([], null);
+
     public static NamespaceFilter From(MetricsNamespaces? namespaces) =>
         namespaces?.Include is { Count: > 0 } inc ? new(new HashSet<string>(inc, StringComparer.Ordinal), null)
         : namespaces?.Exclude is { Count: > 0 } exc ? new(null, new HashSet<string>(exc, StringComparer.Ordinal))

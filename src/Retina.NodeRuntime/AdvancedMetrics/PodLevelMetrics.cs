@@ -30,6 +30,7 @@ public sealed class PodLevelMetrics : IDisposable
     private readonly LabelCap dnsQueries;
     private readonly System.Threading.ITimer sweepTimer;
     private NamespaceFilter filter = NamespaceFilter.All;
+    private ObservedFilter observed = ObservedFilter.None;
     private bool disposed;
 
     /// <param name="metrics">The node's metrics; the adv_* series are created in its registry.</param>
@@ -119,7 +120,9 @@ public sealed class PodLevelMetrics : IDisposable
 
         lock (gate)
         {
-            filter = NamespaceFilter.From(spec?.Namespaces);
+            // Only the retina.sh: observe annotation, no MetricsConfiguration: nothing else is covered.
+            filter = spec is { Namespaces: null, Observed: not null } ? NamespaceFilter.Nothing : NamespaceFilter.From(spec?.Namespaces);
+            observed = ObservedFilter.From(spec?.Observed);
             store.Reshape(shapes);
         }
 
@@ -130,7 +133,7 @@ public sealed class PodLevelMetrics : IDisposable
     public bool Covers(PodInfo? pod)
     {
         var f = filter;
-        return pod is not null && f.Covers(pod.Namespace);
+        return pod is not null && (f.Covers(pod.Namespace) || observed.Covers(pod));
     }
 
     /// <summary>Addresses of this node's pods that the namespace filter covers: the kernel's addresses of interest.</summary>

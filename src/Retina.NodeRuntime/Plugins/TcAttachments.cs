@@ -22,12 +22,12 @@ public sealed class TcAttachments : IDisposable
 
     /// <summary>Attaches; returns the attachments or a reason why nothing could be attached.</summary>
     public static async Task<(TcAttachments? Attachments, string? Failure)> AttachAsync(
-        PluginContext context, BpfProgram ingress, BpfProgram egress, IReadOnlyList<(uint Index, string Name)> interfaces)
+        PluginContext context, BpfProgram ingress, BpfProgram egress, IReadOnlyList<(uint Index, string Name)> interfaces, TcxMode mode = TcxMode.Auto)
     {
         var tcx = context.Probes.Probe(ProbeNames.Tcx);
         var clsact = context.Probes.Probe(ProbeNames.Clsact);
         var a = new TcAttachments(context);
-        string? tcxFailure = tcx.IsUnsupported ? tcx.Reason : null;
+        string? tcxFailure = mode == TcxMode.Off ? "tcx off by configuration (enableTCX: off)" : tcx.IsUnsupported ? tcx.Reason : null;
 
         if (tcxFailure is null)
         {
@@ -50,6 +50,11 @@ public sealed class TcAttachments : IDisposable
                 a = new TcAttachments(context);
                 tcxFailure = ex.Message;
             }
+        }
+
+        if (mode == TcxMode.Always)
+        {
+            return (null, $"tcx required (enableTCX: always) but unavailable: {tcxFailure}");
         }
 
         if (clsact.IsUnsupported)
@@ -79,7 +84,7 @@ public sealed class TcAttachments : IDisposable
         }
 
         a.Hook = "clsact";
-        a.FallbackReason = $"tcx unsupported ({tcxFailure}), using clsact";
+        a.FallbackReason = mode == TcxMode.Off ? null : $"tcx unsupported ({tcxFailure}), using clsact";
         return (a, null);
     }
 

@@ -8,7 +8,7 @@ namespace Retina.NodeRuntime.Plugins.Interfaces;
 /// the selection wants as it appears, and detaches from those that went away. Either the owner
 /// calls <see cref="RescanAsync"/> or <see cref="Start"/> runs a rescan loop.
 /// </summary>
-public sealed class InterfaceTracker(PluginContext context, BpfProgram ingress, BpfProgram egress, InterfaceSelection selection) : IAsyncDisposable
+public sealed class InterfaceTracker(PluginContext context, BpfProgram ingress, BpfProgram egress, InterfaceSelection selection, TcxMode tcxMode = TcxMode.Auto) : IAsyncDisposable
 {
     private readonly Dictionary<uint, (string Name, TcAttachments Attachments)> attached = [];
     private readonly SemaphoreSlim scanning = new(1, 1);
@@ -42,7 +42,7 @@ public sealed class InterfaceTracker(PluginContext context, BpfProgram ingress, 
     }
 
     /// <summary>The hook interfaces are (or would be) attached with: the latest one, else what the probes promise.</summary>
-    public string ExpectedHook => Hook ?? (context.Probes.Probe(ProbeNames.Tcx).IsUnsupported ? "clsact" : "tcx");
+    public string ExpectedHook => Hook ?? (tcxMode == TcxMode.Off || context.Probes.Probe(ProbeNames.Tcx).IsUnsupported ? "clsact" : "tcx");
 
     /// <summary>Rescans every <paramref name="interval"/> until disposed; a failed pass counts in plugin failures.</summary>
     public void Start(TimeSpan interval, string plugin)
@@ -130,7 +130,7 @@ public sealed class InterfaceTracker(PluginContext context, BpfProgram ingress, 
                 continue;
             }
 
-            var (a, failure) = await TcAttachments.AttachAsync(context, ingress, egress, [(index, name)]);
+            var (a, failure) = await TcAttachments.AttachAsync(context, ingress, egress, [(index, name)], tcxMode);
             if (a is null)
             {
                 // The interface may have vanished between listing and attaching: retried next scan.

@@ -9,7 +9,7 @@ namespace Retina.NodeRuntime.Plugins.PacketParser;
 /// Reads the kernel's cumulative tables — connections (idle ones send no event) and drops — into
 /// the pod-level metrics, and forgets what the kernel evicted.
 /// </summary>
-internal sealed class KernelTableReader(BpfMap conntrack, BpfMap drops, ConnectionLedger ledger, PodLevelMetrics pod, DropReasonNames? reasonNames)
+internal sealed class KernelTableReader(BpfMap conntrack, BpfMap drops, ConnectionLedger ledger, PodLevelMetrics pod, DropReasonNames? reasonNames, ConntrackMetrics? conntrackMetrics = null)
 {
     private readonly Dictionary<DropId, (ulong Packets, ulong Bytes)> dropTotals = [];
 
@@ -24,6 +24,7 @@ internal sealed class KernelTableReader(BpfMap conntrack, BpfMap drops, Connecti
     private void ReadConnections()
     {
         var present = new HashSet<ConnectionLedger.ConnKey>();
+        var entries = conntrackMetrics is null ? null : new List<(PpCtKey, PpCtValue)>();
         foreach (var key in conntrack.Keys<PpCtKey>())
         {
             if (conntrack.TryLookup(key, out PpCtValue v))
@@ -31,10 +32,15 @@ internal sealed class KernelTableReader(BpfMap conntrack, BpfMap drops, Connecti
                 ReadOnlySpan<ulong> f = v.Flags;
                 ledger.Cumulative(key, v.FirstNs, v.IsReply != 0, v.Packets, v.Bytes, f);
                 present.Add(ConnectionLedger.KeyOf(key));
+                entries?.Add((key, v));
             }
         }
 
         ledger.Retain(present);
+        if (entries is not null)
+        {
+            conntrackMetrics!.Update(entries);
+        }
     }
 
     private void ReadDrops()

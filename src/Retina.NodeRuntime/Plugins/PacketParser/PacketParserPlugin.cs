@@ -30,6 +30,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
     private PodLevelMetrics? pod;
     private PacketParserSettings? settings;
     private KernelTableReader? tables;
+    private ConntrackMetrics? conntrackMetrics;
     private BpfMap? ips;
     private BpfMap? stats;
     private InterfaceTracker? tracker;
@@ -65,7 +66,23 @@ public sealed class PacketParserPlugin : RingBufferPlugin
         }
 
         // The connection table is sized before the object is loaded into the kernel.
-        var obj = parsed.ConnectionTableSize == 65536 ? Load() : Load(o => o.Map("retina_pp_ct").SetMaxEntries(parsed.ConnectionTableSize));
+        var obj = Load(o =>
+        {
+            if (parsed.ConnectionTableSize != 65536)
+            {
+                o.Map("retina_pp_ct").SetMaxEntries(parsed.ConnectionTableSize);
+            }
+
+            if (parsed.AddressTableSize != 0)
+            {
+                o.Map("retina_pp_ips").SetMaxEntries(parsed.AddressTableSize);
+            }
+
+            if (parsed.RingBufferSize != 0)
+            {
+                o.Map("retina_pp_evts").SetMaxEntries(parsed.RingBufferSize);
+            }
+        });
         obj.CheckStruct<PpEvent>("pp_event");
         obj.CheckStruct<PpCtKey>("pp_ct_key");
         obj.CheckStruct<PpCtValue>("pp_ct_value");
@@ -78,7 +95,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
             Conntrack = parsed.Conntrack ? 1u : 0u,
             Sampling = parsed.Sampling,
             ReportIntervalNs = (ulong)(parsed.ReportInterval.Ticks * 100),
-            FilterIps = 1,
+            FilterIps = parsed.FilterIps ? 1u : 0u,
         });
 
         kernelCounter = Prometheus.Metrics.WithCustomRegistry(context.Metrics.Registry).CreateCounter(
@@ -86,7 +103,13 @@ public sealed class PacketParserPlugin : RingBufferPlugin
             "packetparser: packets its programs saw and events they sent to user space.", "stage");
         parsedEvents = context.Metrics.ParsedPackets.WithLabels(Name);
         ledger = new ConnectionLedger(pod);
-        tables = new KernelTableReader(obj.Map("retina_pp_ct"), obj.Map("retina_pp_drops"), ledger, pod, DropReasonNames.FromKernel());
+        if (parsed.ConntrackMetrics)
+        {
+            conntrackMetrics ??= new ConntrackMetrics(context.Metrics);
+        }
+
+        tables = new KernelTableReader(obj.Map("retina_pp_ct"), obj.Map("retina_pp_drops"), ledger, pod, DropReasonNames.FromKernel(),
+            parsed.ConntrackMetrics ? conntrackMetrics : null);
         UpdateAddresses();
         Stream("retina_pp_evts", "retina_pp_lost");
 
@@ -94,7 +117,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
         AttachTracepoint("retina_pp_drop", "skb", "kfree_skb", ProbeNames.KfreeSkb, "drops", reasons);
         AttachTracepoint("retina_pp_retrans", "tcp", "tcp_retransmit_skb", ProbeNames.TcpRetransmitSkb, "retransmits", reasons);
 
-        tracker = OnStop(new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.Selection()));
+        tracker = OnStop(new InterfaceTracker(context, obj.Program("retina_pp_ing"), obj.Program("retina_pp_egr"), parsed.Selection(), parsed.Tcx));
         await tracker.RescanAsync();
         if (tracker.Problem is { } p)
         {
@@ -127,6 +150,7 @@ public sealed class PacketParserPlugin : RingBufferPlugin
                 await plugin.loop;
             }
 
+            plugin.conntrackMetrics?.Clear();
             plugin.stop.Dispose();
             plugin.wake.Dispose();
         }
