@@ -27,4 +27,8 @@ public sealed class NodeRuntimeSpec
     [MaxItems(256)]
     [JsonPropertyName("traces")]
     public List<NodeTraceAssignment>? Traces { get; set; }
+
+    /// <summary>The flight recorder armed CapturePolicies ask for (absent: off).</summary>
+    [JsonPropertyName("flightRecorder")]
+    public NodeFlightRecorderSpec? FlightRecorder { get; set; }
 }

@@ -26,6 +26,9 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
 
     public ObjectCache<MetricsConfig>? Configs { get; set; }
 
+    /// <summary>CapturePolicies, for the flight recorder their pre-trigger packets need (null: none watched).</summary>
+    public ObjectCache<Api.CapturePolicy.CapturePolicy>? Policies { get; set; }
+
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var runtimeKey = ObjectKey.Cluster(key.Name);
@@ -42,7 +45,7 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
         }
 
         var accepted = Configs!.List().Where(c => c.Metadata.DeletionTimestamp is null && Validator.Validate(c).IsValid);
-        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, MetricsMerger.Merge(accepted));
+        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, MetricsMerger.Merge(accepted), NodeFlightRecorderDesired.For(node, Policies?.List() ?? []));
         if (runtime is null)
         {
             var created = new NodeRuntimeObject();

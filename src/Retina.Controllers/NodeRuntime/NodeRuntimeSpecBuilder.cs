@@ -7,18 +7,20 @@ namespace Retina.Controllers.NodeRuntime;
 /// <summary>The part of a node's NodeRuntime.spec that cluster-wide configuration decides: plugins and metric shaping.</summary>
 public static class NodeRuntimeSpecBuilder
 {
-    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics)
+    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics, NodeFlightRecorderSpec? flightRecorder = null)
     {
         var spec = new NodeRuntimeSpec
         {
             // packetparser exists for pod-level metrics: it runs only while a MetricsConfiguration asks for them.
             Plugins = plugins.Where(p => p != "packetparser" || metrics is not null).Select(p => new NodePluginSpec { Name = p }).ToList(),
             Metrics = metrics,
+            FlightRecorder = flightRecorder,
         };
         var node = JsonSerializer.SerializeToNode(spec, JsonOptions)!.AsObject();
 
         // An explicit null removes a stale metrics section in a merge patch.
         node["metrics"] ??= null;
+        node["flightRecorder"] ??= null;
         return node;
     }
 

@@ -32,6 +32,12 @@ public sealed partial class NodeAgent(
     /// <summary>Called with the merged metric shaping whenever the spec changes it.</summary>
     public Func<NodeMetricsSpec?, CancellationToken, Task> ApplyMetrics { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>Called with NodeRuntime.spec.flightRecorder on every pass (null: no policy needs it).</summary>
+    public Func<NodeFlightRecorderSpec?, CancellationToken, Task> ApplyFlightRecorder { get; set; } = (_, _) => Task.CompletedTask;
+
+    /// <summary>The flight recorder's state for status (null: not reported).</summary>
+    public Func<NodeFlightRecorderStatus?> FlightRecorderStatus { get; set; } = () => null;
+
     /// <summary>Liveness bookkeeping for /healthz and /readyz: when the loop turned, what its last pass converged to.</summary>
     public AgentPulse Pulse { get; } = new();
 
@@ -92,6 +98,8 @@ public sealed partial class NodeAgent(
                 await plugins.ApplyAsync(desired, ct).ConfigureAwait(false);
                 appliedPlugins = desired;
             }
+            // Before captures: a pre-trigger capture assigned with its policy's first firing finds the recorder running.
+            await ApplyFlightRecorder(spec.FlightRecorder, ct).ConfigureAwait(false);
             await captures.ConvergeAsync(spec.Captures ?? [], runtime.Status?.Captures ?? [], ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -105,6 +113,7 @@ public sealed partial class NodeAgent(
         var current = plugins?.Current ?? [];
         Pulse.Passed(new AgentPulse.LastPass(now, runtime.Metadata.Generation, [.. (spec.Plugins ?? []).Select(p => p.Name)], current, plugins is not null, failure));
         var status = NodeStatusBuilder.Build(spec, runtime.Metadata.Generation, current, captures.Report(), CappedMetrics(), Kernel, now);
+        status.FlightRecorder = FlightRecorderStatus();
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
         if (fingerprint == lastFingerprint && now - lastWrite < options.HeartbeatInterval)
         {
