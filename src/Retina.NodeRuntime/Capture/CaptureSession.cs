@@ -37,6 +37,7 @@ public sealed class CaptureSession : IAsyncDisposable
     private long preTriggerWritten;
     private long lastRecordedNs;
     private long firstLiveNs;
+    private SeamMatcher? seam;
 
     internal CaptureSession(
         CaptureRequest request, string filter, IReadOnlyList<CaptureInterface> interfaces, IReadOnlyList<PacketRing> rings, IReadOnlyList<string> notes,
@@ -143,6 +144,11 @@ public sealed class CaptureSession : IAsyncDisposable
             RequestStop(CapturePhase.Failed, CaptureReasons.DiskBudgetExceeded, $"stopped before the first packet: {options.DiskBudget.Describe()} is used up", keepAccepting: false);
         }
 
+        if (LiveCutoffNanoseconds > 0)
+        {
+            seam = new SeamMatcher(PreTrigger, LiveCutoffNanoseconds, request.PacketSize);
+        }
+
         WritePreTrigger();
         var readers = new List<Task>();
         for (var i = 0; i < rings.Count; i++)
@@ -170,7 +176,9 @@ public sealed class CaptureSession : IAsyncDisposable
         preTriggerWritten,
         PreTriggerSeam.FromNanoseconds(LiveCutoffNanoseconds),
         preTriggerWritten > 0 ? PreTriggerSeam.FromNanoseconds(lastRecordedNs) : null,
-        PreTriggerSeam.FromNanoseconds(firstLiveNs));
+        PreTriggerSeam.FromNanoseconds(firstLiveNs),
+        seam?.Late ?? 0,
+        seam?.Duplicates ?? 0);
 
     private void WritePreTrigger()
     {
@@ -260,7 +268,7 @@ public sealed class CaptureSession : IAsyncDisposable
                 return false;
             }
 
-            if (live && packet.TimestampNanoseconds < LiveCutoffNanoseconds)
+            if (live && seam is not null && seam.IsDuplicate(interfaces[interfaceId].IfIndex, packet))
             {
                 return true; // already written from the flight recorder
             }
