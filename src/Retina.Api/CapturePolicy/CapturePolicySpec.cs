@@ -50,8 +50,4 @@ public sealed class CapturePolicySpec
     [Range(1, 4096)]
     [JsonPropertyName("preTriggerBufferMB")]
     public int? PreTriggerBufferMB { get; set; }
-
-    /// <summary>A resolved notification for an episode stops that episode's running child Capture early (default false: it runs its duration).</summary>
-    [JsonPropertyName("stopOnResolved")]
-    public bool? StopOnResolved { get; set; }
 }
