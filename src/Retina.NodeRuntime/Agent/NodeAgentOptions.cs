@@ -197,9 +197,11 @@ public sealed class NodeAgentOptions
         {
             problems.Add($"{Section}:FlightRecorderMB ({FlightRecorderMB}) must be less than CaptureMemoryMB ({CaptureMemoryMB}): the recorder's store is taken from the capture memory budget");
         }
-        else if (FlightRecorderMaxMB < 0 || FlightRecorderMaxMB >= CaptureMemoryMB)
+
+        // Larger than what the capture memory budget has left, a policy's recorder is reported Failed (MemoryBudgetExceeded) on the node.
+        if (FlightRecorderMaxMB < 0)
         {
-            problems.Add($"{Section}:FlightRecorderMaxMB ({FlightRecorderMaxMB}) must be between 0 and less than CaptureMemoryMB ({CaptureMemoryMB}): the recorder's store is taken from the capture memory budget");
+            problems.Add($"{Section}:FlightRecorderMaxMB ({FlightRecorderMaxMB}) must not be negative (0: policies cannot turn the flight recorder on)");
         }
 
         if (HostPathRetentionHours <= 0 || HostPathRetentionMB <= 0 || HostPathRetentionInterval <= TimeSpan.Zero)
