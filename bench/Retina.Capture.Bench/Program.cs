@@ -33,13 +33,17 @@ internal static class Program
                     args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
                 return 0;
+            case "recorder":
+                await RecorderBench.RunAsync(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5, FloodAsync);
+                return 0;
             case "all":
                 await LatencyAsync(20);
                 await RateAsync(5, 1);
                 await RateAsync(5, 3);
+                await RecorderBench.RunAsync(5, FloodAsync);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Retina.Capture.Bench [latency [runs] | rate [seconds [senders]] | all]");
+                Console.Error.WriteLine("usage: Retina.Capture.Bench [latency [runs] | rate [seconds [senders]] | recorder [seconds] | all]");
                 return 2;
         }
     }
@@ -172,6 +176,17 @@ internal static class Program
         Console.WriteLine($"{"tcpdump -w",-22}{tdCaptured,12}{tdCaptured / seconds,12:F0}{tdDropped,14}{theirCpu.TotalMilliseconds / Math.Max(1, tdCaptured) * 100_000,14:F1}");
         Console.WriteLine($"ratio (ours / tcpdump captured): {(double)ours.Counters.Packets / Math.Max(1, tdCaptured):F2}x");
         Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>One sender child process flooding <paramref name="to"/> for <paramref name="seconds"/>; returns the packets sent.</summary>
+    private static async Task<long> FloodAsync(string namespacePath, string from, string to, int port, double seconds)
+    {
+        var self = Environment.ProcessPath!;
+        var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Program).Assembly.Location } : [];
+        using var sender = Start(self, [.. selfArgs, "send", namespacePath, from, to, port.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture), "22"]);
+        var sentText = await sender.StandardOutput.ReadToEndAsync();
+        await sender.WaitForExitAsync();
+        return long.Parse(sentText.Trim(), CultureInfo.InvariantCulture);
     }
 
     private static int Send(string namespacePath, string from, string to, int port, double seconds, int payload)

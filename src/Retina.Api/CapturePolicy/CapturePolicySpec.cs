@@ -42,4 +42,12 @@ public sealed class CapturePolicySpec
     /// <summary>Stop firing without deleting the policy.</summary>
     [JsonPropertyName("suspend")]
     public bool? Suspend { get; set; }
+
+    /// <summary>
+    /// With captureTemplate.captureOption.preTriggerSeconds: memory (MiB) the flight recorder of each node the policy may
+    /// target keeps while the policy is armed (default 32; the node caps it at its FlightRecorderMaxMB).
+    /// </summary>
+    [Range(1, 4096)]
+    [JsonPropertyName("preTriggerBufferMB")]
+    public int? PreTriggerBufferMB { get; set; }
 }

@@ -30,4 +30,8 @@ public sealed class NodeRuntimeSpec
     [MaxItems(MaxTraces)]
     [JsonPropertyName("traces")]
     public List<NodeTraceAssignment>? Traces { get; set; }
+
+    /// <summary>The flight recorder armed CapturePolicies ask for (absent: off).</summary>
+    [JsonPropertyName("flightRecorder")]
+    public NodeFlightRecorderSpec? FlightRecorder { get; set; }
 }

@@ -60,4 +60,8 @@ public sealed class NodeRuntimeStatus : IResourceStatus
     [MaxItems(64)]
     [JsonPropertyName("cappedMetrics")]
     public List<string>? CappedMetrics { get; set; }
+
+    /// <summary>The flight recorder: on or off, bytes held and seconds covered.</summary>
+    [JsonPropertyName("flightRecorder")]
+    public NodeFlightRecorderStatus? FlightRecorder { get; set; }
 }

@@ -53,6 +53,7 @@ public static class RetinaControllers
         IEnumerable<ObjectKey> AllNodes(MetricsConfig _) => controller.Informer.Cache.List().Select(ObjectKey.Of);
         reconciler.Nodes = controller.Informer.Cache;
         reconciler.Configs = controller.Watches<MetricsConfig>(AllNodes).Cache;
+        reconciler.Policies = controller.Watches<Api.CapturePolicy.CapturePolicy>(_ => controller.Informer.Cache.List().Select(ObjectKey.Of)).Cache;
         reconciler.Runtimes = controller.Watches<NodeRuntimeObject>(r => [ObjectKey.Cluster(r.Metadata.Name)]).Cache;
         if (options.Agent.EnableAnnotations && options.Agent.EnablePodLevel)
         {

@@ -31,6 +31,9 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
 
     public ObjectCache<V1Namespace>? Namespaces { get; set; }
 
+    /// <summary>CapturePolicies, for the flight recorder their pre-trigger packets need (null: none watched).</summary>
+    public ObjectCache<Api.CapturePolicy.CapturePolicy>? Policies { get; set; }
+
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var runtimeKey = ObjectKey.Cluster(key.Name);
@@ -51,7 +54,7 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
             ? ObserveAnnotation.Observed(key.Name, Namespaces.List(), Pods.List())
             : null;
         var metrics = ObserveAnnotation.Merge(options.Agent.EnablePodLevel ? MetricsMerger.Merge(accepted) : null, options.Agent.EnablePodLevel ? observed : null, options.Agent.AnnotationMetricsTtl);
-        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, metrics, AgentKnobs.PluginSettings(options));
+        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, metrics, AgentKnobs.PluginSettings(options), NodeFlightRecorderDesired.For(node, Policies?.List() ?? []));
         if (runtime is null)
         {
             var created = new NodeRuntimeObject();

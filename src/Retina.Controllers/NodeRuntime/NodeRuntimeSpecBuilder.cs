@@ -7,10 +7,10 @@ namespace Retina.Controllers.NodeRuntime;
 /// <summary>The part of a node's NodeRuntime.spec that cluster-wide configuration decides: plugins and metric shaping.</summary>
 public static class NodeRuntimeSpecBuilder
 {
-    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics) => Desired(plugins, metrics, null);
-
     /// <param name="settings">Settings per plugin name (Retina's agent keys, <see cref="Options.AgentKnobs"/>); empty ones are left out.</param>
-    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics, IReadOnlyDictionary<string, Dictionary<string, string>>? settings)
+    /// <param name="flightRecorder">The flight recorder armed CapturePolicies ask of this node (null: off).</param>
+    public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics, IReadOnlyDictionary<string, Dictionary<string, string>>? settings = null,
+        NodeFlightRecorderSpec? flightRecorder = null)
     {
         var spec = new NodeRuntimeSpec
         {
@@ -21,11 +21,13 @@ public static class NodeRuntimeSpecBuilder
                 Settings = settings is not null && settings.TryGetValue(p, out var s) && s.Count > 0 ? new Dictionary<string, string>(s) : null,
             }).ToList(),
             Metrics = metrics,
+            FlightRecorder = flightRecorder,
         };
         var node = JsonSerializer.SerializeToNode(spec, JsonOptions)!.AsObject();
 
         // An explicit null removes a stale metrics section in a merge patch.
         node["metrics"] ??= null;
+        node["flightRecorder"] ??= null;
         return node;
     }
 

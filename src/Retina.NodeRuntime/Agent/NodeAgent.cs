@@ -35,6 +35,12 @@ public sealed partial class NodeAgent(
     /// <summary>Runs NodeRuntime.spec.traces (null: traces are not run by this runtime).</summary>
     public Trace.TraceRunner? Traces { get; set; }
 
+    /// <summary>Called with NodeRuntime.spec.flightRecorder on every pass (null: no policy needs it).</summary>
+    public Func<NodeFlightRecorderSpec?, CancellationToken, Task> ApplyFlightRecorder { get; set; } = (_, _) => Task.CompletedTask;
+
+    /// <summary>The flight recorder's state for status (null: not reported).</summary>
+    public Func<NodeFlightRecorderStatus?> FlightRecorderStatus { get; set; } = () => null;
+
     /// <summary>Liveness bookkeeping for /healthz and /readyz: when the loop turned, what its last pass converged to.</summary>
     public AgentPulse Pulse { get; } = new();
 
@@ -100,6 +106,8 @@ public sealed partial class NodeAgent(
                 await plugins.ApplyAsync(desired, ct).ConfigureAwait(false);
                 appliedPlugins = desired;
             }
+            // Before captures: a pre-trigger capture assigned with its policy's first firing finds the recorder running.
+            await ApplyFlightRecorder(spec.FlightRecorder, ct).ConfigureAwait(false);
             await captures.ConvergeAsync(spec.Captures ?? [], runtime.Status?.Captures ?? [], ct).ConfigureAwait(false);
             if (Traces is not null)
             {
@@ -118,6 +126,7 @@ public sealed partial class NodeAgent(
         Pulse.Passed(new AgentPulse.LastPass(now, runtime.Metadata.Generation, [.. (spec.Plugins ?? []).Select(p => p.Name)], current, plugins is not null, failure));
         var status = NodeStatusBuilder.Build(spec, runtime.Metadata.Generation, current, captures.Report(), CappedMetrics(), Kernel, now);
         status.Traces = Traces?.Report() is { Count: > 0 } traces ? traces : null;
+        status.FlightRecorder = FlightRecorderStatus();
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
         if (fingerprint == lastFingerprint && now - lastWrite < options.HeartbeatInterval)
         {

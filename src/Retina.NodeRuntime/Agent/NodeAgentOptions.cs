@@ -76,8 +76,14 @@ public sealed class NodeAgentOptions
     /// <summary>TraceSessions running at once on this node (enforced when the trace runner lands; validated now).</summary>
     public int MaxConcurrentTraces { get; set; } = 4;
 
-    /// <summary>In-memory flight recorder size (0 = off).</summary>
+    /// <summary>In-memory flight recorder kept on at all times, in MiB (0, the default: on only while a CapturePolicy arms it).</summary>
     public long FlightRecorderMB { get; set; }
+
+    /// <summary>
+    /// The most memory (MiB) armed CapturePolicies may give this node's flight recorder (NodeRuntime.spec.flightRecorder is
+    /// capped at it, and status says so); 0: policies cannot turn it on. Taken from CaptureMemoryMB while on.
+    /// </summary>
+    public long FlightRecorderMaxMB { get; set; } = 64;
 
     /// <summary>How often status is written even when nothing changed.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -190,6 +196,12 @@ public sealed class NodeAgentOptions
         else if (FlightRecorderMB >= CaptureMemoryMB)
         {
             problems.Add($"{Section}:FlightRecorderMB ({FlightRecorderMB}) must be less than CaptureMemoryMB ({CaptureMemoryMB}): the recorder's store is taken from the capture memory budget");
+        }
+
+        // Larger than what the capture memory budget has left, a policy's recorder is reported Failed (MemoryBudgetExceeded) on the node.
+        if (FlightRecorderMaxMB < 0)
+        {
+            problems.Add($"{Section}:FlightRecorderMaxMB ({FlightRecorderMaxMB}) must not be negative (0: policies cannot turn the flight recorder on)");
         }
 
         if (HostPathRetentionHours <= 0 || HostPathRetentionMB <= 0 || HostPathRetentionInterval <= TimeSpan.Zero)

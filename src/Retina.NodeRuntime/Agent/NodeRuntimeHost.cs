@@ -21,7 +21,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
     private readonly MetricsExporter exporter;
     private readonly PluginHost? plugins;
     private readonly CaptureRunner captures;
-    private readonly FlightRecorder? recorder;
+    private readonly FlightRecorderControl recorder;
     private readonly PodLevelMetrics podLevel;
     private readonly IAsyncDisposable podSource;
     private Trace.TraceRunner? traces;
@@ -31,7 +31,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
     private TimeProvider time = TimeProvider.System;
     private ILogger log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
-    private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorder? recorder, NodeMetrics metrics,
+    private NodeRuntimeHost(NodeAgent agent, MetricsExporter exporter, PluginHost? plugins, CaptureRunner captures, FlightRecorderControl recorder, NodeMetrics metrics,
         PodLevelMetrics podLevel, IAsyncDisposable podSource)
     {
         this.podLevel = podLevel;
@@ -90,17 +90,15 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
         }
 
         var memory = new CaptureMemoryBudget(options.CaptureMemoryMB * 1024 * 1024);
-        FlightRecorder? recorder = null;
-        if (options.FlightRecorderMB > 0 && Environment.IsPrivilegedProcess)
+        // Policies arm the recorder through NodeRuntime.spec.flightRecorder; FlightRecorderMB keeps one on regardless. Its store
+        // comes out of the capture memory budget while it runs.
+        var recorder = new FlightRecorderControl(new FlightRecorderLimits
         {
-            // The recorder's store comes out of the capture memory budget for as long as the runtime runs.
-            memory.TryReserve(options.FlightRecorderMB * 1024 * 1024);
-            recorder = await FlightRecorder.StartAsync(new FlightRecorderOptions
-            {
-                NetworkNamespacePath = options.NetworkNamespace,
-                MaxBytes = options.FlightRecorderMB * 1024 * 1024,
-            }).ConfigureAwait(false);
-        }
+            NetworkNamespacePath = options.NetworkNamespace,
+            MaxBytes = options.FlightRecorderMaxMB * 1024 * 1024,
+            AlwaysOnBytes = options.FlightRecorderMB * 1024 * 1024,
+        }, memory, loggers.CreateLogger<FlightRecorderControl>());
+        await recorder.ApplyAsync(null, ct).ConfigureAwait(false);
 
         Directory.CreateDirectory(options.WorkDirectory);
         Directory.CreateDirectory(options.CaptureBaseDirectory);
@@ -110,7 +108,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
             HostPathBaseDirectory = options.CaptureBaseDirectory,
             DiskBudget = new DiskBudget(options.DiskBudgetMB * 1024 * 1024, options.CaptureBaseDirectory, options.MinFreeBytes(TotalBytes(options.CaptureBaseDirectory))),
             MemoryBudget = memory,
-            FlightRecorder = recorder,
+            FlightRecorderControl = recorder,
             PlainHttp = new PlainHttpPolicy(options.PlainHttpOutputEndpoints),
         };
         var configured = configureCapture?.Invoke(engineOptions) ?? engineOptions;
@@ -148,6 +146,8 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
                 return Task.CompletedTask;
             },
             CappedMetrics = () => podLevel.CappedMetrics,
+            ApplyFlightRecorder = recorder.ApplyAsync,
+            FlightRecorderStatus = recorder.Status,
         };
         var traces = Trace.TraceWiring.Create(options, metrics, cache, loggers, time, configurePlugins);
         agent.Traces = traces;
@@ -213,10 +213,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
             await plugins.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (recorder is not null)
-        {
-            await recorder.DisposeAsync().ConfigureAwait(false);
-        }
+        await recorder.DisposeAsync().ConfigureAwait(false);
 
         // After the plugins: packetparser records into the pod-level metrics until it is detached.
         podLevel.Dispose();

@@ -128,7 +128,7 @@ public sealed class CaptureEngine(CaptureEngineOptions options, ILogger<CaptureE
             return ([], 0);
         }
 
-        if (options.FlightRecorder is not { } recorder || recorder.NetworkNamespacePath != request.NetworkNamespacePath)
+        if ((options.FlightRecorderControl?.Current ?? options.FlightRecorder) is not { } recorder || recorder.NetworkNamespacePath != request.NetworkNamespacePath)
         {
             notes.Add($"preTriggerSeconds: no flight recorder runs in this network namespace, so the capture holds no packets from before its start");
             return ([], 0);

@@ -39,4 +39,7 @@ public sealed record CaptureEngineOptions
 
     /// <summary>The node's flight recorder, used by captures with <see cref="CaptureRequest.PreTriggerSeconds"/> in the same network namespace.</summary>
     public FlightRecorder? FlightRecorder { get; init; }
+
+    /// <summary>The node's flight recorder as NodeRuntime.spec.flightRecorder turns it on and off; its recorder is used when running.</summary>
+    public FlightRecorderControl? FlightRecorderControl { get; init; }
 }

@@ -19,6 +19,9 @@ internal sealed class CapturePackager(
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>Where the flight recorder's packets end and the live ones begin (captures with preTriggerSeconds).</summary>
+    public PreTriggerSeam? Seam { get; init; }
+
     public async Task<CaptureArtifact> PackageAsync(
         string workDirectory, string baseName, IReadOnlyList<string> captureFiles, CaptureCounters counters, CaptureTimings timings,
         string reason, string message, string outputDirectory, CancellationToken cancellationToken)
@@ -127,6 +130,7 @@ internal sealed class CapturePackager(
                 durationSeconds = timings.StoppedAt is { } s ? (s - timings.StartedAt).TotalSeconds : (double?)null,
             },
             stop = new { reason, message },
+            preTrigger = Seam,
             notes = allNotes,
         };
         return JsonSerializer.Serialize(manifest, Json);

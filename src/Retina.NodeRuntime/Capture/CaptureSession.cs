@@ -34,6 +34,10 @@ public sealed class CaptureSession : IAsyncDisposable
     private long outputFailures;
     private DateTimeOffset? firstPacketAt;
     private DateTimeOffset? stoppedAt;
+    private long preTriggerWritten;
+    private long lastRecordedNs;
+    private long firstLiveNs;
+    private SeamMatcher? seam;
 
     internal CaptureSession(
         CaptureRequest request, string filter, IReadOnlyList<CaptureInterface> interfaces, IReadOnlyList<PacketRing> rings, IReadOnlyList<string> notes,
@@ -140,6 +144,11 @@ public sealed class CaptureSession : IAsyncDisposable
             RequestStop(CapturePhase.Failed, CaptureReasons.DiskBudgetExceeded, $"stopped before the first packet: {options.DiskBudget.Describe()} is used up", keepAccepting: false);
         }
 
+        if (LiveCutoffNanoseconds > 0)
+        {
+            seam = new SeamMatcher(PreTrigger, LiveCutoffNanoseconds, request.PacketSize);
+        }
+
         WritePreTrigger();
         var readers = new List<Task>();
         for (var i = 0; i < rings.Count; i++)
@@ -161,6 +170,16 @@ public sealed class CaptureSession : IAsyncDisposable
         _ = FinishAsync(readers);
     }
 
+    /// <summary>The seam between recorded and live packets, for a capture that asked for pre-trigger packets.</summary>
+    private PreTriggerSeam? Seam() => request.PreTriggerSeconds <= 0 ? null : new PreTriggerSeam(
+        request.PreTriggerSeconds,
+        preTriggerWritten,
+        PreTriggerSeam.FromNanoseconds(LiveCutoffNanoseconds),
+        preTriggerWritten > 0 ? PreTriggerSeam.FromNanoseconds(lastRecordedNs) : null,
+        PreTriggerSeam.FromNanoseconds(firstLiveNs),
+        seam?.Late ?? 0,
+        seam?.Duplicates ?? 0);
+
     private void WritePreTrigger()
     {
         if (PreTrigger.Count == 0)
@@ -180,6 +199,8 @@ public sealed class CaptureSession : IAsyncDisposable
             }
 
             writer!.Flush();
+            preTriggerWritten = writer.Packets;
+            lastRecordedNs = preTriggerWritten > 0 ? PreTrigger[(int)Math.Min(PreTrigger.Count, preTriggerWritten) - 1].TimestampNanoseconds : 0;
             Interlocked.Exchange(ref packets, writer.Packets);
             Interlocked.Exchange(ref wireBytes, writer.WireBytes);
             Interlocked.Exchange(ref fileBytes, writer.FileBytes);
@@ -247,12 +268,16 @@ public sealed class CaptureSession : IAsyncDisposable
                 return false;
             }
 
-            if (live && packet.TimestampNanoseconds < LiveCutoffNanoseconds)
+            if (live && seam is not null && seam.IsDuplicate(interfaces[interfaceId].IfIndex, packet))
             {
                 return true; // already written from the flight recorder
             }
 
             var outcome = writer.Write(interfaceId, packet);
+            if (live && firstLiveNs == 0 && outcome is CaptureWriteOutcome.Written or CaptureWriteOutcome.WrittenAndMaxPacketsReached)
+            {
+                firstLiveNs = packet.TimestampNanoseconds;
+            }
             if (firstPacketAt is null && outcome is CaptureWriteOutcome.Written or CaptureWriteOutcome.WrittenAndMaxPacketsReached)
             {
                 firstPacketAt = time.GetUtcNow();
@@ -320,7 +345,7 @@ public sealed class CaptureSession : IAsyncDisposable
 
             var (phase, reason, message) = stopCause!.Value;
             CaptureLog.Stopped(log, request.Name, reason, counters.Packets, counters.KernelDrops);
-            var packager = new CapturePackager(request, Filter, interfaces, notes, redactor, time);
+            var packager = new CapturePackager(request, Filter, interfaces, notes, redactor, time) { Seam = Seam() };
             var timings = new CaptureTimings(StartedAt, firstPacketAt, stoppedAt);
             var artifact = await packager.PackageAsync(workDirectory, baseName, files, counters, timings, reason, message, options.WorkDirectory, lifetime.Token).ConfigureAwait(false);
             writer.ReleaseBudget();

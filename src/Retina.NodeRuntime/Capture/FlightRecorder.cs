@@ -24,6 +24,8 @@ public sealed class FlightRecorder : IAsyncDisposable
     private long bytes;
     private long recorded;
     private long evicted;
+    private long maxBytes;
+    private long maxAgeNanoseconds;
 
     private FlightRecorder(FlightRecorderOptions options, IReadOnlyList<CaptureInterface> interfaces, IReadOnlyList<PacketRing> rings)
     {
@@ -31,6 +33,8 @@ public sealed class FlightRecorder : IAsyncDisposable
         Interfaces = interfaces;
         this.rings = rings;
         passedAt = new long[rings.Count];
+        maxBytes = options.MaxBytes;
+        maxAgeNanoseconds = options.MaxAge is { } age ? age.Ticks * 100 : long.MaxValue;
     }
 
     public IReadOnlyList<CaptureInterface> Interfaces { get; }
@@ -46,6 +50,50 @@ public sealed class FlightRecorder : IAsyncDisposable
             {
                 return (recorded, evicted, bytes);
             }
+        }
+    }
+
+    /// <summary>The memory bound in force now (<see cref="FlightRecorderOptions.MaxBytes"/> until <see cref="Resize"/>).</summary>
+    public long MaxBytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return maxBytes;
+            }
+        }
+    }
+
+    /// <summary>Packets held, and the time between the oldest and the newest of them.</summary>
+    public (long Packets, TimeSpan Covered) Held
+    {
+        get
+        {
+            lock (gate)
+            {
+                if (packets.Count == 0)
+                {
+                    return (0, TimeSpan.Zero);
+                }
+
+                // Rings hand blocks over out of order across interfaces: the newest is the largest stamp, not the last added.
+                var newest = packets.Max(p => p.TimestampNanoseconds);
+                var oldest = packets.Min(p => p.TimestampNanoseconds);
+                return (packets.Count, TimeSpan.FromTicks((newest - oldest) / 100));
+            }
+        }
+    }
+
+    /// <summary>Changes the memory bound and the age bound while recording; shrinking evicts the oldest packets at once.</summary>
+    public void Resize(long newMaxBytes, TimeSpan? maxAge)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newMaxBytes);
+        lock (gate)
+        {
+            maxBytes = newMaxBytes;
+            maxAgeNanoseconds = maxAge is { } age ? age.Ticks * 100 : long.MaxValue;
+            EvictLocked(NowNanoseconds());
         }
     }
 
@@ -120,11 +168,18 @@ public sealed class FlightRecorder : IAsyncDisposable
             packets.Enqueue(packet);
             bytes += packet.Cost;
             recorded++;
-            while (bytes > options.MaxBytes && packets.Count > 0)
-            {
-                bytes -= packets.Dequeue().Cost;
-                evicted++;
-            }
+            EvictLocked(packet.TimestampNanoseconds);
+        }
+    }
+
+    /// <summary>Drops the oldest packets beyond the memory bound, and those older than the age bound (with a second of slack for late blocks).</summary>
+    private void EvictLocked(long nowNs)
+    {
+        var oldestKept = maxAgeNanoseconds == long.MaxValue ? long.MinValue : nowNs - maxAgeNanoseconds - 1_000_000_000L;
+        while (packets.Count > 0 && (bytes > maxBytes || packets.Peek().TimestampNanoseconds < oldestKept))
+        {
+            bytes -= packets.Dequeue().Cost;
+            evicted++;
         }
     }
 

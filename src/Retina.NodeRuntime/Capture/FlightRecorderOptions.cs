@@ -12,6 +12,9 @@ public sealed record FlightRecorderOptions
     /// <summary>Memory for recorded packets (data plus a small per-packet overhead); the oldest go first.</summary>
     public long MaxBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Packets older than this are dropped even when memory is left (null: only the memory bound).</summary>
+    public TimeSpan? MaxAge { get; init; }
+
     /// <summary>Bytes kept per packet; a capture's filter is replayed over these bytes only.</summary>
     public int SnapLength { get; init; } = 2048;
 
