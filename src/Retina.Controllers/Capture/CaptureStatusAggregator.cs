@@ -198,22 +198,7 @@ public static class CaptureStatusAggregator
         }
     }
 
-    private static string Phase(List<CaptureNodeStatus> nodes)
-    {
-        if (nodes.Count == 0)
-        {
-            return CapturePhase.Pending;
-        }
-
-        if (nodes.All(n => CapturePhase.IsFinished(n.Phase)))
-        {
-            return nodes.Any(n => n.Phase == CapturePhase.Failed) ? CapturePhase.Failed : CapturePhase.Completed;
-        }
-
-        return nodes.Any(n => n.Phase == CapturePhase.Running) ? CapturePhase.Running
-            : nodes.Any(n => n.Phase == CapturePhase.Uploading) ? CapturePhase.Uploading
-            : CapturePhase.Pending;
-    }
+    private static string Phase(List<CaptureNodeStatus> nodes) => CapturePhase.OfNodes([.. nodes.Select(n => n.Phase)]);
 
     /// <summary>
     /// A runtime that reported since the assignment (or reported this capture) fails the node once silent for <see cref="HeartbeatTimeout"/>; one that

@@ -27,6 +27,14 @@ namespace Retina.Controllers.TraceSession;
 public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerOptions options, EventRecorder events, TimeProvider time) : IReconciler
 {
     public const string Finalizer = "retina.sh/trace-cleanup";
+    private static string? UnsupportedOutput(Api.Capture.OutputConfiguration? output) => output switch
+    {
+        { PersistentVolumeClaim: not null } => "persistentVolumeClaim",
+        { BlobUpload: not null } => "blobUpload",
+        { S3Upload: not null } => "s3Upload",
+        _ => null,
+    };
+
     private static readonly TraceSessionValidator Validator = new();
     private static readonly TimeSpan RecheckRunning = TimeSpan.FromSeconds(30);
 
@@ -69,10 +77,11 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
             return ReconcileResult.Done;
         }
 
-        if (trace.Spec.OutputConfiguration?.PersistentVolumeClaim is not null)
+        // The node writes trace files to a host path only: an output it would not deliver is refused, never accepted and lost.
+        if (UnsupportedOutput(trace.Spec.OutputConfiguration) is { } unsupported)
         {
             await RejectAsync(key, trace, TraceReasons.OutputNotSupported,
-                "spec.outputConfiguration.persistentVolumeClaim: a TraceSession cannot write to a PersistentVolumeClaim yet; use hostPath, blobUpload or s3Upload", ct).ConfigureAwait(false);
+                $"spec.outputConfiguration.{unsupported}: a TraceSession cannot deliver to {unsupported} yet; use hostPath (a log agent or a Capture can ship the files)", ct).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 

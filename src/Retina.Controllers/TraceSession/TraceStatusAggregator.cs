@@ -165,22 +165,7 @@ public static class TraceStatusAggregator
         }
     }
 
-    private static string Phase(List<TraceNodeStatus> nodes)
-    {
-        if (nodes.Count == 0)
-        {
-            return CapturePhase.Pending;
-        }
-
-        if (nodes.All(n => CapturePhase.IsFinished(n.Phase)))
-        {
-            return nodes.Any(n => n.Phase == CapturePhase.Failed) ? CapturePhase.Failed : CapturePhase.Completed;
-        }
-
-        return nodes.Any(n => n.Phase == CapturePhase.Running) ? CapturePhase.Running
-            : nodes.Any(n => n.Phase == CapturePhase.Uploading) ? CapturePhase.Uploading
-            : CapturePhase.Pending;
-    }
+    private static string Phase(List<TraceNodeStatus> nodes) => CapturePhase.OfNodes([.. nodes.Select(n => n.Phase)]);
 
     private static void Judge(TraceNodeStatus entry, NodeRuntimeObject? runtime, bool reported, DateTime? assignedAt, DateTime now, TimeSpan grace)
     {

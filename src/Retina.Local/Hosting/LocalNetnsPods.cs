@@ -1,5 +1,3 @@
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -58,7 +56,7 @@ public static partial class LocalNetnsPods
             IReadOnlyList<string> addresses;
             try
             {
-                addresses = await NetnsThread.RunOnceAsync(Path.Combine(directory, name), Addresses, "netns pods").ConfigureAwait(false);
+                addresses = await NetnsThread.RunOnceAsync(Path.Combine(directory, name), Retina.NodeRuntime.Enrichment.NetnsPodSource.Addresses, "netns pods").ConfigureAwait(false);
             }
             catch (IOException)
             {
@@ -111,17 +109,6 @@ public static partial class LocalNetnsPods
             return false;
         }
     }
-
-    // Runs on a thread inside the namespace: getifaddrs answers for the calling thread's namespace.
-    private static IReadOnlyList<string> Addresses() =>
-        NetworkInterface.GetAllNetworkInterfaces()
-            .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
-            .Select(u => u.Address)
-            .Where(a => a.AddressFamily == AddressFamily.InterNetwork || (a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv6LinkLocal))
-            .Select(a => a.ToString())
-            .Distinct()
-            .ToList();
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scanning ip netns pods failed: {Reason}")]
     private static partial void LogScanFailed(ILogger logger, string reason);

@@ -80,8 +80,8 @@ public sealed class NetnsPodSource(EnrichmentCache cache, string directory = "/r
         }
     }
 
-    // Runs on a thread inside the namespace: getifaddrs answers for the calling thread's namespace.
-    private static IReadOnlyList<string> Addresses() =>
+    /// <summary>The calling thread's namespace's addresses (no loopback, no IPv6 link-local): run it on a thread inside the namespace, as getifaddrs answers for the calling thread's.</summary>
+    public static IReadOnlyList<string> Addresses() =>
         NetworkInterface.GetAllNetworkInterfaces()
             .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
             .SelectMany(i => i.GetIPProperties().UnicastAddresses)

@@ -8,14 +8,15 @@ namespace Retina.NodeRuntime.Plugins;
 /// <summary>
 /// Moves records from a BPF ring buffer into a bounded channel (copied inside the libbpf
 /// callback) and hands them to a consumer task. Every record that does not fit is counted in
-/// lost_events_counter{type, reason="channel_full"}; kernel-side losses are counted by the plugin.
+/// lost_events_counter{type, reason="channel_full"} (when given the metrics) and in <see cref="Lost"/>; kernel-side losses
+/// are counted by the plugin.
 /// </summary>
 public sealed class EventPump : IAsyncDisposable
 {
     private readonly RingBuffer ring;
     private readonly Channel<(byte[] Buffer, int Length)> channel;
     private readonly Action<ReadOnlyMemory<byte>> handle;
-    private readonly NodeMetrics metrics;
+    private readonly NodeMetrics? metrics;
     private readonly string type;
     private readonly Thread poller;
     private readonly Task consumer;
@@ -23,8 +24,9 @@ public sealed class EventPump : IAsyncDisposable
     private volatile bool stopping;
     private long received;
     private long handled;
+    private long lost;
 
-    public EventPump(BpfMap ringMap, string type, NodeMetrics metrics, int capacity, Action<ReadOnlyMemory<byte>> handle)
+    public EventPump(BpfMap ringMap, string type, NodeMetrics? metrics, int capacity, Action<ReadOnlyMemory<byte>> handle)
     {
         this.type = type;
         this.metrics = metrics;
@@ -47,6 +49,9 @@ public sealed class EventPump : IAsyncDisposable
     /// <summary>Records handed to the consumer.</summary>
     public long Handled => Interlocked.Read(ref handled);
 
+    /// <summary>Records taken but never handled: the channel was full, or the consumer threw.</summary>
+    public long Lost => Interlocked.Read(ref lost);
+
     private void OnRecord(ReadOnlySpan<byte> record)
     {
         Interlocked.Increment(ref received);
@@ -55,7 +60,8 @@ public sealed class EventPump : IAsyncDisposable
         if (!channel.Writer.TryWrite((buf, record.Length)))
         {
             ArrayPool<byte>.Shared.Return(buf);
-            metrics.Lost(type, "channel_full");
+            Interlocked.Increment(ref lost);
+            metrics?.Lost(type, "channel_full");
         }
     }
 
@@ -82,7 +88,8 @@ public sealed class EventPump : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                metrics.Lost(type, "handler_error");
+                Interlocked.Increment(ref lost);
+                metrics?.Lost(type, "handler_error");
             }
             finally
             {

@@ -35,7 +35,7 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     private PluginContext? context;
     private BpfObject? obj;
     private InterfaceTracker? tracker;
-    private TracePump? pump;
+    private EventPump? pump;
     private TraceRecordDecoder? decoder;
     private ulong lostBefore;
     private long malformed;
@@ -52,7 +52,7 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     public long RingBufferFull => (long)(lostBefore + (obj is { IsClosed: false } o ? o.Map("retina_tr_lost").SumPerCpuU64(0) : 0));
 
     /// <summary>Records taken from the ring that did not fit the consumer's queue.</summary>
-    public long WriterBehind => pump?.Dropped ?? 0;
+    public long WriterBehind => pump?.Lost ?? 0;
 
     public long Malformed => Interlocked.Read(ref malformed);
 
@@ -120,7 +120,8 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         installed.Clear();
         o.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
         var problems = new List<string>();
-        pump = new TracePump(o.Map("retina_tr_evts"), options.EventChannelCapacity, Handle);
+        // Records that do not fit are counted by the pump (Lost): traces report them as WriterBehind, never silently.
+        pump = new EventPump(o.Map("retina_tr_evts"), "trace", null, options.EventChannelCapacity, Handle);
         foreach (var (program, category, name) in Tracepoints)
         {
             try
