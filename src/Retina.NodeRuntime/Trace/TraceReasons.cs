@@ -7,6 +7,9 @@ public static class TraceReasons
     public const string DurationElapsed = "DurationElapsed";
     public const string MaxEventsReached = "MaxEventsReached";
     public const string Stopped = "Stopped";
+
+    /// <summary>Pending: the node already runs MaxConcurrentTraces traces.</summary>
+    public const string Queued = "Queued";
     public const string RuntimeRestarted = "RuntimeRestarted";
     public const string InvalidAssignment = "InvalidAssignment";
     public const string HostPathOutsideBase = "HostPathOutsideBase";

@@ -57,9 +57,12 @@ public sealed partial class TraceRunner : IAsyncDisposable
 
             foreach (var a in desired)
             {
-                if (!entries.TryGetValue(a.Key, out var e))
+                if (!entries.TryGetValue(a.Key, out var e) || e.Queued)
                 {
-                    entries[a.Key] = e = Start(a, reported.FirstOrDefault(r => r.Key == a.Key), now);
+                    var previous = e?.Restored ?? reported.FirstOrDefault(r => r.Key == a.Key);
+                    entries[a.Key] = e = a.Stop == true && e?.Queued == true ? Ended(a.Key, now)
+                        : WouldRun(previous) && RunningCount() >= options.MaxConcurrent ? Queue(a.Key)
+                        : Start(a, e?.Queued == true ? null : previous, now);
                 }
 
                 if (a.Stop == true)
@@ -71,6 +74,29 @@ public sealed partial class TraceRunner : IAsyncDisposable
 
         await ApplyKernelAsync().ConfigureAwait(false);
     }
+
+    private int RunningCount() => entries.Values.Count(e => e.Trace is { Running: true });
+
+    private bool WouldRun(NodeTraceStatus? previous) => kernel is not null && previous is not { Phase: "Completed" or "Failed" };
+
+    private Entry Queue(string key) => new(key)
+    {
+        Queued = true,
+        Restored = new NodeTraceStatus
+        {
+            Key = key, Phase = "Pending", Reason = TraceReasons.Queued,
+            Message = $"this node already runs its maximum of {options.MaxConcurrent} concurrent traces (MaxConcurrentTraces); this one starts when one of them ends",
+        },
+    };
+
+    private static Entry Ended(string key, DateTimeOffset now) => new(key)
+    {
+        Restored = new NodeTraceStatus
+        {
+            Key = key, Phase = "Completed", Reason = TraceReasons.Stopped, CompletionTime = now.UtcDateTime, Events = 0,
+            Message = "stopped while queued (MaxConcurrentTraces): nothing was traced on this node",
+        },
+    };
 
     private Entry Start(NodeTraceAssignment a, NodeTraceStatus? previous, DateTimeOffset now)
     {
@@ -226,5 +252,8 @@ public sealed partial class TraceRunner : IAsyncDisposable
         public NodeTrace? Trace { get; init; }
 
         public NodeTraceStatus? Restored { get; init; }
+
+        /// <summary>Waiting for a free slot (MaxConcurrentTraces): started by a later pass.</summary>
+        public bool Queued { get; init; }
     }
 }

@@ -8,11 +8,14 @@ public sealed class TraceRunnerOptions
     /// <summary>Host-path outputs are confined under this directory, as captures are.</summary>
     public required string CaptureBaseDirectory { get; init; }
 
-    /// <summary>Rotation size when the assignment sets none.</summary>
-    public int DefaultMaxFileSizeMb { get; init; } = 10;
+    /// <summary>Rotation size when the assignment sets none (the controller's default, TraceAssignmentBuilder).</summary>
+    public int DefaultMaxFileSizeMb { get; init; } = 100;
 
-    /// <summary>Bytes in one maxFileSizeMB unit (1 MiB; tests shrink it to rotate small files).</summary>
-    public long BytesPerMegabyte { get; init; } = 1024 * 1024;
+    /// <summary>Bytes in one maxFileSizeMB unit (1,000,000, as for captures; tests shrink it to rotate small files).</summary>
+    public long BytesPerMegabyte { get; init; } = Capture.CaptureRequest.BytesPerMegabyte;
+
+    /// <summary>Traces running at once on this node (NodeAgentOptions.MaxConcurrentTraces); a later one waits, Pending with reason Queued.</summary>
+    public int MaxConcurrent { get; init; } = 4;
 
     /// <summary>How often files are flushed (a gzip member ends) and durations checked.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);

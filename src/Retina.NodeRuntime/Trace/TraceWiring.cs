@@ -27,6 +27,7 @@ public static class TraceWiring
             NodeName = options.NodeName,
             CaptureBaseDirectory = options.CaptureBaseDirectory,
             FlushInterval = options.ProgressInterval,
+            MaxConcurrent = options.MaxConcurrentTraces,
             Time = time,
         }, loggers.CreateLogger<TraceRunner>());
     }

@@ -56,7 +56,7 @@ internal sealed class TraceBed : IAsyncDisposable
     }
 
     /// <summary>A fresh runner (and kernel side) over the same node, as a restarted runtime would make.</summary>
-    public TraceRunner NewRunner()
+    public TraceRunner NewRunner(int maxConcurrent = 4)
     {
         var kernel = new TraceKernel(new PluginHostOptions
         {
@@ -64,7 +64,7 @@ internal sealed class TraceBed : IAsyncDisposable
             StateDirectory = StateDirectory,
             DefaultInterfaces = Net.Pods.Select(p => p.HostVeth).ToList(),
         }, new NodeMetrics(), NullLoggerFactory.Instance);
-        Runner = new TraceRunner(kernel, Cache, new TraceRunnerOptions { NodeName = "node1", CaptureBaseDirectory = BaseDirectory }, NullLogger.Instance);
+        Runner = new TraceRunner(kernel, Cache, new TraceRunnerOptions { NodeName = "node1", CaptureBaseDirectory = BaseDirectory, MaxConcurrent = maxConcurrent }, NullLogger.Instance);
         return Runner;
     }
 
