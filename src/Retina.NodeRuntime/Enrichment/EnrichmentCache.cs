@@ -56,6 +56,17 @@ public sealed class EnrichmentCache
 
     public PodInfo? Lookup(System.Net.IPAddress ip) => Lookup(IpKey.From(ip));
 
+    /// <summary>The pod's labels as sorted <c>key=value</c> pairs (empty when the pod is gone or has none): for trace records, not metrics.</summary>
+    public IReadOnlyList<string> LabelsOf(PodInfo pod)
+    {
+        lock (gate)
+        {
+            return pods.TryGetValue(pod.Key, out var rec) && rec.Info.Uid == pod.Uid && rec.Labels is { Count: > 0 } labels
+                ? [.. labels.Select(l => l.Key + "=" + l.Value).Order(StringComparer.Ordinal)]
+                : [];
+        }
+    }
+
     /// <summary>Every pod with its addresses (a snapshot).</summary>
     public IReadOnlyList<(PodInfo Pod, IReadOnlyList<IpKey> Addresses)> Pods()
     {

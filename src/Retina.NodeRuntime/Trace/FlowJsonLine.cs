@@ -18,7 +18,9 @@ public static class FlowJsonLine
 
     private static readonly string[] Directions = ["INGRESS", "EGRESS", "TRAFFIC_DIRECTION_UNKNOWN"];
 
-    public static void Write(IBufferWriter<byte> output, TraceRecord r, PodInfo? source, PodInfo? destination, string node, long? dnsLatencyNs)
+    /// <param name="labels">The pods' labels (key=value), written with Hubble's <c>k8s:</c> prefix; null writes the namespace label only.</param>
+    public static void Write(IBufferWriter<byte> output, TraceRecord r, PodInfo? source, PodInfo? destination, string node, long? dnsLatencyNs,
+        Func<PodInfo, IReadOnlyList<string>>? labels = null)
     {
         using var w = new Utf8JsonWriter(output);
         var time = r.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -38,8 +40,8 @@ public static class FlowJsonLine
         w.WriteString("ipVersion", r.IpVersion == 6 ? "IPv6" : "IPv4");
         w.WriteEndObject();
         WriteL4(w, r);
-        WriteEndpoint(w, "source", source);
-        WriteEndpoint(w, "destination", destination);
+        WriteEndpoint(w, "source", source, labels);
+        WriteEndpoint(w, "destination", destination, labels);
         var l7 = r.Dns is not null;
         w.WriteString("Type", l7 ? "L7" : "L3_L4");
         w.WriteString("node_name", node);
@@ -161,7 +163,7 @@ public static class FlowJsonLine
 
     private static readonly (byte Bit, string Name)[] TcpFlagNames = [(0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"), (0x10, "ACK"), (0x20, "URG"), (0x40, "ECE"), (0x80, "CWR")];
 
-    private static void WriteEndpoint(Utf8JsonWriter w, string name, PodInfo? pod)
+    private static void WriteEndpoint(Utf8JsonWriter w, string name, PodInfo? pod, Func<PodInfo, IReadOnlyList<string>>? labels)
     {
         w.WriteStartObject(name);
         w.WriteString("namespace", pod?.Namespace is { Length: > 0 } ns ? ns : Unknown);
@@ -173,6 +175,11 @@ public static class FlowJsonLine
         }
         else
         {
+            foreach (var label in labels?.Invoke(pod) ?? [])
+            {
+                w.WriteStringValue("k8s:" + label);
+            }
+
             w.WriteStringValue("k8s:io.kubernetes.pod.namespace=" + pod.Namespace);
         }
 

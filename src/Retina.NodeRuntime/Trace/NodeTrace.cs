@@ -162,7 +162,7 @@ public sealed class NodeTrace : IDisposable
             if (output is not null)
             {
                 line.ResetWrittenCount();
-                FlowJsonLine.Write(line, r, source, destination, node, latency);
+                FlowJsonLine.Write(line, r, source, destination, node, latency, cache.LabelsOf);
                 try
                 {
                     output.Write(line.WrittenSpan);

@@ -49,7 +49,8 @@ internal sealed class TraceBed : IAsyncDisposable
         var cache = new EnrichmentCache("node1");
         for (var i = 0; i < pods; i++)
         {
-            cache.UpsertPod(TestPods.Pod("shop", PodNames[i], net.Pods[i].Address, deployment: i == 0 ? "web" : null));
+            cache.UpsertPod(TestPods.Pod("shop", PodNames[i], net.Pods[i].Address, deployment: i == 0 ? "web" : null,
+                labels: new Dictionary<string, string> { ["app"] = PodNames[i].Split('-')[0] }));
         }
 
         return new TraceBed(net, cache, Directory.CreateTempSubdirectory("retina-trace-base-").FullName, Directory.CreateTempSubdirectory("retina-trace-state-").FullName);

@@ -46,6 +46,8 @@ public sealed class TraceDropTests
             ((string?)flow["source"]!["namespace"]).ShouldBe("shop");
             ((string?)flow["source"]!["workloads"]![0]!["name"]).ShouldBe("web");
             ((string?)flow["destination"]!["pod_name"]).ShouldBe("db-0");
+            flow["source"]!["labels"]!.AsArray().Select(x => (string?)x).ShouldBe(["k8s:app=web", "k8s:pod-template-hash=7d9f8c6b5", "k8s:io.kubernetes.pod.namespace=shop"]);
+            flow["destination"]!["labels"]!.AsArray().Select(x => (string?)x).ShouldBe(["k8s:app=db", "k8s:io.kubernetes.pod.namespace=shop"]);
             ((string?)flow["IP"]!["source"]).ShouldBe(bed.Pod(0).Address);
             ((int?)flow["l4"]!["UDP"]!["destination_port"]).ShouldBe(7100);
             ((string?)flow["extensions"]!["event_kind"]).ShouldBe(TraceEventKinds.Drop);
