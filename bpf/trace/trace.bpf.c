@@ -259,10 +259,9 @@ static __always_inline struct tr_event *tr_scratch(__u32 kind)
 	return e;
 }
 
-static __always_inline int tr_submit(struct tr_event *tmp)
+/* Copies a scratch event into the ring buffer, stamped now; a full ring counts one lost event. */
+static __always_inline int tr_emit(struct tr_event *tmp)
 {
-	if (!tr_in_scope(tmp->saddr, tmp->daddr))
-		return 0;
 	struct tr_event *e = bpf_ringbuf_reserve(&retina_tr_evts, sizeof(*e), 0);
 	if (!e) {
 		retina_count_lost(&retina_tr_lost);
@@ -272,6 +271,13 @@ static __always_inline int tr_submit(struct tr_event *tmp)
 	e->ts = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(e, retina_ringbuf_wakeup(&retina_tr_evts));
 	return 0;
+}
+
+static __always_inline int tr_submit(struct tr_event *tmp)
+{
+	if (!tr_in_scope(tmp->saddr, tmp->daddr))
+		return 0;
+	return tr_emit(tmp);
 }
 
 SEC("tracepoint/skb/kfree_skb")
@@ -301,15 +307,7 @@ int retina_tr_drop(struct trace_event_raw_kfree_skb *ctx)
 		e->direction = RETINA_DIR_EGRESS;
 		e->ifindex = BPF_CORE_READ(dev, ifindex);
 	}
-	struct tr_event *r = bpf_ringbuf_reserve(&retina_tr_evts, sizeof(*r), 0);
-	if (!r) {
-		retina_count_lost(&retina_tr_lost);
-		return 0;
-	}
-	__builtin_memcpy(r, e, sizeof(*r));
-	r->ts = bpf_ktime_get_ns();
-	bpf_ringbuf_submit(r, retina_ringbuf_wakeup(&retina_tr_evts));
-	return 0;
+	return tr_emit(e);
 }
 
 /* Whole-node mode applies the namespace filter to socket events too. */
