@@ -1,6 +1,7 @@
 using Retina.Api.Capture;
 using Retina.Api.Common;
 using Retina.Api.NodeRuntime;
+using Retina.Controllers.NodeRuntime;
 using NodeRuntimeObject = Retina.Api.NodeRuntime.NodeRuntime;
 
 namespace Retina.Controllers.Capture;
@@ -9,7 +10,7 @@ namespace Retina.Controllers.Capture;
 public static class CaptureStatusAggregator
 {
     /// <summary>How long a node runtime may stay silent before its unfinished captures count as failed.</summary>
-    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan HeartbeatTimeout = NodeRuntimeHeartbeat.Timeout;
 
     /// <summary>The copy Job's view of a node's delivery to a PersistentVolumeClaim.</summary>
     public sealed record PvcCopy(string Phase, string? Location, string? Message);
@@ -200,42 +201,22 @@ public static class CaptureStatusAggregator
 
     private static string Phase(List<CaptureNodeStatus> nodes) => CapturePhase.OfNodes([.. nodes.Select(n => n.Phase)]);
 
-    /// <summary>
-    /// A runtime that reported since the assignment (or reported this capture) fails the node once silent for <see cref="HeartbeatTimeout"/>; one that
-    /// has not (starting, restarting, rolled out) keeps the node Pending for the grace period from the assignment, then fails it.
-    /// An older heartbeat alone never fails a capture assigned after it.
-    /// </summary>
+    /// <summary>The node's heartbeat verdict (<see cref="NodeRuntimeHeartbeat"/>) written onto its entry.</summary>
     private static void JudgeHeartbeat(CaptureNodeStatus entry, NodeRuntimeObject? runtime, bool reported, DateTime? assignedAt, DateTime now, TimeSpan grace)
     {
-        var heartbeat = runtime?.Status?.HeartbeatTime;
-        var last = heartbeat is { } h ? $"last heartbeat {h:u}" : "no heartbeat yet";
-        if (heartbeat is { } hb && (reported || assignedAt is null || hb >= assignedAt))
+        var verdict = NodeRuntimeHeartbeat.Judge(entry.Node, runtime, reported, assignedAt, now, grace, "the capture");
+        switch (verdict.State)
         {
-            if (now - hb > HeartbeatTimeout)
-            {
+            case NodeRuntimeHeartbeat.Kind.Silent:
                 entry.Phase = CapturePhase.Failed;
                 entry.Reason = CaptureReasons.NodeRuntimeSilent;
-                entry.Message = $"node runtime on {entry.Node} stopped reporting ({last})";
-            }
-
-            return;
-        }
-
-        var since = assignedAt ?? now;
-        if (now - since <= grace)
-        {
-            if (entry.Phase == CapturePhase.Pending && entry.Packets is null)
-            {
+                entry.Message = verdict.Message;
+                break;
+            case NodeRuntimeHeartbeat.Kind.Waiting when entry.Phase == CapturePhase.Pending && entry.Packets is null:
                 entry.Reason = CaptureReasons.WaitingForNodeRuntime;
-                entry.Message = $"waiting for the node runtime on {entry.Node} to report ({last}); assigned {since:u}, fails after {GoDuration.Format(grace)} without a report";
-            }
-
-            return;
+                entry.Message = verdict.Message;
+                break;
         }
-
-        entry.Phase = CapturePhase.Failed;
-        entry.Reason = CaptureReasons.NodeRuntimeSilent;
-        entry.Message = $"node runtime on {entry.Node} has not reported since the capture was assigned at {since:u} (grace {GoDuration.Format(grace)}; {last})";
     }
 
     private static DateTime? AssignedAt(NodeRuntimeObject? runtime, string key) =>
