@@ -41,7 +41,7 @@ public sealed class NodeMetrics
         TcpConnectionStats = f.CreateGauge(NodePrefix + "tcp_connection_stats", "TCP statistics from /proc/net/snmp and /proc/net/netstat.", "statistic_name");
         IpConnectionStats = f.CreateGauge(NodePrefix + "ip_connection_stats", "IP statistics from /proc/net/snmp and /proc/net/netstat.", "statistic_name");
         UdpConnectionStats = f.CreateGauge(NodePrefix + "udp_connection_stats", "UDP statistics from /proc/net/snmp.", "statistic_name");
-        InterfaceStats = f.CreateGauge(NodePrefix + "interface_stats", "Interface statistics from /proc/net/dev.", "interface_name", "statistic_name");
+        InterfaceStats = f.CreateGauge(NodePrefix + "interface_stats", "Interface statistics from /proc/net/dev and the NIC drivers' err/drop counters (ethtool -S).", "interface_name", "statistic_name");
         ApiServerLatency = f.CreateHistogram(NodePrefix + "node_apiserver_latency", "Milliseconds from a probe's request to the API server's first response bytes.", new HistogramConfiguration { Buckets = ApiServerLatencyBucketsMs });
         ApiServerHandshakeLatency = f.CreateHistogram(NodePrefix + "node_apiserver_handshake_latency_ms", "Milliseconds of the TCP handshake between the node and the Kubernetes API server.", new HistogramConfiguration { Buckets = ApiServerLatencyBucketsMs });
         ApiServerNoResponse = f.CreateCounter(NodePrefix + "node_apiserver_no_response", "Probes to the API server whose connect or request got no answer within the timeout.");

@@ -1,8 +1,8 @@
 namespace Retina.NodeRuntime.Plugins.LinuxUtil;
 
 /// <summary>
-/// TCP, IP, UDP and interface statistics and socket states from the namespace's procfs, read
-/// before each scrape (no BPF, so it also runs without root).
+/// TCP, IP, UDP and interface statistics and socket states from the namespace's procfs, and the NIC
+/// drivers' error and drop counters (ethtool, <see cref="DriverCounters"/>), read before each scrape (no BPF).
 /// </summary>
 public sealed class LinuxUtilPlugin : INodePlugin
 {
@@ -12,6 +12,8 @@ public sealed class LinuxUtilPlugin : INodePlugin
     private readonly object gate = new();
     private PluginContext? context;
     private IReadOnlyList<string>? interfaces;
+    private readonly DriverCounters driverCounters = new();
+    private HashSet<(string Interface, string Statistic)> driverSeries = [];
 
     public string Name => PluginName;
 
@@ -31,7 +33,11 @@ public sealed class LinuxUtilPlugin : INodePlugin
     }
 
     /// <summary>The files of the node's namespace, read on its thread.</summary>
-    public sealed record Snapshot(string Snmp, string Netstat, string Dev, string Tcp, string Tcp6, string Udp, string Udp6);
+    public sealed record Snapshot(string Snmp, string Netstat, string Dev, string Tcp, string Tcp6, string Udp, string Udp6)
+    {
+        /// <summary>The drivers' error and drop counters; empty when not read.</summary>
+        public IReadOnlyList<(string Interface, string Statistic, ulong Value)> Driver { get; init; } = [];
+    }
 
     public static Snapshot Read() => new(
         ReadOrEmpty("snmp"), ReadOrEmpty("netstat"), ReadOrEmpty("dev"), ReadOrEmpty("tcp"), ReadOrEmpty("tcp6"), ReadOrEmpty("udp"), ReadOrEmpty("udp6"));
@@ -66,7 +72,7 @@ public sealed class LinuxUtilPlugin : INodePlugin
                 return;
             }
 
-            var snap = context.Netns.Invoke(Read);
+            var snap = context.Netns.Invoke(() => Read() with { Driver = ReadDriver() });
             var m = context.Metrics;
             var snmp = ProcNet.ParseKeyValuePairs(snap.Snmp);
             var netstat = ProcNet.ParseKeyValuePairs(snap.Netstat);
@@ -96,6 +102,8 @@ public sealed class LinuxUtilPlugin : INodePlugin
                 }
             }
 
+            SetDriverCounters(m.InterfaceStats, snap.Driver);
+
             var sockets = ProcNet.ParseTcpSockets(snap.Tcp).Concat(ProcNet.ParseTcpSockets(snap.Tcp6)).ToList();
             foreach (var state in new[] { "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING" })
             {
@@ -115,6 +123,44 @@ public sealed class LinuxUtilPlugin : INodePlugin
                 m.TcpConnectionRemote.WithLabels(g.Key.RemoteAddress, g.Key.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(g.Count());
             }
         }
+    }
+
+    private IReadOnlyList<(string, string, ulong)> ReadDriver()
+    {
+        try
+        {
+            return driverCounters.Read(interfaces);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Driver counters beside the /proc/net/dev fields; a driver key named like one of those is left to /proc/net/dev.
+    /// Series that were not read this time (the interface went away, the value went back to 0) are removed.
+    /// </summary>
+    private void SetDriverCounters(Prometheus.Gauge gauge, IReadOnlyList<(string Interface, string Statistic, ulong Value)> driver)
+    {
+        var now = new HashSet<(string, string)>();
+        foreach (var (iface, key, value) in driver)
+        {
+            if (!ProcNet.IsDevField(key) && now.Add((iface, key)))
+            {
+                gauge.WithLabels(iface, key).Set(value);
+            }
+        }
+
+        foreach (var (iface, key) in driverSeries)
+        {
+            if (!now.Contains((iface, key)))
+            {
+                gauge.RemoveLabelled(iface, key);
+            }
+        }
+
+        driverSeries = now;
     }
 
     private static int SocketLines(string text) => Math.Max(0, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);

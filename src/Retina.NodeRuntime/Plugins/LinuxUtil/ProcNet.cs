@@ -40,6 +40,9 @@ public static class ProcNet
         "tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_fifo_errors", "collisions", "tx_carrier_errors", "tx_compressed",
     ];
 
+    /// <summary>True for the statistic names /proc/net/dev gives (a driver key of the same name is not exported over it).</summary>
+    public static bool IsDevField(string name) => DevFields.Contains(name);
+
     /// <summary>/proc/net/dev: interface → statistic → value.</summary>
     public static Dictionary<string, Dictionary<string, long>> ParseDev(string text)
     {
