@@ -16,6 +16,7 @@ public static class ResourceKinds
         ResourceKind.Create<ShellSession.ShellSession>(new ShellSession.ShellSessionValidator()),
         ResourceKind.Create<CapturePolicy.CapturePolicy>(new CapturePolicy.CapturePolicyValidator()),
         ResourceKind.Create<NodeRuntime.NodeRuntime>(new NodeRuntime.NodeRuntimeValidator()),
+        ResourceKind.Create<RetinaEndpoint.RetinaEndpoint>(new RetinaEndpoint.RetinaEndpointValidator()),
     ];
 
     public static ResourceKind? ByKind(string kind) =>

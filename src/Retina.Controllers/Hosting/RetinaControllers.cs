@@ -5,6 +5,7 @@ using Retina.Api;
 using Retina.Api.Common;
 using Retina.Api.ShellSession;
 using Retina.Controllers.Capture;
+using Retina.Controllers.Endpoints;
 using Retina.Controllers.MetricsConfiguration;
 using Retina.Controllers.NodeRuntime;
 using Retina.Controllers.ShellSession;
@@ -37,6 +38,12 @@ public static class RetinaControllers
         controllers.Add(TraceSessions(client, options, loggers, time, controllerOptions));
         controllers.Add(CapturePolicies(client, loggers, time, controllerOptions));
 
+        // Remote context's slim pod projection, for node runtimes that watch it instead of every Pod.
+        if (options.Agent.RemoteContext)
+        {
+            controllers.Add(RetinaEndpoints(client, loggers, time, controllerOptions));
+        }
+
         // Local mode runs node shells as processes of its host (Retina.Local/Shell) instead of pods.
         if (options.ShellSessionPods)
         {
@@ -60,6 +67,16 @@ public static class RetinaControllers
             ObserveAnnotationWatches.Add(controller, reconciler);
         }
 
+        return controller;
+    }
+
+    /// <summary>RetinaEndpoints: one per pod with its own addresses, mirrored from the pod watch (<see cref="RetinaEndpointReconciler"/>).</summary>
+    public static Controller<V1Pod> RetinaEndpoints(IKubeClient client, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        var reconciler = new RetinaEndpointReconciler(client);
+        var controller = new Controller<V1Pod>("retinaendpoint", client, reconciler, controllerOptions, loggers.CreateLogger("retinaendpoint"), time);
+        reconciler.Pods = controller.Informer.Cache;
+        reconciler.Endpoints = controller.Watches<Api.RetinaEndpoint.RetinaEndpoint>(e => [ObjectKey.Of(e)]).Cache;
         return controller;
     }
 

@@ -56,6 +56,12 @@ public sealed class RetinaAgentOptions
     /// <summary>Connection metrics (conntrack_* of Retina) from packetparser's connection table.</summary>
     public bool EnableConntrackMetrics { get; set; }
 
+    /// <summary>
+    /// Retina's remoteContext, controller half: maintain a RetinaEndpoint (the slim projection of a pod) per pod, which
+    /// node runtimes in remote context (<c>Retina:NodeRuntime:RemoteContext</c>) watch instead of every full Pod.
+    /// </summary>
+    public bool RemoteContext { get; set; }
+
     /// <summary>Retina's plugin list; when set it is the nodes' plugin list (our Plugins key is the same thing).</summary>
     public List<string> EnabledPlugin { get; set; } = [];
 

@@ -134,7 +134,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
         }
         else
         {
-            podSource = EnrichmentFeed.Start(client, cache, new EnrichmentOptions { AllPods = options.RemoteContext }, loggers);
+            podSource = EnrichmentFeed.Start(client, cache, new EnrichmentOptions { RemoteEndpoints = options.RemoteContext }, loggers);
         }
 
         var podLevel = new PodLevelMetrics(metrics, cache, new AdvancedMetricsOptions { RemoteContext = options.RemoteContext, MaxSeriesPerMetric = options.MaxSeriesPerMetric }, time);

@@ -79,23 +79,59 @@ public sealed class EnrichmentCache
     /// <summary>Adds or replaces a pod (an informer's add or update).</summary>
     public void UpsertPod(V1Pod pod)
     {
-        var ns = pod.Metadata?.NamespaceProperty ?? "";
-        var name = pod.Metadata?.Name ?? "";
+        var (kind, workload) = PodProjection.Workload(pod);
+        Upsert(pod.Metadata?.NamespaceProperty ?? "", pod.Metadata?.Name ?? "", pod.Metadata?.Uid ?? "", pod.Spec?.NodeName ?? "",
+            PodProjection.Addresses(pod), kind, workload, pod.Metadata?.Labels);
+    }
+
+    /// <summary>
+    /// Adds or replaces a pod from its slim projection (remote context). An endpoint of this node's pod is ignored: those
+    /// come from the field-selected pod watch, which does not wait for the controllers.
+    /// </summary>
+    public void UpsertEndpoint(Api.RetinaEndpoint.RetinaEndpoint endpoint)
+    {
+        var spec = endpoint.Spec;
+        var node = spec.NodeName ?? "";
+        if (node == NodeName)
+        {
+            return;
+        }
+
+        var addresses = new List<IpKey>(2);
+        foreach (var ip in spec.PodIps ?? [])
+        {
+            if (IpKey.TryParse(ip, out var k) && !addresses.Contains(k))
+            {
+                addresses.Add(k);
+            }
+        }
+
+        Upsert(endpoint.Metadata?.NamespaceProperty ?? "", endpoint.Metadata?.Name ?? "", spec.PodUid ?? "", node,
+            addresses, spec.WorkloadKind ?? "", spec.WorkloadName ?? "", spec.Labels);
+    }
+
+    /// <summary>Removes a pod whose endpoint was deleted, unless it is this node's (the pod watch owns those).</summary>
+    public void DeleteEndpoint(Api.RetinaEndpoint.RetinaEndpoint endpoint)
+    {
+        if ((endpoint.Spec.NodeName ?? "") != NodeName)
+        {
+            DeletePod(endpoint.Metadata?.NamespaceProperty ?? "", endpoint.Metadata?.Name ?? "");
+        }
+    }
+
+    private void Upsert(string ns, string name, string uid, string node, IReadOnlyList<IpKey> addresses, string kind, string workload, IDictionary<string, string>? labels)
+    {
         if (name.Length == 0)
         {
             return;
         }
 
-        var addresses = PodProjection.Addresses(pod);
-        var (kind, workload) = PodProjection.Workload(pod);
-        var node = pod.Spec?.NodeName ?? "";
         PodInfo? removed = null;
         lock (gate)
         {
             var key = ns + "/" + name;
-            var labels = pod.Metadata?.Labels;
             var info = new PodInfo(
-                Intern(ns), name, pod.Metadata?.Uid ?? "", Intern(node), Intern(kind), workload,
+                Intern(ns), name, uid, Intern(node), Intern(kind), workload,
                 ServiceFor(ns, labels), ZoneOf(node), node == NodeName);
             if (pods.TryGetValue(key, out var old))
             {

@@ -1,14 +1,15 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Retina.Api.RetinaEndpoint;
 using Retina.Kube.Client;
 using Retina.Kube.Informers;
 
 namespace Retina.NodeRuntime.Enrichment;
 
 /// <summary>
-/// Keeps an <see cref="EnrichmentCache"/> current from informers: pods (this node's only, or all
-/// of them for remote context), and optionally services and nodes. Disposing stops the informers.
+/// Keeps an <see cref="EnrichmentCache"/> current from informers: this node's pods (or, the old remote way, all of
+/// them), the cluster's RetinaEndpoints for remote context, and optionally services and nodes. Disposing stops the informers.
 /// </summary>
 public sealed class EnrichmentFeed : IAsyncDisposable
 {
@@ -36,6 +37,13 @@ public sealed class EnrichmentFeed : IAsyncDisposable
             loggers.CreateLogger("Retina.NodeRuntime.Enrichment.Pods"));
         pods.AddHandler(new PodHandler(cache));
         feed.Add(pods);
+
+        if (options.RemoteEndpoints && !options.AllPods)
+        {
+            var endpoints = new Informer<RetinaEndpoint>(client, null, loggers.CreateLogger("Retina.NodeRuntime.Enrichment.Endpoints"));
+            endpoints.AddHandler(new EndpointHandler(cache));
+            feed.Add(endpoints);
+        }
 
         if (options.WatchServices)
         {
@@ -88,6 +96,15 @@ public sealed class EnrichmentFeed : IAsyncDisposable
         public void OnUpdate(V1Pod previous, V1Pod current) => cache.UpsertPod(current);
 
         public void OnDelete(V1Pod obj) => cache.DeletePod(obj.Metadata?.NamespaceProperty ?? "", obj.Metadata?.Name ?? "");
+    }
+
+    private sealed class EndpointHandler(EnrichmentCache cache) : IInformerHandler<RetinaEndpoint>
+    {
+        public void OnAdd(RetinaEndpoint obj) => cache.UpsertEndpoint(obj);
+
+        public void OnUpdate(RetinaEndpoint previous, RetinaEndpoint current) => cache.UpsertEndpoint(current);
+
+        public void OnDelete(RetinaEndpoint obj) => cache.DeleteEndpoint(obj);
     }
 
     private sealed class ServiceHandler(EnrichmentCache cache) : IInformerHandler<V1Service>

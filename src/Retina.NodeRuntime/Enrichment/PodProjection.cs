@@ -1,4 +1,5 @@
 using k8s.Models;
+using Retina.Api.RetinaEndpoint;
 
 namespace Retina.NodeRuntime.Enrichment;
 
@@ -8,58 +9,11 @@ public static class PodProjection
     public const string ZoneLabel = "topology.kubernetes.io/zone";
     private const string LegacyZoneLabel = "failure-domain.beta.kubernetes.io/zone";
 
-    /// <summary>
-    /// The pod's addresses (status.podIPs, else status.podIP). Host-network pods share the node's
-    /// address, so they name no address (as in Retina); nor do finished pods, whose address may be reused.
-    /// </summary>
-    public static IReadOnlyList<IpKey> Addresses(V1Pod pod)
-    {
-        if (pod.Spec?.HostNetwork == true || pod.Status?.Phase is "Succeeded" or "Failed")
-        {
-            return [];
-        }
+    /// <summary>The pod's addresses (<see cref="PodEndpointProjection.Addresses"/>, the rule the controllers mirror too).</summary>
+    public static IReadOnlyList<IpKey> Addresses(V1Pod pod) => [.. PodEndpointProjection.Addresses(pod).Select(IpKey.From).Distinct()];
 
-        var list = new List<IpKey>(2);
-        foreach (var ip in pod.Status?.PodIPs ?? [])
-        {
-            if (IpKey.TryParse(ip.Ip, out var k) && !list.Contains(k))
-            {
-                list.Add(k);
-            }
-        }
-
-        if (list.Count == 0 && IpKey.TryParse(pod.Status?.PodIP, out var single))
-        {
-            list.Add(single);
-        }
-
-        return list;
-    }
-
-    /// <summary>
-    /// The workload that owns the pod: a ReplicaSet created by a Deployment (name = deployment
-    /// name + "-" + pod-template-hash) maps to the Deployment, a Job named by a CronJob stays a Job.
-    /// </summary>
-    public static (string Kind, string Name) Workload(V1Pod pod)
-    {
-        var owner = pod.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true)
-            ?? pod.Metadata?.OwnerReferences?.FirstOrDefault();
-        if (owner is null)
-        {
-            return ("", "");
-        }
-
-        if (owner.Kind == "ReplicaSet")
-        {
-            var hash = pod.Metadata?.Labels is { } labels && labels.TryGetValue("pod-template-hash", out var h) ? h : null;
-            if (hash is not null && owner.Name.EndsWith("-" + hash, StringComparison.Ordinal))
-            {
-                return ("Deployment", owner.Name[..^(hash.Length + 1)]);
-            }
-        }
-
-        return (owner.Kind, owner.Name);
-    }
+    /// <summary>The workload that owns the pod (<see cref="PodEndpointProjection.Workload"/>).</summary>
+    public static (string Kind, string Name) Workload(V1Pod pod) => PodEndpointProjection.Workload(pod);
 
     /// <summary>The zone of a node from its labels; empty when it has none.</summary>
     public static string Zone(V1Node node) =>

@@ -24,6 +24,7 @@ internal static class RbacCallers
     private const string CaPublisher = "Retina.Controllers/Tls/CaPublisher.cs";
     private const string AlertFiring = "Retina.Controllers/Alerts/AlertFiringRecorder.cs";
     private const string ShellReconciler = "Retina.Controllers/ShellSession/ShellSessionReconciler.cs";
+    private const string Endpoints = "Retina.Controllers/Endpoints/RetinaEndpointReconciler.cs";
     private const string Enrichment = "Retina.NodeRuntime/Enrichment/EnrichmentFeed.cs";
 
     public static IReadOnlyList<RbacCaller> All { get; } =
@@ -63,6 +64,11 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "create", NodeRuntimes, "client.CreateAsync(created"),
         RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "patch", NodeRuntimes, "PatchAsync<NodeRuntimeObject>"),
         RbacCaller.At(Controllers, "retina.sh", "noderuntimes", "delete", NodeRuntimes, "DeleteAsync<NodeRuntimeObject>"),
+        RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "list", Hosting, "Watches<Api.RetinaEndpoint.RetinaEndpoint>"),
+        RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "watch", Hosting, "Watches<Api.RetinaEndpoint.RetinaEndpoint>"),
+        RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "create", Endpoints, "client.CreateAsync(created"),
+        RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "update", Endpoints, "client.UpdateAsync(replaced"),
+        RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "delete", Endpoints, "DeleteAsync<Endpoint>"),
         RbacCaller.At(Controllers, "", "nodes", "get", PvcCopy, "GetAsync<V1Node>"),
         RbacCaller.At(Controllers, "", "nodes", "list", Hosting, "new Controller<V1Node>"),
         RbacCaller.At(Controllers, "", "nodes", "watch", Hosting, "new Controller<V1Node>"),
@@ -107,6 +113,8 @@ internal static class RbacCallers
         RbacCaller.At(NodeRuntime, "retina.sh", "noderuntimes/status", "patch", "Retina.NodeRuntime/Agent/NodeAgent.cs", "PatchStatusAsync<NodeRuntimeObject>"),
         RbacCaller.At(NodeRuntime, "", "pods", "list", Enrichment, "new Informer<V1Pod>"),
         RbacCaller.At(NodeRuntime, "", "pods", "watch", Enrichment, "new Informer<V1Pod>"),
+        RbacCaller.At(NodeRuntime, "retina.sh", "retinaendpoints", "list", Enrichment, "new Informer<RetinaEndpoint>"),
+        RbacCaller.At(NodeRuntime, "retina.sh", "retinaendpoints", "watch", Enrichment, "new Informer<RetinaEndpoint>"),
         RbacCaller.At(NodeRuntime, "", "services", "list", Enrichment, "new Informer<V1Service>"),
         RbacCaller.At(NodeRuntime, "", "services", "watch", Enrichment, "new Informer<V1Service>"),
         RbacCaller.At(NodeRuntime, "", "nodes", "list", Enrichment, "new Informer<V1Node>"),

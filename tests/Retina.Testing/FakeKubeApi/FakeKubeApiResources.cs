@@ -36,5 +36,6 @@ public static class FakeKubeApiResources
         new("retina.sh", "v1alpha1", "shellsessions", "ShellSession", Namespaced: true),
         new("retina.sh", "v1alpha1", "capturepolicies", "CapturePolicy", Namespaced: true),
         new("retina.sh", "v1alpha1", "noderuntimes", "NodeRuntime", Namespaced: false),
+        new("retina.sh", "v1alpha1", "retinaendpoints", "RetinaEndpoint", Namespaced: true),
     ];
 }
