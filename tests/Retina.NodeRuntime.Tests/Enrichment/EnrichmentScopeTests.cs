@@ -30,7 +30,7 @@ public sealed class EnrichmentScopeTests
     }
 
     [Fact]
-    public async Task Remote_context_is_an_explicit_opt_in_that_caches_every_pod()
+    public async Task The_old_remote_way_caches_every_full_pod()
     {
         await using var server = await FakeKubeApiServer.StartAsync();
         using var client = server.CreateClient();
@@ -49,5 +49,6 @@ public sealed class EnrichmentScopeTests
     {
         new NodeAgentOptions().RemoteContext.ShouldBeFalse();
         new EnrichmentOptions().AllPods.ShouldBeFalse();
+        new EnrichmentOptions().RemoteEndpoints.ShouldBeFalse();
     }
 }
