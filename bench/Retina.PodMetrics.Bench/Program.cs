@@ -5,7 +5,8 @@ namespace Retina.PodMetrics.Bench;
 
 /// <summary>
 /// Pod-level metrics benchmarks (root): throughput with and without packetparser, events per
-/// packet, runtime CPU/RSS at 100 k packets/s with 1 000 pods cached, series after pod churn.
+/// packet, runtime CPU/RSS at 100 k packets/s with 1 000 pods cached, series after pod churn; <c>context</c>: node
+/// memory and watch bytes of local and remote context at 10 000 pods (not part of <c>all</c>).
 /// </summary>
 internal static class Program
 {
@@ -18,6 +19,13 @@ internal static class Program
                 return Traffic.SendPaced(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), double.Parse(args[5], CultureInfo.InvariantCulture));
             case "sink":
                 return Sink(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture));
+            case "context-node":
+                return await ContextBench.NodeAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            case "context":
+                // No root needed: the fake API server and the node's feed are plain processes.
+                Console.WriteLine($"Machine: {Describe()}");
+                await ContextBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100);
+                return 0;
         }
 
         if (!Environment.IsPrivilegedProcess)

@@ -75,7 +75,7 @@ public sealed class RetinaEndpointReconciler(IKubeClient client) : IReconciler
                 Name = key.Name,
                 NamespaceProperty = key.Namespace,
                 ResourceVersion = existing.Metadata.ResourceVersion,
-                Labels = existing.Metadata.Labels,
+                Labels = new Dictionary<string, string> { [ManagedByLabel] = ManagedBy },
                 OwnerReferences = [owner],
             },
             Spec = desired,
