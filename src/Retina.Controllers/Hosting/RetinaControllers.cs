@@ -39,7 +39,7 @@ public static class RetinaControllers
         controllers.Add(CapturePolicies(client, loggers, time, controllerOptions));
 
         // Remote context's slim pod projection, for node runtimes that watch it instead of every Pod.
-        if (options.Agent.RemoteContext)
+        if (options.Agent.EnableRetinaEndpoint)
         {
             controllers.Add(RetinaEndpoints(client, loggers, time, controllerOptions));
         }

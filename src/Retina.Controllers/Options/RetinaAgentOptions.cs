@@ -57,10 +57,10 @@ public sealed class RetinaAgentOptions
     public bool EnableConntrackMetrics { get; set; }
 
     /// <summary>
-    /// Retina's remoteContext, controller half: maintain a RetinaEndpoint (the slim projection of a pod) per pod, which
-    /// node runtimes in remote context (<c>Retina:NodeRuntime:RemoteContext</c>) watch instead of every full Pod.
+    /// Retina's enableRetinaEndpoint (its operator's key): maintain a RetinaEndpoint (the slim projection of a pod) per
+    /// pod, which node runtimes in remote context (<c>Retina:NodeRuntime:RemoteContext</c>) watch instead of every full Pod.
     /// </summary>
-    public bool RemoteContext { get; set; }
+    public bool EnableRetinaEndpoint { get; set; }
 
     /// <summary>Retina's plugin list; when set it is the nodes' plugin list (our Plugins key is the same thing).</summary>
     public List<string> EnabledPlugin { get; set; } = [];

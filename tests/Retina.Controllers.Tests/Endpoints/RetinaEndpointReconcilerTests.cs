@@ -6,13 +6,13 @@ using Endpoint = Retina.Api.RetinaEndpoint.RetinaEndpoint;
 
 namespace Retina.Controllers.Tests.Endpoints;
 
-/// <summary>With remoteContext on, every pod with its own addresses has a RetinaEndpoint that follows it.</summary>
+/// <summary>With enableRetinaEndpoint on, every pod with its own addresses has a RetinaEndpoint that follows it.</summary>
 public sealed class RetinaEndpointReconcilerTests
 {
     [Fact]
     public async Task A_pod_is_mirrored_followed_and_removed()
     {
-        await using var h = await ControllerHarness.StartAsync(o => o.Agent.RemoteContext = true);
+        await using var h = await ControllerHarness.StartAsync(o => o.Agent.EnableRetinaEndpoint = true);
         await CreatePodAsync(h.Client, Pod("team-a", "web-1", "node2", deployment: "web"), "10.9.0.7");
 
         var ep = await Until.ValueAsync(() => h.Client.GetAsync<Endpoint>("web-1", "team-a", default), e => e?.Spec.PodIps is { Count: 1 }, "the endpoint carries the pod's IP");
@@ -38,7 +38,7 @@ public sealed class RetinaEndpointReconcilerTests
     [Fact]
     public async Task Host_network_and_unscheduled_pods_have_no_endpoint_and_nothing_is_rewritten_unchanged()
     {
-        await using var h = await ControllerHarness.StartAsync(o => o.Agent.RemoteContext = true);
+        await using var h = await ControllerHarness.StartAsync(o => o.Agent.EnableRetinaEndpoint = true);
         var host = Pod("kube-system", "proxy", "node1");
         host.Spec.HostNetwork = true;
         await CreatePodAsync(h.Client, host, "192.168.0.10");
@@ -60,7 +60,7 @@ public sealed class RetinaEndpointReconcilerTests
         await using var h = await ControllerHarness.StartAsync();
         await CreatePodAsync(h.Client, Pod("team-a", "web-1", "node2"), "10.9.0.9");
         await Until.TrueAsync(async () => (await h.Client.GetAsync<V1Pod>("web-1", "team-a", default))?.Status?.PodIP is not null, "the pod exists");
-        h.Options.Agent.RemoteContext.ShouldBeFalse();
+        h.Options.Agent.EnableRetinaEndpoint.ShouldBeFalse();
         h.Api.WriteCount("retinaendpoints").ShouldBe(0);
     }
 
