@@ -76,14 +76,14 @@ internal static class ContextBench
             await child.WaitForExitAsync();
 
             rows.Add([
-                mode, Int(synced[4]), Mib(synced[2]), MibBytes(Long(synced[2]) - Long(synced[1])), Mib(synced[3]), Mib(done[2]), MibBytes(listBytes), MibBytes(watchBytes), MibBytes(watchBytes * nodes), synced[5],
+                mode, Int(synced[4]), Mib(synced[2]), MibBytes(Long(synced[2]) - Long(synced[1])), Mib(done[1]), Mib(synced[3]), Mib(done[2]), MibBytes(listBytes), MibBytes(watchBytes), MibBytes(watchBytes * nodes), synced[5],
             ]);
         }
 
         await stopController.CancelAsync();
         await controllerRun;
         Console.WriteLine();
-        string[] header = ["mode", "pods cached", "RSS MiB", "RSS delta MiB", "heap MiB", "heap after churn", "list MiB", "watch MiB", $"watch x {nodes} nodes", "sync s"];
+        string[] header = ["mode", "pods cached", "RSS MiB", "RSS delta MiB", "RSS after churn", "heap MiB", "heap after churn", "list MiB", "watch MiB", $"watch x {nodes} nodes", "sync s"];
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
         Console.WriteLine("  " + string.Join("  ", header.Select((h, c) => h.PadLeft(widths[c]))));
         foreach (var r in rows)
@@ -91,7 +91,9 @@ internal static class ContextBench
             Console.WriteLine("  " + string.Join("  ", r.Select((v, c) => v.PadLeft(widths[c]))));
         }
 
-        Console.WriteLine($"  (watch = {Churn:N0} annotation changes anywhere in the cluster and 2 new pods; RSS delta = RSS after sync minus RSS of the idle child before the feed started)");
+        Console.WriteLine($"  (RSS/heap after a forced full GC; \"RSS\" and \"heap\" right after the initial list, while its response is still");
+        Console.WriteLine($"   reachable; \"after churn\" = steady state. RSS delta = RSS after sync minus the idle child's RSS before the feed started.");
+        Console.WriteLine($"   watch = what the node received for {Churn:N0} annotation changes anywhere in the cluster and 2 new pods; x nodes = the API server's fan-out.)");
     }
 
     /// <summary>The child: one node's feed over <paramref name="url"/>; prints its memory once synced and after the churn.</summary>
