@@ -29,6 +29,9 @@ public sealed partial class NodeAgent(
     /// <summary>Extra metrics the runtime reports as capped (the pod-level metrics layer sets this).</summary>
     public Func<IReadOnlyList<string>> CappedMetrics { get; set; } = () => [];
 
+    /// <summary>Why remote context cannot name other nodes' pods (condition RemoteContextDegraded), or null.</summary>
+    public Func<string?> RemoteContextProblem { get; set; } = () => null;
+
     /// <summary>Called with the merged metric shaping whenever the spec changes it.</summary>
     public Func<NodeMetricsSpec?, CancellationToken, Task> ApplyMetrics { get; set; } = (_, _) => Task.CompletedTask;
 
@@ -126,6 +129,11 @@ public sealed partial class NodeAgent(
         Pulse.Passed(new AgentPulse.LastPass(now, runtime.Metadata.Generation, [.. (spec.Plugins ?? []).Select(p => p.Name)], current, plugins is not null, failure));
         var status = NodeStatusBuilder.Build(spec, runtime.Metadata.Generation, current, captures.Report(), CappedMetrics(), Kernel, now);
         status.Traces = Traces?.Report() is { Count: > 0 } traces ? traces : null;
+        if (RemoteContextProblem() is { } contextProblem)
+        {
+            Api.Common.Conditions.Set(status.Conditions!, "RemoteContextDegraded", Api.Common.ConditionStatus.True, "NoRetinaEndpoints", contextProblem, runtime.Metadata.Generation, now);
+        }
+
         status.FlightRecorder = FlightRecorderStatus();
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
         if (fingerprint == lastFingerprint && now - lastWrite < options.HeartbeatInterval)

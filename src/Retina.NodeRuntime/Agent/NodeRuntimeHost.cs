@@ -146,6 +146,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
                 return Task.CompletedTask;
             },
             CappedMetrics = () => podLevel.CappedMetrics,
+            RemoteContextProblem = () => (podSource as EnrichmentFeed)?.RemoteContextProblem,
             ApplyFlightRecorder = recorder.ApplyAsync,
             FlightRecorderStatus = recorder.Status,
         };

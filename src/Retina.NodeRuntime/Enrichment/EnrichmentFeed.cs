@@ -16,6 +16,8 @@ public sealed class EnrichmentFeed : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly List<IInformer> informers = [];
     private readonly List<Task> loops = [];
+    private IInformer? endpointInformer;
+    private EndpointHandler? endpointHandler;
 
     private EnrichmentFeed()
     {
@@ -41,7 +43,9 @@ public sealed class EnrichmentFeed : IAsyncDisposable
         if (options.RemoteEndpoints && !options.AllPods)
         {
             var endpoints = new Informer<RetinaEndpoint>(client, null, loggers.CreateLogger("Retina.NodeRuntime.Enrichment.Endpoints"));
-            endpoints.AddHandler(new EndpointHandler(cache));
+            feed.endpointHandler = new EndpointHandler(cache);
+            endpoints.AddHandler(feed.endpointHandler);
+            feed.endpointInformer = endpoints;
             feed.Add(endpoints);
         }
 
@@ -65,6 +69,28 @@ public sealed class EnrichmentFeed : IAsyncDisposable
     /// <summary>Creates the cache for <paramref name="nodeName"/> and starts feeding it.</summary>
     public static EnrichmentFeed Start(IKubeClient client, string nodeName, EnrichmentOptions? options = null, ILoggerFactory? loggers = null) =>
         Start(client, new EnrichmentCache(nodeName), options, loggers);
+
+    /// <summary>
+    /// Why remote context cannot work, or null: the endpoint watch has listed, this node has pods with addresses, and
+    /// not one of them has a RetinaEndpoint, so the controllers do not mirror pods (<c>enableRetinaEndpoint</c> is off)
+    /// and every other node's pod stays unknown. (The controllers mirror this node's pods too, which is what makes
+    /// the check possible; a pod created a moment ago may show it until its endpoint arrives.)
+    /// </summary>
+    public string? RemoteContextProblem
+    {
+        get
+        {
+            if (endpointInformer is not { IsSynced: true } || endpointHandler!.OwnNode > 0)
+            {
+                return null;
+            }
+
+            var local = Cache.Pods().Count(p => p.Pod.IsLocal && p.Addresses.Count > 0);
+            return local == 0
+                ? null
+                : $"remote context is on, but no RetinaEndpoint mirrors any of this node's {local} pod(s) with addresses: the controllers' enableRetinaEndpoint is off, so pods of other nodes are not named";
+        }
+    }
 
     /// <summary>Completes once every informer has listed once.</summary>
     public Task WaitForSyncAsync(CancellationToken ct) => Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(ct)));
@@ -100,11 +126,37 @@ public sealed class EnrichmentFeed : IAsyncDisposable
 
     private sealed class EndpointHandler(EnrichmentCache cache) : IInformerHandler<RetinaEndpoint>
     {
-        public void OnAdd(RetinaEndpoint obj) => cache.UpsertEndpoint(obj);
+        private int ownNode;
 
-        public void OnUpdate(RetinaEndpoint previous, RetinaEndpoint current) => cache.UpsertEndpoint(current);
+        /// <summary>Endpoints of this node's pods seen (they are not cached: the pod watch owns those pods).</summary>
+        public int OwnNode => Volatile.Read(ref ownNode);
 
-        public void OnDelete(RetinaEndpoint obj) => cache.DeleteEndpoint(obj);
+        public void OnAdd(RetinaEndpoint obj)
+        {
+            Count(obj, +1);
+            cache.UpsertEndpoint(obj);
+        }
+
+        public void OnUpdate(RetinaEndpoint previous, RetinaEndpoint current)
+        {
+            Count(previous, -1);
+            Count(current, +1);
+            cache.UpsertEndpoint(current);
+        }
+
+        public void OnDelete(RetinaEndpoint obj)
+        {
+            Count(obj, -1);
+            cache.DeleteEndpoint(obj);
+        }
+
+        private void Count(RetinaEndpoint obj, int delta)
+        {
+            if (obj.Spec.NodeName == cache.NodeName)
+            {
+                Interlocked.Add(ref ownNode, delta);
+            }
+        }
     }
 
     private sealed class ServiceHandler(EnrichmentCache cache) : IInformerHandler<V1Service>

@@ -42,6 +42,7 @@ public sealed class RemoteEndpointContextTests
         feed.Cache.LabelsOf(remote).ShouldContain("pod-template-hash=7d9f8c6b5");
         await Until.TrueAsync(() => feed.Cache.Lookup(IPAddress.Parse("10.8.1.1"))?.IsLocal == true, "the local pod comes from the pod watch");
         feed.Cache.PodCount.ShouldBe(2);
+        await Until.TrueAsync(() => feed.RemoteContextProblem is null, "with the mirror running there is no problem to report");
 
         await client.DeleteAsync<V1Pod>("there", "team-b", default);
         await Until.TrueAsync(() => feed.Cache.Lookup(IPAddress.Parse("10.8.1.2")) is null, "a deleted pod is gone from the node");
@@ -63,6 +64,7 @@ public sealed class RemoteEndpointContextTests
         await feed.WaitForSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
         await Until.TrueAsync(() => feed.Cache.Lookup(IPAddress.Parse("10.8.2.1")) is not null, "the local pod is known");
         feed.Cache.Lookup(IPAddress.Parse("10.8.2.2")).ShouldBeNull();
+        feed.RemoteContextProblem.ShouldNotBeNull().ShouldContain("enableRetinaEndpoint is off");
 
         // An endpoint of this node's own pod is ignored: the pod watch owns local pods.
         await client.CreateAsync(new Endpoint
@@ -77,6 +79,7 @@ public sealed class RemoteEndpointContextTests
         }, default);
         await Until.TrueAsync(() => feed.Cache.Lookup(IPAddress.Parse("10.8.2.10")) is not null, "a remote endpoint arrives");
         feed.Cache.Lookup(IPAddress.Parse("10.8.2.9")).ShouldBeNull();
+        feed.RemoteContextProblem.ShouldBeNull("an endpoint of this node's pod shows the mirror runs");
     }
 
     [Fact]
