@@ -45,9 +45,11 @@ internal sealed class BareNode : IAsyncDisposable
     };
 
     /// <summary>Starts the host for <paramref name="node"/>; <paramref name="beforeRun"/> may wrap its seams before the loop starts.</summary>
-    public async Task<NodeRuntimeHost> StartHostAsync(string node, TimeSpan? heartbeat = null, Action<NodeRuntimeHost>? beforeRun = null)
+    public async Task<NodeRuntimeHost> StartHostAsync(string node, TimeSpan? heartbeat = null, Action<NodeRuntimeHost>? beforeRun = null, Action<NodeAgentOptions>? configure = null)
     {
-        Host = await NodeRuntimeHost.StartAsync(Client, Options(node, heartbeat), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        var options = Options(node, heartbeat);
+        configure?.Invoke(options);
+        Host = await NodeRuntimeHost.StartAsync(Client, options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
         beforeRun?.Invoke(Host);
         run = Host.RunAsync(stop.Token);
         return Host;
