@@ -1,4 +1,12 @@
+using System.Net;
 using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Retina.Controllers.Hosting;
+using Retina.Kube.Controllers;
+using Retina.NodeRuntime.Enrichment;
+using Retina.Testing.FakeKubeApi;
+using Retina.Testing.FakeKubeApi.Auth;
+using Retina.Testing.Repo;
 using Retina.Controllers.Tests.Support;
 using Retina.Kube.Client;
 using Retina.Testing.Waiting;
@@ -62,6 +70,43 @@ public sealed class RetinaEndpointReconcilerTests
         await Until.TrueAsync(async () => (await h.Client.GetAsync<V1Pod>("web-1", "team-a", default))?.Status?.PodIP is not null, "the pod exists");
         h.Options.Agent.EnableRetinaEndpoint.ShouldBeFalse();
         h.Api.WriteCount("retinaendpoints").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_mirror_and_a_remote_node_work_with_only_the_shipped_rights()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync(o => o.AuthorizeRequests = true);
+        api.ApplyRbacFile(RepoPaths.Combine("kustomize/base/rbac/controllers.yaml"));
+        api.ApplyRbacFile(RepoPaths.Combine("kustomize/base/rbac/node-runtime.yaml"));
+        var admin = api.CreateClient();
+        var controllers = api.CreateClient(FakeUser.ServiceAccount("retina-system", "retina-controllers"));
+        var node = api.CreateClient(FakeUser.ServiceAccount("retina-system", "retina-node-runtime", "node1"));
+        using var stop = new CancellationTokenSource();
+        var mirror = RetinaControllers.RetinaEndpoints(controllers, NullLoggerFactory.Instance, TimeProvider.System, new ControllerOptions());
+        var running = mirror.RunAsync(stop.Token);
+        try
+        {
+            await CreatePodAsync(admin, Pod("team-a", "web-1", "node2"), "10.9.1.7");
+            await using var feed = EnrichmentFeed.Start(node, "node1", new EnrichmentOptions { RemoteEndpoints = true, WatchServices = false, WatchNodes = false });
+            await Until.TrueAsync(() => feed.Cache.Lookup(IPAddress.Parse("10.9.1.7")) is not null, "the node names the remote pod through its endpoint");
+
+            await admin.PatchAsync<V1Pod>("web-1", "team-a", KubePatch.Merge("""{"metadata":{"labels":{"app":"web2"}}}"""), default);
+            await Until.TrueAsync(async () => (await admin.GetAsync<Endpoint>("web-1", "team-a", default))?.Spec.Labels?["app"] == "web2", "replaced with the shipped update right");
+            await admin.DeleteAsync<V1Pod>("web-1", "team-a", default);
+            await Until.TrueAsync(() => feed.Cache.Lookup(IPAddress.Parse("10.9.1.7")) is null, "deleted with the shipped delete right");
+            api.Requests.Where(r => r.Key.Plural == "retinaendpoints" && r.Key.Verb is "create" or "update" or "delete").Sum(r => r.Value).ShouldBeGreaterThanOrEqualTo(3);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await running;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
     }
 
     private static V1Pod Pod(string ns, string name, string? nodeName, string? deployment = null)

@@ -24,7 +24,7 @@ public sealed class NodeRightsTests
         api.ApplyRbacFile(RepoPaths.Combine("kustomize/base/rbac/node-runtime.yaml"));
         var node = api.CreateClient(FakeUser.ServiceAccount("retina-system", "retina-node-runtime", "node-a"));
 
-        await using var feed = EnrichmentFeed.Start(node, "node-a", new EnrichmentOptions { AllPods = remoteContext });
+        await using var feed = EnrichmentFeed.Start(node, "node-a", new EnrichmentOptions { RemoteEndpoints = remoteContext });
         await feed.WaitForSyncAsync(new CancellationTokenSource(Until.DefaultTimeout).Token);
     }
 
