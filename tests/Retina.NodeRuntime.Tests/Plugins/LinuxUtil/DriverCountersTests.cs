@@ -77,6 +77,8 @@ public sealed class DriverCountersTests
         await PairExecAsync(pair.NamespaceB, "ip", "tuntap", "add", "tapx0", "mode", "tap");
         var counters = new DriverCounters();
         using var thread = NetnsThread.Start(pair.NamespaceB);
+        (await thread.RunAsync(() => counters.Read([pair.VethB]))).ShouldBeEmpty(); // the interfaces setting narrows: the tap is not asked
+        counters.UnsupportedCount.ShouldBe(0);
         var read = await thread.RunAsync(() => counters.Read(null));
         read.ShouldBeEmpty();
         counters.UnsupportedCount.ShouldBe(1); // the tap (EOPNOTSUPP); lo is skipped by name, the veth has statistics
