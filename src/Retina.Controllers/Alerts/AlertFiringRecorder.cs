@@ -77,7 +77,7 @@ public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhook
     /// <summary>
     /// A node's threshold breach (status.triggers, state Firing) fires its policy the way an alert does: the episode is
     /// node@since, so a repeated status, a restarted controller or another replica finds it claimed and creates nothing more.
-    /// The target is the node, or the pod that contributed most when the node knows it and it is in the policy's namespace.
+    /// The target is the node (see <see cref="ThresholdEpisode.Mapping"/>); the top pod, when the node knows it, is in the firing's labels.
     /// Null when the policy or its threshold trigger is gone or invalid (nothing to fire).
     /// </summary>
     public async Task<AlertOutcome?> RecordThresholdAsync(string node, Api.NodeRuntime.NodeTriggerStatus breach, CancellationToken ct)
@@ -92,8 +92,8 @@ public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhook
 
             var trigger = policy.Spec.Triggers.First(t => t.Name == breach.Trigger);
             metrics.Matched(policy);
-            var alert = ThresholdEpisode.Alert(node, breach, trigger.Threshold!, policy);
-            return await FireAsync(policy, trigger.Name, alert, ThresholdEpisode.Source(node, breach, trigger.Threshold!), ThresholdEpisode.Mapping, ct).ConfigureAwait(false);
+            var alert = ThresholdEpisode.Alert(node, breach, trigger.Threshold!);
+            return await FireAsync(policy, trigger.Name, alert, ThresholdEpisode.Source(node, breach, trigger.Threshold!), ThresholdEpisode.Mapping(policy), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransient(e))
         {

@@ -10,25 +10,27 @@ namespace Retina.Controllers.Alerts;
 /// <summary>
 /// A node's threshold breach seen as an alert, so it fires through the same claim, limits, naming and events: the
 /// fingerprint names the node (node names longer than 100 characters are hashed to keep the episode key short), startsAt
-/// is the breach's since, and the labels are node plus the top contributor's namespace and pod when the node knows them.
+/// is the breach's since, and the labels are node plus the top contributor's namespace and pod when the node knows them
+/// (recorded in the firing's labels).
 /// </summary>
 public static class ThresholdEpisode
 {
-    /// <summary>How a breach's labels map onto the target, whatever targetFromAlertLabels says for alerts.</summary>
-    public static readonly AlertLabelMapping Mapping = new() { Namespace = "namespace", Pod = "pod", Node = "node" };
+    /// <summary>
+    /// How a breach's labels map onto the target, whatever targetFromAlertLabels says for alerts: a template with no target
+    /// or a nodeSelector captures the node that breached; any other template target (pods, namespaces, a workload) is kept
+    /// as it is, so a threshold never makes a pod-targeted policy node-wide. The top pod is recorded, not used to narrow: a
+    /// node capture holds its traffic, and a pod target would reach beyond what the policy was authorized for.
+    /// </summary>
+    public static AlertLabelMapping Mapping(Policy policy) =>
+        policy.Spec.CaptureTemplate.CaptureConfiguration.CaptureTarget is { NodeSelector: null } ? new AlertLabelMapping() : new AlertLabelMapping { Node = "node" };
 
-    public static Alert Alert(string node, NodeTriggerStatus breach, ThresholdTrigger threshold, Policy policy)
+    public static Alert Alert(string node, NodeTriggerStatus breach, ThresholdTrigger threshold)
     {
         var labels = new Dictionary<string, string> { ["alertname"] = "threshold:" + threshold.Metric, ["node"] = node };
-
-        // A pod elsewhere than the policy's namespace can be captured only through a podSelector in the template: without
-        // one, the node (where the pod runs) is the target.
-        var podInReach = breach.Pod is { Length: > 0 } && breach.Namespace is { Length: > 0 } ns
-            && (ns == policy.Metadata.NamespaceProperty || policy.Spec.CaptureTemplate.CaptureConfiguration.CaptureTarget?.PodSelector is not null);
-        if (podInReach)
+        if (breach.Pod is { Length: > 0 } pod && breach.Namespace is { Length: > 0 } ns)
         {
-            labels["namespace"] = breach.Namespace!;
-            labels["pod"] = breach.Pod!;
+            labels["namespace"] = ns;
+            labels["pod"] = pod;
         }
 
         return new Alert
