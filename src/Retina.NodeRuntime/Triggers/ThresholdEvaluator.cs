@@ -115,7 +115,7 @@ public sealed class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
             var raw = spec.Metric switch
             {
                 "dropRate" => spec.Reason is { } reason
-                    ? counts.DropsByReason.Where(p => string.Equals(p.Key, reason, StringComparison.OrdinalIgnoreCase)).Sum(p => p.Value)
+                    ? counts.DropsByReason.Where(p => IsReason(p.Key, reason)).Sum(p => p.Value)
                     : counts.DropsByReason.Values.Sum(),
                 "dnsFailureRate" => (spec.Rcodes ?? []).Sum(r => counts.DnsByRcode.GetValueOrDefault(r)),
                 _ => counts.Retransmits,
@@ -158,6 +158,18 @@ public sealed class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>The kernel's name, or its Retina alias when the dropreason plugin reports Retina's names (reasonNames: retina).</summary>
+    private static bool IsReason(string label, string reason)
+    {
+        if (string.Equals(label, reason, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var alias = Plugins.DropReason.DropReasonNames.RetinaAlias(reason.ToUpperInvariant());
+        return alias != "UNKNOWN_DROP" && string.Equals(label, alias, StringComparison.Ordinal);
     }
 
     private static bool Same(NodeTriggerSpec a, NodeTriggerSpec b) =>

@@ -11,7 +11,8 @@ namespace Retina.NodeRuntime.Triggers;
 /// </summary>
 public sealed class ThresholdState(NodeTriggerSpec spec)
 {
-    private readonly (DateTime Time, double Total)[] ring = new (DateTime, double)[spec.WindowSeconds + 1];
+    // The schema bounds the window (5 s to 10 min); a spec written past the schema cannot make the ring empty or huge.
+    private readonly (DateTime Time, double Total)[] ring = new (DateTime, double)[Math.Clamp(spec.WindowSeconds, 5, 600) + 1];
     private readonly Dictionary<string, double> recentByIp = new(StringComparer.Ordinal);
     private int count;
     private int next;
@@ -81,7 +82,7 @@ public sealed class ThresholdState(NodeTriggerSpec spec)
     /// </summary>
     private void Decay(IReadOnlyDictionary<string, double> grownByIp)
     {
-        var keep = 1.0 - 1.0 / Spec.WindowSeconds;
+        var keep = 1.0 - 1.0 / (ring.Length - 1);
         foreach (var ip in recentByIp.Keys.ToList())
         {
             recentByIp[ip] *= keep;

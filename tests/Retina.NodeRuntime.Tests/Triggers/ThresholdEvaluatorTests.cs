@@ -78,6 +78,22 @@ public sealed class ThresholdEvaluatorTests
     }
 
     [Fact]
+    public void A_reason_matches_the_kernel_name_or_its_retina_alias_and_nothing_else()
+    {
+        var evaluator = new ThresholdEvaluator(metrics, time);
+        evaluator.Apply([new NodeTriggerSpec { Policy = "default/p", Trigger = "nf", Metric = "dropRate", Above = 10, WindowSeconds = 5, Reason = "NETFILTER_DROP" }]);
+        evaluator.Evaluate();
+        Seconds(evaluator, 5, () =>
+        {
+            metrics.DropCount.WithLabels("IPTABLE_RULE_DROP", "ingress").Inc(6); // dropreason with reasonNames: retina
+            metrics.DropCount.WithLabels("NETFILTER_DROP", "egress").Inc(6);
+            metrics.DropCount.WithLabels("UNKNOWN_DROP", "ingress").Inc(100);
+        });
+
+        evaluator.Report().ShouldHaveSingleItem().Value.ShouldBe("12");
+    }
+
+    [Fact]
     public void A_threshold_whose_plugin_is_not_running_says_so_in_its_status()
     {
         var evaluator = new ThresholdEvaluator(metrics, time) { PluginRunning = name => name == "dropreason" };
