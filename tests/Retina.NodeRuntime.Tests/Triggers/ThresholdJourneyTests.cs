@@ -65,7 +65,8 @@ public sealed class ThresholdJourneyTests
         firing.Source!.ShouldContain($"node {JourneyBed.NodeA} threshold: dropRate NETFILTER_DROP");
 
         await Until.ValueAsync(() => bed.Client.GetAsync<CaptureObject>(child.Metadata.Name, "default", None),
-            c => c?.Status?.Nodes?.Any(n => n.Node == JourneyBed.NodeA && n.Phase == CapturePhase.Running) == true, "the child runs on node-a", TimeSpan.FromSeconds(60));
+            c => c?.Status?.Nodes?.Any(n => n.Node == JourneyBed.NodeA && n.Phase == CapturePhase.Running && n.Packets > 0) == true,
+            "the child runs on node-a and has captured some of the burst", TimeSpan.FromSeconds(60));
         await stop.CancelAsync();
         await sending;
 
