@@ -1,17 +1,20 @@
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Retina.Api.NodeRuntime;
 using Retina.NodeRuntime.Plugins;
 using Retina.NodeRuntime.Tests.Plugins;
+using Retina.NodeRuntime.Tests.Plugins.Dns;
 using Retina.NodeRuntime.Triggers;
 using Retina.Testing.Kernel;
 using Retina.Testing.Netns;
+using Retina.Testing.Waiting;
 
 namespace Retina.NodeRuntime.Tests.Triggers;
 
 /// <summary>
-/// Node-local thresholds judged on real kernel drops: the real dropreason plugin in a namespace, an nft drop rule and UDP
-/// to a closed port for two reasons, and the evaluator ticking on a clock the test moves one second at a time, so the
-/// rates are exact.
+/// Node-local thresholds judged on real kernel counts: the real dropreason plugin in a namespace with an nft drop rule and
+/// UDP to a closed port (two reasons), the real dns plugin with a real dnsmasq answering NXDOMAIN, and the evaluator
+/// ticking on a clock the test moves one second at a time, so the rates are exact.
 /// </summary>
 public sealed class ThresholdEvaluatorKernelTests
 {
@@ -72,6 +75,42 @@ public sealed class ThresholdEvaluatorKernelTests
         (ended.State, ended.Since, ended.EndedTime).ShouldBe(("Ok", firing.Since, Truncated(time.GetUtcNow().UtcDateTime)));
         evaluator.Report()!.ShouldNotContain(r => r.Trigger == "netfilter-high");
         changes.ShouldBe(3, "one tick started netfilter and any; any (600 -> 480) ended at the first quiet second, netfilter at the third");
+    }
+
+    [KernelFact]
+    public async Task Nxdomain_answers_from_a_real_dnsmasq_above_the_value_breach_and_noerror_answers_do_not_count()
+    {
+        await using var pair = await NetnsPair.CreateAsync("td");
+        await using var dnsmasq = await Dnsmasq.StartAsync(pair.NamespaceB, "10.200.99.1 known.retina.test\n", pair.AddressB);
+        await using var t = await PluginTestHost.StartAsync(pair.NamespaceA, PluginTestHost.Request("dns", ("interfaces", pair.VethA)));
+        using var client = await NsUdp.BindAsync(pair.NamespaceA, pair.AddressA, 7611);
+        var server = new IPEndPoint(IPAddress.Parse(pair.AddressB), 53);
+        (await Until.TryAsync(() => Task.FromResult(DnsQueries.Ask(client, server, "known.retina.test", 1) == 0))).ShouldBe(true, "dnsmasq answers");
+
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var evaluator = new ThresholdEvaluator(t.Metrics, time) { Refresh = t.Host.CollectNow };
+        evaluator.Apply([
+            new NodeTriggerSpec { Policy = "default/p", Trigger = "nx", Metric = "dnsFailureRate", Above = 5, WindowSeconds = 5, Rcodes = ["NXDOMAIN", "SERVFAIL"] },
+            new NodeTriggerSpec { Policy = "default/p", Trigger = "servfail-only", Metric = "dnsFailureRate", Above = 5, WindowSeconds = 5, Rcodes = ["SERVFAIL"] },
+        ]);
+        evaluator.Evaluate();
+        var nx = await t.ValueAsync("networkobservability_dns_response_count", ("return_code", "NXDomain"));
+        ushort id = 100;
+        for (var s = 1; s <= 5; s++)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                DnsQueries.Ask(client, server, "missing.retina.test", id++).ShouldBe(3);
+                DnsQueries.Ask(client, server, "known.retina.test", id++).ShouldBe(0);
+            }
+
+            nx += await t.GrowthAsync("networkobservability_dns_response_count", nx, 8, ("return_code", "NXDomain"));
+            time.Advance(ThresholdEvaluator.Tick);
+            evaluator.Evaluate();
+        }
+
+        var breach = evaluator.Report().ShouldHaveSingleItem("8 NXDOMAIN a second, no SERVFAIL");
+        (breach.Trigger, breach.State, breach.Value).ShouldBe(("nx", "Firing", "8"));
     }
 
     private static DateTime Truncated(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
