@@ -151,7 +151,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
             ApplyFlightRecorder = recorder.ApplyAsync,
             FlightRecorderStatus = recorder.Status,
         };
-        var thresholds = ThresholdWiring.Create(metrics, plugins, cache, agent, time);
+        var thresholds = ThresholdWiring.Create(metrics, plugins, cache, agent, time, loggers.CreateLogger<ThresholdEvaluator>());
         var traces = Trace.TraceWiring.Create(options, metrics, cache, loggers, time, configurePlugins);
         agent.Traces = traces;
         var probes = new RuntimeProbes(agent.Pulse, options.HeartbeatInterval, time);

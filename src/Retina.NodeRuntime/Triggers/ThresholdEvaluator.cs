@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Retina.Api.NodeRuntime;
 using Retina.NodeRuntime.Metrics;
 
@@ -9,7 +10,7 @@ namespace Retina.NodeRuntime.Triggers;
 /// <see cref="Report"/> is what status.triggers says; <see cref="Changed"/> fires when an episode starts or ends so the
 /// agent writes status at once instead of at its next heartbeat.
 /// </summary>
-public sealed class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
+public sealed partial class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
 {
     /// <summary>The tick: the smallest step of a window, and how stale a breach can be when it is reported.</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -34,6 +35,8 @@ public sealed class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
 
     public event Action? Changed;
 
+    public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     /// <summary>Thresholds now in the spec; a threshold whose definition is unchanged keeps its window and episode.</summary>
     public void Apply(IReadOnlyList<NodeTriggerSpec>? specs)
     {
@@ -46,17 +49,6 @@ public sealed class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
             }
 
             states = next;
-        }
-    }
-
-    public int Count
-    {
-        get
-        {
-            lock (gate)
-            {
-                return states.Count;
-            }
         }
     }
 
@@ -152,7 +144,15 @@ public sealed class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
-                Evaluate();
+                try
+                {
+                    Evaluate();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One bad tick (a plugin torn down under it) must not end evaluation for good: the next tick retries.
+                    LogTickFailed(Logger, e.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -175,4 +175,7 @@ public sealed class ThresholdEvaluator(NodeMetrics metrics, TimeProvider time)
     private static bool Same(NodeTriggerSpec a, NodeTriggerSpec b) =>
         a.Metric == b.Metric && a.Above == b.Above && a.WindowSeconds == b.WindowSeconds && a.Reason == b.Reason
         && (a.Rcodes ?? []).SequenceEqual(b.Rcodes ?? [], StringComparer.OrdinalIgnoreCase);
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Evaluating node-local thresholds failed (retried next tick): {Reason}")]
+    private static partial void LogTickFailed(ILogger logger, string reason);
 }
