@@ -10,7 +10,8 @@ namespace Retina.NodeRuntime.Bench;
 ///   ringbuf  ring-buffer events/s ingested into metrics, with lost counts
 ///   rss      runtime RSS after N seconds with all basic plugins
 ///   trace    a TraceSession: pkt/s of untraced traffic with vs without a trace armed, events/s per core, bytes per event
-/// Usage: Retina.NodeRuntime.Bench [all|tc|coverage|udp|ringbuf|rss|trace] [--quick] [--seconds N]
+///   thresholds  one node-local threshold evaluation tick with N thresholds vs none, beside one /metrics scrape
+/// Usage: Retina.NodeRuntime.Bench [all|tc|coverage|udp|ringbuf|rss|trace|thresholds] [--quick] [--seconds N]
 /// </summary>
 internal static class Program
 {
@@ -57,6 +58,11 @@ internal static class Program
         if (suite is "all" or "trace")
         {
             await TraceBench.RunAsync(quick);
+        }
+
+        if (suite is "all" or "thresholds")
+        {
+            ThresholdBench.Run(quick);
         }
 
         if (suite is "all" or "rss")

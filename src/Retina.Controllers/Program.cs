@@ -24,6 +24,7 @@ internal static class Program
         options.Namespace = Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? options.Namespace;
         var tls = WebhookTlsOptions.From(builder.Configuration);
         var alerts = AlertWebhookOptions.From(builder.Configuration);
+        options.AlertFiring = alerts;
         var problems = options.Validate().Concat(tls.Validate()).Concat(alerts.Validate()).Concat(Retina.Kube.Hosting.LogLevels.ValidateLoggingSection(builder.Configuration)).ToList();
         foreach (var (name, value) in new[] { (nameof(options.HealthAddress), options.HealthAddress), (nameof(options.WebhookAddress), options.WebhookAddress) })
         {

@@ -25,7 +25,7 @@ public sealed class CapturePolicyFiring
     [JsonPropertyName("capture")]
     public string? Capture { get; set; }
 
-    /// <summary>The alert's fingerprint, or the node for thresholds.</summary>
+    /// <summary>The alert's fingerprint, or for a threshold which node breached, at what rate, and its top pod.</summary>
     [JsonPropertyName("source")]
     public string? Source { get; set; }
 
@@ -34,7 +34,7 @@ public sealed class CapturePolicyFiring
     [JsonPropertyName("alert")]
     public string? Alert { get; set; }
 
-    /// <summary>The firing episode, fingerprint@startsAt: one child at most per episode.</summary>
+    /// <summary>The firing episode, fingerprint@startsAt (node:&lt;node&gt;@since for a node's threshold breach): one child at most per episode.</summary>
     [MaxLength(128)]
     [JsonPropertyName("episode")]
     public string? Episode { get; set; }

@@ -44,6 +44,14 @@ public sealed class CapturePolicySpec
     public bool? Suspend { get; set; }
 
     /// <summary>
+    /// Stop a child Capture early when what fired it ends: its alert is posted resolved, or the node's threshold breach is
+    /// over. The child is finalised as usual (artifact delivered, phase Completed, reason StoppedOnResolved). Default false:
+    /// children run for their template's duration.
+    /// </summary>
+    [JsonPropertyName("stopOnResolved")]
+    public bool? StopOnResolved { get; set; }
+
+    /// <summary>
     /// With captureTemplate.captureOption.preTriggerSeconds: memory (MiB) the flight recorder of each node the policy may
     /// target keeps while the policy is armed (default 32; the node caps it at its FlightRecorderMaxMB).
     /// </summary>

@@ -44,6 +44,11 @@ public sealed class CapturePolicyValidator : IValidator<CapturePolicy>
                 report.Add(FieldPath.Child(path, "name"), $"\"{trigger.Name}\" is used by another trigger");
             }
 
+            if (trigger.Threshold is { } threshold)
+            {
+                ValidateThreshold(threshold, FieldPath.Child(path, "threshold"), report);
+            }
+
             var matchers = trigger.Alert?.Matchers ?? [];
             for (var m = 0; m < matchers.Count; m++)
             {
@@ -55,6 +60,35 @@ public sealed class CapturePolicyValidator : IValidator<CapturePolicy>
         }
 
         return report;
+    }
+
+    private static void ValidateThreshold(ThresholdTrigger threshold, string path, ValidationReport report)
+    {
+        if (threshold.For is { } f && GoDuration.TryParse(f, out var window) && (window < ThresholdTrigger.MinWindow || window > ThresholdTrigger.MaxWindow))
+        {
+            report.Add(FieldPath.Child(path, "for"), $"\"{f}\" must be between {GoDuration.Format(ThresholdTrigger.MinWindow)} and {GoDuration.Format(ThresholdTrigger.MaxWindow)} (the node samples its counters once a second)");
+        }
+
+        if (threshold.Reason is not null && threshold.Metric != "dropRate")
+        {
+            report.Add(FieldPath.Child(path, "reason"), $"applies to metric dropRate only, not {threshold.Metric}");
+        }
+
+        if (threshold.Rcodes is { } rcodes)
+        {
+            if (threshold.Metric != "dnsFailureRate")
+            {
+                report.Add(FieldPath.Child(path, "rcodes"), $"applies to metric dnsFailureRate only, not {threshold.Metric}");
+            }
+
+            for (var r = 0; r < rcodes.Count; r++)
+            {
+                if (!ThresholdTrigger.KnownRcodes.Contains(rcodes[r] ?? "", StringComparer.OrdinalIgnoreCase))
+                {
+                    report.Add(FieldPath.Index(FieldPath.Child(path, "rcodes"), r), $"\"{rcodes[r]}\" is not a DNS response code ({string.Join(", ", ThresholdTrigger.KnownRcodes)})");
+                }
+            }
+        }
     }
 
     private static bool IsRegex(string pattern)

@@ -31,6 +31,11 @@ public sealed class NodeRuntimeSpec
     [JsonPropertyName("traces")]
     public List<NodeTraceAssignment>? Traces { get; set; }
 
+    /// <summary>Thresholds armed CapturePolicies ask this node to evaluate (status.triggers reports breaches).</summary>
+    [MaxItems(64)]
+    [JsonPropertyName("triggers")]
+    public List<NodeTriggerSpec>? Triggers { get; set; }
+
     /// <summary>The flight recorder armed CapturePolicies ask for (absent: off).</summary>
     [JsonPropertyName("flightRecorder")]
     public NodeFlightRecorderSpec? FlightRecorder { get; set; }

@@ -61,6 +61,11 @@ public sealed class NodeRuntimeStatus : IResourceStatus
     [JsonPropertyName("cappedMetrics")]
     public List<string>? CappedMetrics { get; set; }
 
+    /// <summary>Per threshold of spec.triggers: its latest breach episode (Firing or Ok).</summary>
+    [MaxItems(64)]
+    [JsonPropertyName("triggers")]
+    public List<NodeTriggerStatus>? Triggers { get; set; }
+
     /// <summary>The flight recorder: on or off, bytes held and seconds covered.</summary>
     [JsonPropertyName("flightRecorder")]
     public NodeFlightRecorderStatus? FlightRecorder { get; set; }

@@ -30,6 +30,9 @@ public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhook
     /// <summary>A child still absent this long after its firing was claimed is being created (or will be on retry), so it counts as running.</summary>
     private static readonly TimeSpan PendingCreation = TimeSpan.FromMinutes(10);
 
+    /// <summary>Stops children early when their alert is posted resolved and the policy has stopOnResolved (null: resolved alerts are only counted).</summary>
+    public ResolvedStopper? Stopper { get; init; }
+
     public async Task<AlertReceipt> RecordAsync(AlertNotification notification, CancellationToken ct)
     {
         metrics.Received(notification);
@@ -47,7 +50,18 @@ public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhook
                     if ((policy.Spec.Triggers ?? []).FirstOrDefault(t => t.Alert is not null && AlertMatching.Matches(t.Alert, alert.Labels!)) is { } trigger)
                     {
                         metrics.Matched(policy);
-                        receipt.Outcomes.Add(await FireAsync(policy, trigger.Name, alert, ct).ConfigureAwait(false));
+                        receipt.Outcomes.Add(await FireAsync(policy, trigger.Name, alert, alert.Fingerprint, null, ct).ConfigureAwait(false));
+                    }
+                }
+            }
+
+            foreach (var alert in (notification.Alerts ?? []).Where(a => a.Status == "resolved" && Stopper is not null))
+            {
+                foreach (var policy in policies.Where(p => p.Spec.StopOnResolved == true))
+                {
+                    if ((policy.Spec.Triggers ?? []).FirstOrDefault(t => t.Alert is not null && AlertMatching.Matches(t.Alert, alert.Labels!)) is { } trigger)
+                    {
+                        await Stopper!.StopAsync(policy, trigger.Name, AlertEpisode.Of(alert).Key, $"alert {alert.Name} resolved", ct).ConfigureAwait(false);
                     }
                 }
             }
@@ -60,11 +74,51 @@ public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhook
         return receipt;
     }
 
-    private async Task<AlertOutcome> FireAsync(Policy policy, string trigger, Alert alert, CancellationToken ct)
+    /// <summary>
+    /// A node's threshold breach (status.triggers, state Firing) fires its policy the way an alert does: the episode is
+    /// node@since, so a repeated status, a restarted controller or another replica finds it claimed and creates nothing more.
+    /// The target is the node (see <see cref="ThresholdEpisode.Mapping"/>); the top pod, when the node knows it, is in the firing's labels.
+    /// Null when the policy or its threshold trigger is gone or invalid (nothing to fire).
+    /// </summary>
+    public async Task<AlertOutcome?> RecordThresholdAsync(string node, Api.NodeRuntime.NodeTriggerStatus breach, CancellationToken ct)
+    {
+        try
+        {
+            var policy = await ThresholdPolicyAsync(breach, ct).ConfigureAwait(false);
+            if (policy is null || breach.Since is null)
+            {
+                return null;
+            }
+
+            var trigger = policy.Spec.Triggers.First(t => t.Name == breach.Trigger);
+            metrics.Matched(policy);
+            var alert = ThresholdEpisode.Alert(node, breach, trigger.Threshold!);
+            return await FireAsync(policy, trigger.Name, alert, ThresholdEpisode.Source(node, breach, trigger.Threshold!), ThresholdEpisode.Mapping(policy), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            throw new AlertTransientException(e);
+        }
+    }
+
+    private async Task<Policy?> ThresholdPolicyAsync(Api.NodeRuntime.NodeTriggerStatus breach, CancellationToken ct)
+    {
+        var parts = breach.Policy.Split('/');
+        if (parts.Length != 2)
+        {
+            return null;
+        }
+
+        var policy = await client.GetAsync<Policy>(parts[1], parts[0], ct).ConfigureAwait(false);
+        return policy is not null && policy.Metadata.DeletionTimestamp is null && Validator.Validate(policy).IsValid
+            && policy.Spec.Triggers.Any(t => t.Name == breach.Trigger && t.Threshold is not null) ? policy : null;
+    }
+
+    private async Task<AlertOutcome> FireAsync(Policy policy, string trigger, Alert alert, string? source, Api.CapturePolicy.AlertLabelMapping? mapping, CancellationToken ct)
     {
         var key = ObjectKey.Of(policy);
         var episode = AlertEpisode.Of(alert);
-        var (child, noTarget) = ChildCapture.Build(policy, trigger, alert);
+        var (child, noTarget) = ChildCapture.Build(policy, trigger, alert, mapping);
         var notAllowed = child is null ? null : CapturePolicyReach.Clamp(policy, child);
         var childName = child?.Metadata.Name ?? episode.ChildName(policy.Metadata.Name, trigger);
         var children = await ListChildrenAsync(policy.Metadata.NamespaceProperty, ct).ConfigureAwait(false);
@@ -95,8 +149,8 @@ public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhook
 
             firings.Insert(0, new CapturePolicyFiring
             {
-                Time = now, Trigger = trigger, Outcome = name, Capture = outcome.Capture, Source = alert.Fingerprint, Alert = alert.Name,
-                Episode = episode.Key, Labels = TargetLabels(fresh, alert), Message = message is null ? null : Truncate(message, 1024),
+                Time = now, Trigger = trigger, Outcome = name, Capture = outcome.Capture, Source = source, Alert = alert.Name,
+                Episode = episode.Key, Labels = TargetLabels(mapping ?? fresh.Spec.TargetFromAlertLabels, alert), Message = message is null ? null : Truncate(message, 1024),
             });
             if (firings.Count > MaxFirings)
             {
@@ -204,9 +258,8 @@ public sealed partial class AlertFiringRecorder(IKubeClient client, AlertWebhook
 
     private static bool Finished(CaptureObject c) => Api.Capture.CapturePhase.IsFinished(c.Status?.Phase);
 
-    private static Dictionary<string, string>? TargetLabels(Policy policy, Alert alert)
+    private static Dictionary<string, string>? TargetLabels(Api.CapturePolicy.AlertLabelMapping? m, Alert alert)
     {
-        var m = policy.Spec.TargetFromAlertLabels;
         var names = new[] { m?.Namespace, m?.Pod, m?.Node, "namespace", "pod", "node", "instance" }.OfType<string>().Distinct();
         var picked = names.Where(n => alert.Labels!.ContainsKey(n)).Take(MaxLabels).ToDictionary(n => n, n => Truncate(alert.Labels![n], 253));
         return picked.Count == 0 ? null : picked;

@@ -22,11 +22,12 @@ public static partial class ChildCapture
     private const string HostnameLabel = "kubernetes.io/hostname";
 
     /// <summary>The child, or why the alert gives it nothing to capture (the firing's NoTarget message).</summary>
-    public static (Api.Capture.Capture? Child, string? NoTarget) Build(Policy policy, string trigger, Alert alert)
+    /// <param name="mapping">Which labels name the target; default the policy's targetFromAlertLabels (a node threshold passes its own).</param>
+    public static (Api.Capture.Capture? Child, string? NoTarget) Build(Policy policy, string trigger, Alert alert, Api.CapturePolicy.AlertLabelMapping? mapping = null)
     {
         var own = policy.Metadata.NamespaceProperty;
         var spec = KubeJson.FromNode<CaptureSpec>(KubeJson.ToNode(policy.Spec.CaptureTemplate));
-        var (target, noTarget) = Target(policy, alert, spec.CaptureConfiguration.CaptureTarget);
+        var (target, noTarget) = Target(policy, mapping ?? policy.Spec.TargetFromAlertLabels, alert, spec.CaptureConfiguration.CaptureTarget);
         if (target is null)
         {
             return (null, noTarget);
@@ -68,10 +69,9 @@ public static partial class ChildCapture
         return annotations;
     }
 
-    private static (CaptureTarget? Target, string? NoTarget) Target(Policy policy, Alert alert, CaptureTarget? template)
+    private static (CaptureTarget? Target, string? NoTarget) Target(Policy policy, Api.CapturePolicy.AlertLabelMapping? mapping, Alert alert, CaptureTarget? template)
     {
         var own = policy.Metadata.NamespaceProperty;
-        var mapping = policy.Spec.TargetFromAlertLabels;
         var labels = alert.Labels ?? [];
         string? Value(string? label) => label is not null && labels.TryGetValue(label, out var v) && v.Length > 0 ? v : null;
 

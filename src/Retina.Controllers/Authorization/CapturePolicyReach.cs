@@ -9,7 +9,8 @@ namespace Retina.Controllers.Authorization;
 /// nodes; a mapped pod label alone: pods of the policy's namespace). Admission authorizes the policy's author for this
 /// reach; the CapturePolicy controller calls <see cref="Clamp"/> before it creates each child, so no child reaches
 /// further than the author could. Triggers choose only when a child fires: a threshold that fires on one node does not
-/// make a pod-targeted policy node-wide, so such a child stays a pod capture unless the policy was authorized for nodes.
+/// make a pod-targeted policy node-wide, so such a child stays a pod capture unless the policy was authorized for nodes; a
+/// threshold policy with no template target captures the node it fires on, so it needs whole-node reach.
 /// </summary>
 public static class CapturePolicyReach
 {
@@ -20,7 +21,10 @@ public static class CapturePolicyReach
         var own = policy.Metadata?.NamespaceProperty ?? "";
         var reach = TargetReach.Of(policy.Spec?.CaptureTemplate?.CaptureConfiguration?.CaptureTarget, own, TemplateTargetField);
         var mapping = policy.Spec?.TargetFromAlertLabels;
-        var nodeWide = mapping?.Node is { } node ? $"spec.targetFromAlertLabels.node takes the node from the alert's \"{node}\" label and captures whole nodes" : null;
+        var nodeWide = mapping?.Node is { } node ? $"spec.targetFromAlertLabels.node takes the node from the alert's \"{node}\" label and captures whole nodes"
+            : policy.Spec?.CaptureTemplate?.CaptureConfiguration?.CaptureTarget is null && policy.Spec?.Triggers?.Any(t => t.Threshold is not null) == true
+                ? "a threshold trigger with no captureTemplate target captures the whole node it fires on"
+                : null;
         var anyNamespace = mapping?.Namespace is { } label ? $"spec.targetFromAlertLabels.namespace takes the namespace from the alert's \"{label}\" label, so it can be any namespace" : null;
         var namespaces = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (mapping?.Pod is { } pod && anyNamespace is null)

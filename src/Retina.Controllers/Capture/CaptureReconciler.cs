@@ -115,9 +115,9 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             }
 
             var endpoints = resolved.HostEndpoints.GetValueOrDefault(node);
-            var outcome = await assignments.ChangeAsync(node, key0, current => current is null
+            var outcome = await assignments.ChangeAsync(node, key0, current => Stopping(capture, current is null
                 ? CaptureAssignmentBuilder.Build(capture, ips, late && deadline is { } dl ? dl - now : null, start, now, endpoints)
-                : WithPodIps(current, ips, endpoints), ct).ConfigureAwait(false);
+                : WithPodIps(current, ips, endpoints)), ct).ConfigureAwait(false);
             switch (outcome)
             {
                 case AssignmentOutcome.Written:
@@ -146,6 +146,10 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             SetAccepted(c, notes, now);
             CaptureTargetConditions.Set(c, resolved, now);
             CaptureStatusAggregator.Apply(c, assigned, runtimes.GetValueOrDefault, now, copies.GetValueOrDefault, queued, options.NodeRuntimeGraceSpan);
+            if (StopRequest(capture) is { } why)
+            {
+                Conditions.Set(c.StatusConditions, StoppedEarlyCondition, ConditionStatus.True, StoppedOnResolvedReason, why, c.Metadata.Generation, now);
+            }
             if (delivery.PendingReason is not null)
             {
                 Conditions.Set(c.StatusConditions, CaptureReasons.CopyPending, ConditionStatus.True, delivery.PendingReason, delivery.PendingMessage!, c.Metadata.Generation, now);
@@ -276,6 +280,26 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
     private static void SetAccepted(Api.Capture.Capture c, IReadOnlyList<string> notes, DateTime now) =>
         Conditions.Set(c.StatusConditions, AcceptanceReconciler<Api.Capture.Capture>.ConditionAccepted, ConditionStatus.True,
             AcceptanceReconciler<Api.Capture.Capture>.ReasonValid, notes.Count == 0 ? "spec is valid" : string.Join("; ", notes), c.Metadata.Generation, now);
+
+    /// <summary>Condition type and reason of a child Capture stopped early because what fired it resolved (CapturePolicy spec.stopOnResolved).</summary>
+    public const string StoppedEarlyCondition = "StoppedEarly";
+
+    public const string StoppedOnResolvedReason = "StoppedOnResolved";
+
+    /// <summary>Why the Capture is asked to stop before its duration (the annotation its CapturePolicy wrote), or null.</summary>
+    private static string? StopRequest(Api.Capture.Capture capture) =>
+        capture.Metadata.Annotations is { } a && a.TryGetValue(Alerts.ResolvedStopper.StopRequestedAnnotation, out var why) && why.Length > 0 ? why : null;
+
+    /// <summary>A Capture asked to stop early tells every node to stop; the nodes finish it as if its duration had ended.</summary>
+    private static NodeCaptureAssignment Stopping(Api.Capture.Capture capture, NodeCaptureAssignment assignment)
+    {
+        if (StopRequest(capture) is not null)
+        {
+            assignment.Stop = true;
+        }
+
+        return assignment;
+    }
 
     private static NodeCaptureAssignment WithPodIps(NodeCaptureAssignment current, SortedSet<string> ips, SortedSet<string>? endpoints)
     {

@@ -27,7 +27,7 @@ public static class AlertWebhookServiceCollectionExtensions
     {
         var events = new EventRecorder(client, "retina-controllers", timeProvider: time, logger: loggers.CreateLogger("events"));
         var logger = loggers.CreateLogger("retina.alertwebhook");
-        var recorder = new AlertFiringRecorder(client, options, events, metrics, time, logger);
+        var recorder = new AlertFiringRecorder(client, options, events, metrics, time, logger) { Stopper = new ResolvedStopper(client, events) };
         IAlertWebhookToken token = options.TokenFile is { } file
             ? new FileAlertWebhookToken(file)
             : new SecretAlertWebhookToken(client, ns, options.TokenSecretName, options.TokenSecretKey, time);

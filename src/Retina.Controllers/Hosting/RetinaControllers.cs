@@ -37,6 +37,7 @@ public static class RetinaControllers
         controllers.Add(Captures(client, options, loggers, time, controllerOptions));
         controllers.Add(TraceSessions(client, options, loggers, time, controllerOptions));
         controllers.Add(CapturePolicies(client, loggers, time, controllerOptions));
+        controllers.Add(NodeTriggers(client, options, loggers, time, controllerOptions));
 
         // Remote context's slim pod projection, for node runtimes that watch it instead of every Pod.
         if (options.Agent.EnableRetinaEndpoint)
@@ -153,6 +154,17 @@ public static class RetinaControllers
 
         var controller = Acceptance<Api.CapturePolicy.CapturePolicy>(client, loggers, time, controllerOptions, Verdict);
         children = controller.Watches<Api.Capture.Capture>(c => PolicyOf(c) is { } p ? [new ObjectKey(c.Metadata.NamespaceProperty, p)] : []).Cache;
+        return controller;
+    }
+
+    /// <summary>Node-local threshold breaches (NodeRuntime.status.triggers) fire their CapturePolicies, and stop children early on resolve.</summary>
+    public static Controller<NodeRuntimeObject> NodeTriggers(IKubeClient client, RetinaControllerOptions options, ILoggerFactory loggers, TimeProvider time, ControllerOptions controllerOptions)
+    {
+        var events = new EventRecorder(client, "retina-controllers", timeProvider: time, logger: loggers.CreateLogger("events"));
+        var recorder = new Alerts.AlertFiringRecorder(client, options.AlertFiring, events, Alerts.AlertWebhookMetrics.Default, time, loggers.CreateLogger("retina.nodetrigger"));
+        var reconciler = new Alerts.NodeTriggerReconciler(recorder, new Alerts.ResolvedStopper(client, events), time);
+        var controller = new Controller<NodeRuntimeObject>("nodetrigger", client, reconciler, controllerOptions, loggers.CreateLogger("nodetrigger"), time);
+        reconciler.Runtimes = controller.Informer.Cache;
         return controller;
     }
 

@@ -54,7 +54,8 @@ public sealed class NodeRuntimeReconciler(IKubeClient client, RetinaControllerOp
             ? ObserveAnnotation.Observed(key.Name, Namespaces.List(), Pods.List())
             : null;
         var metrics = ObserveAnnotation.Merge(options.Agent.EnablePodLevel ? MetricsMerger.Merge(accepted) : null, options.Agent.EnablePodLevel ? observed : null, options.Agent.AnnotationMetricsTtl);
-        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, metrics, AgentKnobs.PluginSettings(options), NodeFlightRecorderDesired.For(node, Policies?.List() ?? []));
+        var desired = NodeRuntimeSpecBuilder.Desired(options.Plugins, metrics, AgentKnobs.PluginSettings(options), NodeFlightRecorderDesired.For(node, Policies?.List() ?? []),
+            NodeTriggersDesired.For(node, Policies?.List() ?? []));
         if (runtime is null)
         {
             var created = new NodeRuntimeObject();

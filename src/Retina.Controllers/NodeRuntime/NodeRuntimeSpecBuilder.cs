@@ -9,8 +9,9 @@ public static class NodeRuntimeSpecBuilder
 {
     /// <param name="settings">Settings per plugin name (Retina's agent keys, <see cref="Options.AgentKnobs"/>); empty ones are left out.</param>
     /// <param name="flightRecorder">The flight recorder armed CapturePolicies ask of this node (null: off).</param>
+    /// <param name="triggers">The thresholds armed CapturePolicies ask this node to evaluate (null: none).</param>
     public static JsonObject Desired(IEnumerable<string> plugins, NodeMetricsSpec? metrics, IReadOnlyDictionary<string, Dictionary<string, string>>? settings = null,
-        NodeFlightRecorderSpec? flightRecorder = null)
+        NodeFlightRecorderSpec? flightRecorder = null, List<NodeTriggerSpec>? triggers = null)
     {
         var spec = new NodeRuntimeSpec
         {
@@ -22,12 +23,14 @@ public static class NodeRuntimeSpecBuilder
             }).ToList(),
             Metrics = metrics,
             FlightRecorder = flightRecorder,
+            Triggers = triggers,
         };
         var node = JsonSerializer.SerializeToNode(spec, JsonOptions)!.AsObject();
 
         // An explicit null removes a stale metrics section in a merge patch.
         node["metrics"] ??= null;
         node["flightRecorder"] ??= null;
+        node["triggers"] ??= null;
         return node;
     }
 

@@ -85,6 +85,10 @@ public sealed class RetinaControllerOptions
     /// <summary>Retina's agent keys, bound from this same section under Retina's names (see <see cref="RetinaAgentOptions"/>).</summary>
     public RetinaAgentOptions Agent { get; set; } = new();
 
+    /// <summary>Limits node-threshold firings share with the Alertmanager receiver (its namespace budget); set from Retina:AlertWebhook.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public AlertWebhookOptions AlertFiring { get; set; } = new();
+
     public bool LeaderElection { get; set; } = true;
 
     public string HealthAddress { get; set; } = "0.0.0.0:8080";

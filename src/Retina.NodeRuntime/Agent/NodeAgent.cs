@@ -44,6 +44,15 @@ public sealed partial class NodeAgent(
     /// <summary>The flight recorder's state for status (null: not reported).</summary>
     public Func<NodeFlightRecorderStatus?> FlightRecorderStatus { get; set; } = () => null;
 
+    /// <summary>Called with NodeRuntime.spec.triggers on every pass (the thresholds this node evaluates).</summary>
+    public Action<IReadOnlyList<NodeTriggerSpec>?> ApplyTriggers { get; set; } = _ => { };
+
+    /// <summary>The thresholds' breach episodes for status.triggers (null: none).</summary>
+    public Func<List<NodeTriggerStatus>?> TriggerStatus { get; set; } = () => null;
+
+    /// <summary>Asks for a pass now (a threshold's episode started or ended: the controller should hear of it at once).</summary>
+    public void Wake() => wake.Writer.TryWrite(true);
+
     /// <summary>Liveness bookkeeping for /healthz and /readyz: when the loop turned, what its last pass converged to.</summary>
     public AgentPulse Pulse { get; } = new();
 
@@ -111,6 +120,7 @@ public sealed partial class NodeAgent(
             }
             // Before captures: a pre-trigger capture assigned with its policy's first firing finds the recorder running.
             await ApplyFlightRecorder(spec.FlightRecorder, ct).ConfigureAwait(false);
+            ApplyTriggers(spec.Triggers);
             await captures.ConvergeAsync(spec.Captures ?? [], runtime.Status?.Captures ?? [], ct).ConfigureAwait(false);
             if (Traces is not null)
             {
@@ -135,6 +145,7 @@ public sealed partial class NodeAgent(
         }
 
         status.FlightRecorder = FlightRecorderStatus();
+        status.Triggers = TriggerStatus();
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
         if (fingerprint == lastFingerprint && now - lastWrite < options.HeartbeatInterval)
         {

@@ -9,6 +9,7 @@ using Retina.NodeRuntime.Metrics;
 using Retina.NodeRuntime.Metrics.Health;
 using Retina.NodeRuntime.Plugins;
 using Retina.NodeRuntime.Plugins.ApiServerLatency;
+using Retina.NodeRuntime.Triggers;
 
 namespace Retina.NodeRuntime.Agent;
 
@@ -25,6 +26,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
     private readonly PodLevelMetrics podLevel;
     private readonly IAsyncDisposable podSource;
     private Trace.TraceRunner? traces;
+    private ThresholdEvaluator? thresholds;
     private ApiServerEndpointFeed? apiServerFeed;
     private ControllerCredentialClient? credentialClient;
     private NodeAgentOptions options = new();
@@ -150,6 +152,7 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
             ApplyFlightRecorder = recorder.ApplyAsync,
             FlightRecorderStatus = recorder.Status,
         };
+        var thresholds = ThresholdWiring.Create(metrics, plugins, cache, agent, time, loggers.CreateLogger<ThresholdEvaluator>());
         var traces = Trace.TraceWiring.Create(options, metrics, cache, loggers, time, configurePlugins);
         agent.Traces = traces;
         var probes = new RuntimeProbes(agent.Pulse, options.HeartbeatInterval, time);
@@ -157,13 +160,14 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
         var host = new NodeRuntimeHost(agent, exporter, plugins, captures, recorder, metrics, podLevel, podSource)
         {
             apiServerFeed = apiServerFeed, credentialClient = credentialClient, options = options, time = time, log = loggers.CreateLogger<NodeRuntimeHost>(),
-            traces = traces,
+            traces = traces, thresholds = thresholds,
         };
         host.Notices.AddRange(notices);
         return host;
     }
 
-    public Task RunAsync(CancellationToken ct) => Task.WhenAll(Agent.RunAsync(ct), RetainAsync(ct), traces?.RunAsync(ct) ?? Task.CompletedTask);
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(Agent.RunAsync(ct), RetainAsync(ct), traces?.RunAsync(ct) ?? Task.CompletedTask,
+        thresholds?.RunAsync(ct) ?? Task.CompletedTask);
 
     /// <summary>Deletes old delivered host-path tarballs, and the oldest beyond the total, every HostPathRetentionInterval.</summary>
     private async Task RetainAsync(CancellationToken ct)

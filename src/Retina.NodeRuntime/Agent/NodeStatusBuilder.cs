@@ -53,7 +53,14 @@ public static class NodeStatusBuilder
         return node.ToJsonString();
     }
 
-    public static JsonObject Patch(NodeRuntimeStatus status) => new() { ["status"] = JsonSerializer.SerializeToNode(status, Json) };
+    public static JsonObject Patch(NodeRuntimeStatus status)
+    {
+        var node = JsonSerializer.SerializeToNode(status, Json)!.AsObject();
+
+        // A merge patch keeps what it does not name: the last threshold gone must remove the list, not leave it stale.
+        node["triggers"] ??= null;
+        return new JsonObject { ["status"] = node };
+    }
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 }

@@ -233,6 +233,9 @@ public sealed partial class PluginHost : IAsyncDisposable
         return context;
     }
 
+    /// <summary>Has every running plugin publish its counters now (node-local thresholds read them once a second).</summary>
+    public void CollectNow() => Collect();
+
     private void Collect()
     {
         if (disposed)

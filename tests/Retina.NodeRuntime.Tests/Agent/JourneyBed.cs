@@ -68,10 +68,11 @@ public sealed class JourneyBed : IAsyncDisposable
         return bed;
     }
 
-    public void StartControllers()
+    /// <param name="options">The controllers' options (default: no plugins on the nodes).</param>
+    public void StartControllers(RetinaControllerOptions? options = null)
     {
         controllersStop = new CancellationTokenSource();
-        var set = RetinaControllers.Create(Client, new RetinaControllerOptions { Plugins = [] }, Logs.CreateFactory(), TimeProvider.System);
+        var set = RetinaControllers.Create(Client, options ?? new RetinaControllerOptions { Plugins = [] }, Logs.CreateFactory(), TimeProvider.System);
         controllers = Task.WhenAll(set.Select(c => c.RunAsync(controllersStop.Token)));
     }
 
