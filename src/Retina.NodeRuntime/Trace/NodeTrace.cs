@@ -21,6 +21,7 @@ public sealed class NodeTrace : IDisposable
     private readonly string node;
     private readonly TraceLimiter limiter;
     private readonly RotatingGzipFile? output;
+    private readonly TraceUploader? uploader;
     private readonly string? directory;
     private readonly Dictionary<string, long> byKind = new(StringComparer.Ordinal);
     private readonly TraceTops drops = new();
@@ -40,7 +41,8 @@ public sealed class NodeTrace : IDisposable
     private long ringSeen;
     private long writerSeen;
 
-    public NodeTrace(NodeTraceAssignment assignment, TraceRunnerOptions options, EnrichmentCache cache, DateTimeOffset now, NodeTraceStatus? interrupted, long ringLost, long writerBehind)
+    public NodeTrace(NodeTraceAssignment assignment, TraceRunnerOptions options, EnrichmentCache cache, DateTimeOffset now, NodeTraceStatus? interrupted, long ringLost, long writerBehind,
+        Microsoft.Extensions.Logging.ILogger? log = null, Action? changed = null)
     {
         this.assignment = assignment;
         this.cache = cache;
@@ -98,6 +100,26 @@ public sealed class NodeTrace : IDisposable
         {
             var max = (long)(assignment.MaxFileSizeMb ?? options.DefaultMaxFileSizeMb) * options.BytesPerMegabyte;
             output = new RotatingGzipFile(dir, TraceOutput.Safe(assignment.Name) + "-" + TraceOutput.Safe(node), max, assignment.FileCount, options.Time);
+            if (TraceUploader.Needed(assignment))
+            {
+                uploader = new TraceUploader(assignment, options, keepLocal: assignment.HostPath is { Length: > 0 },
+                    log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, changed ?? (() => { }), interrupted?.Artifacts);
+                output.Closed = uploader.Enqueue;
+                output.Taken = uploader.WasDelivered;
+
+                // Files a restarted runtime left behind that never reached the outputs go first.
+                foreach (var f in interrupted is null ? [] : output.Files.Where(f => !uploader.WasDelivered(Path.GetFileName(f))))
+                {
+                    uploader.Enqueue(f);
+                }
+            }
+        }
+
+        if (interrupted?.Phase == "Uploading")
+        {
+            // It had finished tracing: only its uploads were left.
+            Finish("Completed", interrupted.Reason ?? TraceReasons.Stopped, interrupted.Message ?? "finished before the node runtime restarted", now);
+            return;
         }
 
         if (limiter.Full)
@@ -284,13 +306,17 @@ public sealed class NodeTrace : IDisposable
             lost[TraceReasons.RingBufferFull] = lost.GetValueOrDefault(TraceReasons.RingBufferFull) + ringSeen;
             lost[TraceReasons.WriterBehind] = lost.GetValueOrDefault(TraceReasons.WriterBehind) + writerSeen;
             lost[TraceReasons.RateLimited] = lost.GetValueOrDefault(TraceReasons.RateLimited) + limiter.RateLimited;
-            var files = output?.Files ?? [];
+            var local = assignment.HostPath is { Length: > 0 } ? output?.Files ?? [] : [];
+            var (shownPhase, shownReason, shownMessage) = WithUploads(message ?? (directory is null ? "running; no output set: only this summary is kept"
+                : uploader is null ? $"running; writing {directory}" : $"running; staging files in {directory}, each uploaded when it closes"));
             return new NodeTraceStatus
             {
                 Key = assignment.Key,
-                Phase = phase,
-                Reason = reason,
-                Message = message ?? (directory is null ? "running; no output set: only this summary is kept" : $"running; writing {directory}"),
+                Phase = shownPhase,
+                Reason = shownReason,
+                Message = shownMessage,
+                UploadedFiles = uploader?.Uploaded,
+                UploadFailures = uploader?.Failed,
                 StartTime = StartedAt.UtcDateTime,
                 CompletionTime = completedAt?.UtcDateTime,
                 Events = limiter.Written,
@@ -300,15 +326,47 @@ public sealed class NodeTrace : IDisposable
                 TopDropReasons = drops.Top(),
                 TopDnsFailures = dnsFailures.Top(),
                 TopTalkers = talkers.Top(),
-                Artifacts = files.Count == 0 ? null : files.TakeLast(64).Select(f => new ApiArtifact
-                {
-                    Node = node,
-                    Output = "hostPath",
-                    Location = f,
-                    SizeBytes = File.Exists(f) ? new FileInfo(f).Length : null,
-                }).ToList(),
+                Artifacts = Artifacts(local),
             };
         }
+    }
+
+    private List<ApiArtifact>? Artifacts(IReadOnlyList<string> local)
+    {
+        var all = local.TakeLast(64).Select(f => new ApiArtifact
+        {
+            Node = node,
+            Output = "hostPath",
+            Location = f,
+            SizeBytes = File.Exists(f) ? new FileInfo(f).Length : null,
+        }).Concat(uploader?.Delivered ?? []).ToList();
+        return all.Count == 0 ? null : all.TakeLast(64).ToList();
+    }
+
+    /// <summary>
+    /// The phase as uploads shape it: a finished trace is Uploading while files wait, then Failed (UploadFailed) when a
+    /// file did not reach its outputs; a running one keeps running and says what failed.
+    /// </summary>
+    private (string Phase, string Reason, string Message) WithUploads(string text)
+    {
+        if (uploader is null)
+        {
+            return (phase, reason, text);
+        }
+
+        var failures = uploader.Failed;
+        var failure = failures == 0 ? "" : $"; {failures} file(s) not uploaded, kept on the node in {directory}: {uploader.LastError}";
+        if (phase == "Running")
+        {
+            return (phase, failures == 0 ? reason : TraceReasons.UploadFailed, text + failure);
+        }
+
+        if (uploader.Pending > 0)
+        {
+            return ("Uploading", reason, $"{text}; uploading {uploader.Pending} file(s)" + failure);
+        }
+
+        return failures > 0 ? ("Failed", TraceReasons.UploadFailed, text + failure) : (phase, reason, text);
     }
 
     public void Dispose()
@@ -317,5 +375,7 @@ public sealed class NodeTrace : IDisposable
         {
             output?.Dispose();
         }
+
+        uploader?.Dispose();
     }
 }

@@ -123,7 +123,7 @@ public sealed partial class TraceRunner : IAsyncDisposable
             LogRestarted(logger, a.Key);
         }
 
-        return new Entry(a.Key) { Trace = new NodeTrace(a, options, cache, now, interrupted, kernel.RingBufferFull, kernel.WriterBehind) };
+        return new Entry(a.Key) { Trace = new NodeTrace(a, options, cache, now, interrupted, kernel.RingBufferFull, kernel.WriterBehind, logger, () => Changed?.Invoke()) };
     }
 
     /// <summary>Arms the kernel with the running traces' addresses, or disarms it when none runs.</summary>

@@ -268,8 +268,6 @@ public sealed class TraceSessionControllerTests
     [Theory]
     [InlineData("duplicate-kind", TraceReasons.InvalidSpec, "spec.events[1]: \"drop\" is listed twice")]
     [InlineData("pvc", TraceReasons.OutputNotSupported, "spec.outputConfiguration.persistentVolumeClaim: a TraceSession cannot deliver to persistentVolumeClaim yet")]
-    [InlineData("blob", TraceReasons.OutputNotSupported, "spec.outputConfiguration.blobUpload: a TraceSession cannot deliver to blobUpload yet")]
-    [InlineData("s3", TraceReasons.OutputNotSupported, "spec.outputConfiguration.s3Upload: a TraceSession cannot deliver to s3Upload yet")]
     [InlineData("bad-address", TraceReasons.InvalidSpec, "spec.filters.ips[0]: \":::\" is not an IP address or a CIDR")]
     [InlineData("bad-port", TraceReasons.InvalidSpec, "spec.filters.ports[0]: 0 is not a port (1-65535)")]
     public async Task Bad_input_fails_with_a_reason_and_a_message_and_is_never_assigned(string which, string reason, string message)
@@ -285,12 +283,6 @@ public sealed class TraceSessionControllerTests
                 break;
             case "pvc":
                 t.Spec.OutputConfiguration = new OutputConfiguration { PersistentVolumeClaim = "claim" };
-                break;
-            case "blob":
-                t.Spec.OutputConfiguration = new OutputConfiguration { HostPath = "traces", BlobUpload = "blob-sas" };
-                break;
-            case "s3":
-                t.Spec.OutputConfiguration = new OutputConfiguration { S3Upload = new S3Upload { Bucket = "flow-logs", SecretName = "s3-keys" } };
                 break;
             case "bad-address":
                 t.Spec.Filters = new TraceFilters { Ips = [":::"] };
