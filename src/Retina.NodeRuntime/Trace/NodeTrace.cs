@@ -32,16 +32,15 @@ public sealed class NodeTrace : IDisposable
     private readonly DateTimeOffset? ends;
     private readonly string? restartNote;
     private readonly long ringLostAtStart;
-    private readonly long writerBehindAtStart;
     private readonly Dictionary<string, long> lostBefore;
     private string phase = "Running";
     private string reason = TraceReasons.Running;
     private string? message;
     private DateTimeOffset? completedAt;
     private long ringSeen;
-    private long writerSeen;
+    private long writerLost;
 
-    public NodeTrace(NodeTraceAssignment assignment, TraceRunnerOptions options, EnrichmentCache cache, DateTimeOffset now, NodeTraceStatus? interrupted, long ringLost, long writerBehind,
+    public NodeTrace(NodeTraceAssignment assignment, TraceRunnerOptions options, EnrichmentCache cache, DateTimeOffset now, NodeTraceStatus? interrupted, long ringLost,
         Microsoft.Extensions.Logging.ILogger? log = null, Action? changed = null)
     {
         this.assignment = assignment;
@@ -49,7 +48,6 @@ public sealed class NodeTrace : IDisposable
         node = options.NodeName;
         StartedAt = interrupted?.StartTime is { } st ? new DateTimeOffset(DateTime.SpecifyKind(st, DateTimeKind.Utc)) : now;
         ringLostAtStart = ringLost;
-        writerBehindAtStart = writerBehind;
         lostBefore = interrupted?.LostEventsByReason is { } l ? new(l, StringComparer.Ordinal) : new(StringComparer.Ordinal);
         limiter = new TraceLimiter(assignment.Sampling, assignment.MaxEvents, assignment.MaxEventsPerSecond);
         Filter = new TraceFilter(assignment.Events, assignment.PodIps, assignment.WholeNode == true, assignment.Filters, out var problem);
@@ -292,19 +290,32 @@ public sealed class NodeTrace : IDisposable
         }
     }
 
-    public NodeTraceStatus Report(long ringLost, long writerBehind)
+    /// <summary>
+    /// A record of the node's the writer had no room for: counted as this trace's WriterBehind loss when it may have
+    /// been this trace's (its kinds, its pods), so a trace is not charged with another trace's overload.
+    /// </summary>
+    public void OfferLost(IReadOnlyList<string> kinds, IpKey source, IpKey destination)
+    {
+        if (phase == "Running" && Filter.MayMatch(kinds, source, destination))
+        {
+            Interlocked.Increment(ref writerLost);
+        }
+    }
+
+    /// <param name="ringLost">The kernel's ring-full count (node-wide: the kernel does not know whose record it could not reserve).</param>
+    public NodeTraceStatus Report(long ringLost)
     {
         lock (gate)
         {
             if (phase == "Running")
             {
-                // The kernel's counters are the node's: a trace reports what was lost while it ran.
-                (ringSeen, writerSeen) = (ringLost - ringLostAtStart, writerBehind - writerBehindAtStart);
+                // The kernel's ring-full counter is the node's: a trace reports what was lost while it ran.
+                ringSeen = ringLost - ringLostAtStart;
             }
 
             var lost = new Dictionary<string, long>(lostBefore, StringComparer.Ordinal);
             lost[TraceReasons.RingBufferFull] = lost.GetValueOrDefault(TraceReasons.RingBufferFull) + ringSeen;
-            lost[TraceReasons.WriterBehind] = lost.GetValueOrDefault(TraceReasons.WriterBehind) + writerSeen;
+            lost[TraceReasons.WriterBehind] = lost.GetValueOrDefault(TraceReasons.WriterBehind) + Interlocked.Read(ref writerLost);
             lost[TraceReasons.RateLimited] = lost.GetValueOrDefault(TraceReasons.RateLimited) + limiter.RateLimited;
             var local = assignment.HostPath is { Length: > 0 } ? output?.Files ?? [] : [];
             var (shownPhase, shownReason, shownMessage) = WithUploads(message ?? (directory is null ? "running; no output set: only this summary is kept"

@@ -60,13 +60,14 @@ internal sealed class TraceBed : IAsyncDisposable
     }
 
     /// <summary>A fresh runner (and kernel side) over the same node, as a restarted runtime would make.</summary>
-    public TraceRunner NewRunner(int maxConcurrent = 4, TraceUploadOptions? uploads = null, Retina.NodeRuntime.Credentials.ITraceCredentialSource? credentials = null, long? bytesPerMegabyte = null)
+    public TraceRunner NewRunner(int maxConcurrent = 4, TraceUploadOptions? uploads = null, Retina.NodeRuntime.Credentials.ITraceCredentialSource? credentials = null, long? bytesPerMegabyte = null, int? eventChannelCapacity = null)
     {
         var kernel = new TraceKernel(new PluginHostOptions
         {
             NetworkNamespace = Net.Node,
             StateDirectory = StateDirectory,
             DefaultInterfaces = Net.Pods.Select(p => p.HostVeth).ToList(),
+            EventChannelCapacity = eventChannelCapacity ?? 8192,
         }, new NodeMetrics(), NullLoggerFactory.Instance);
         Runner = new TraceRunner(kernel, Cache, new TraceRunnerOptions
         {
