@@ -19,8 +19,8 @@ public sealed class TraceLostAttributionTests
     {
         await using var bed = await TraceBed.StartAsync("tla", 3);
         await bed.Runner.DisposeAsync();
-        // A one-record channel between the ring buffer and the writer: a burst overflows it at once.
-        bed.NewRunner(eventChannelCapacity: 1);
+        // A 64-record channel between the ring buffer and the writer: a burst overflows it at once.
+        bed.NewRunner(eventChannelCapacity: 64);
         var busy = bed.Assignment("busy", [TraceEventKinds.SockError], 0);
         var quiet = bed.Assignment("quiet", [TraceEventKinds.SockError], 2);
         await bed.StartAsync(busy, quiet);
@@ -38,7 +38,7 @@ public sealed class TraceLostAttributionTests
 
         using (var cache = await NsUdp.BindAsync(bed.Pod(2).Namespace, bed.Pod(2).Address, 0))
         {
-            // One at a time: the one-record channel takes each before the next is sent.
+            // One at a time, each written before the next is sent: none can overflow the channel.
             for (var i = 1; i <= 5; i++)
             {
                 NsUdp.Send(cache, bed.Pod(1).Address, ClosedPort, 1);
