@@ -45,6 +45,14 @@ public sealed class NodeTraceStatus
     [JsonPropertyName("lostEventsByReason")]
     public Dictionary<string, long>? LostEventsByReason { get; set; }
 
+    /// <summary>Files delivered to every Blob/S3 output.</summary>
+    [JsonPropertyName("uploadedFiles")]
+    public long? UploadedFiles { get; set; }
+
+    /// <summary>Files that did not reach a Blob/S3 output after the retries (they stay on the node; the message says why).</summary>
+    [JsonPropertyName("uploadFailures")]
+    public long? UploadFailures { get; set; }
+
     /// <summary>Compressed bytes written.</summary>
     [JsonPropertyName("bytes")]
     public long? Bytes { get; set; }

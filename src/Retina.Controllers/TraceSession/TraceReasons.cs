@@ -26,4 +26,9 @@ public static class TraceReasons
     public const string NodeTraceCapReached = "NodeTraceCapReached";
     public const string Stopping = "Stopping";
     public const string EventsLost = "EventsLost";
+
+    /// <summary>Condition type: whether every closed file reached the Blob/S3 outputs (reason UploadFailed or AllFilesUploaded).</summary>
+    public const string Uploaded = "Uploaded";
+    public const string UploadFailed = "UploadFailed";
+    public const string AllFilesUploaded = "AllFilesUploaded";
 }

@@ -30,8 +30,6 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
     private static string? UnsupportedOutput(Api.Capture.OutputConfiguration? output) => output switch
     {
         { PersistentVolumeClaim: not null } => "persistentVolumeClaim",
-        { BlobUpload: not null } => "blobUpload",
-        { S3Upload: not null } => "s3Upload",
         _ => null,
     };
 
@@ -77,11 +75,11 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
             return ReconcileResult.Done;
         }
 
-        // The node writes trace files to a host path only: an output it would not deliver is refused, never accepted and lost.
+        // The node delivers trace files to hostPath, Blob and S3: an output it would not deliver is refused, never accepted and lost.
         if (UnsupportedOutput(trace.Spec.OutputConfiguration) is { } unsupported)
         {
             await RejectAsync(key, trace, TraceReasons.OutputNotSupported,
-                $"spec.outputConfiguration.{unsupported}: a TraceSession cannot deliver to {unsupported} yet; use hostPath (a log agent or a Capture can ship the files)", ct).ConfigureAwait(false);
+                $"spec.outputConfiguration.{unsupported}: a TraceSession cannot deliver to {unsupported} yet; use hostPath, blobUpload or s3Upload", ct).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 

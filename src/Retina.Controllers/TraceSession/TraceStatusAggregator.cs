@@ -27,6 +27,7 @@ public static class TraceStatusAggregator
         var queued = queuedNodes?.ToHashSet(StringComparer.Ordinal) ?? [];
         var nodes = new List<TraceNodeStatus>();
         var reports = new List<NodeTraceStatus>();
+        var byNode = new List<(string Node, NodeTraceStatus Report)>();
         foreach (var node in queued.Order(StringComparer.Ordinal))
         {
             nodes.Add(new TraceNodeStatus
@@ -45,6 +46,7 @@ public static class TraceStatusAggregator
             if (report is not null)
             {
                 reports.Add(report);
+                byNode.Add((node, report));
             }
 
             var entry = report is null
@@ -80,6 +82,7 @@ public static class TraceStatusAggregator
         MergeArtifacts(status, assignedNodes, runtimeOf, key);
         status.Phase = Phase(nodes);
         SetConditions(trace, nodes, now);
+        SetUploaded(trace, byNode, now);
     }
 
     /// <summary>Ready once Completed, Stalled once Failed (with the error's reason), Reconciling otherwise. True when anything changed.</summary>
@@ -147,6 +150,29 @@ public static class TraceStatusAggregator
         }
 
         SetHealth(trace, now);
+    }
+
+    /// <summary>With a Blob or S3 output: Uploaded True while every closed file arrived, False (UploadFailed) naming the nodes and why once one did not.</summary>
+    private static void SetUploaded(TraceObject trace, List<(string Node, NodeTraceStatus Report)> reports, DateTime now)
+    {
+        if (trace.Spec.OutputConfiguration is not { } o || (o.BlobUpload is null && o.S3Upload is null))
+        {
+            return;
+        }
+
+        var failures = reports.Sum(r => r.Report.UploadFailures ?? 0);
+        var uploaded = reports.Sum(r => r.Report.UploadedFiles ?? 0);
+        if (failures > 0)
+        {
+            var failing = reports.Where(r => r.Report.UploadFailures > 0).Take(5).Select(r => $"{r.Node}: {r.Report.Message}");
+            Conditions.Set(trace.StatusConditions, TraceReasons.Uploaded, ConditionStatus.False, TraceReasons.UploadFailed,
+                $"{failures} file(s) not uploaded ({uploaded} uploaded); " + string.Join("; ", failing), trace.Metadata.Generation, now);
+        }
+        else
+        {
+            Conditions.Set(trace.StatusConditions, TraceReasons.Uploaded, ConditionStatus.True, TraceReasons.AllFilesUploaded,
+                $"{uploaded} file(s) uploaded; a file is uploaded when it rotates and the last one when the trace stops", trace.Metadata.Generation, now);
+        }
     }
 
     private static void MergeArtifacts(TraceSessionStatus status, IReadOnlyCollection<string> assignedNodes, Func<string, NodeRuntimeObject?> runtimeOf, string key)

@@ -10,7 +10,7 @@ namespace Retina.Local.Hosting;
 /// credential resolver directly: the same rule as the HTTPS endpoint (only captures assigned to this node), with
 /// no token to present because there is no other node to impersonate.
 /// </summary>
-public sealed class LocalCredentialSource(IKubeClient store, string nodeName) : ICaptureCredentialSource
+public sealed class LocalCredentialSource(IKubeClient store, string nodeName) : ICaptureCredentialSource, ITraceCredentialSource
 {
     private readonly NodeCredentialResolver resolver = new(store);
 

@@ -153,7 +153,8 @@ public sealed partial class NodeRuntimeHost : IAsyncDisposable
             FlightRecorderStatus = recorder.Status,
         };
         var thresholds = ThresholdWiring.Create(metrics, plugins, cache, agent, time, loggers.CreateLogger<ThresholdEvaluator>());
-        var traces = Trace.TraceWiring.Create(options, metrics, cache, loggers, time, configurePlugins);
+        var traces = Trace.TraceWiring.Create(options, metrics, cache, loggers, time, configurePlugins,
+            Trace.TraceUploadOptions.From(configured), credentials as ITraceCredentialSource ?? credentialClient);
         agent.Traces = traces;
         var probes = new RuntimeProbes(agent.Pulse, options.HeartbeatInterval, time);
         (exporterOptions.Liveness, exporterOptions.Readiness) = (probes.Liveness, probes.Readiness);

@@ -6,39 +6,58 @@ using Retina.NodeRuntime.Capture.Outputs;
 
 namespace Retina.NodeRuntime.Capture;
 
-/// <summary>Delivers a tarball to each output of a request in turn, retrying passing failures with exponential backoff.</summary>
+/// <summary>
+/// Delivers an artifact to each output in turn, retrying passing failures with exponential backoff. Captures deliver
+/// their tarball through it; traces deliver each closed <c>.jsonl.gz</c> file through it (Trace/TraceUploader), so
+/// both follow the same retry rules and redact the same way.
+/// </summary>
 internal sealed class CaptureDelivery(
-    CaptureRequest request, CaptureEngineOptions options, ILogger log, SecretRedactor redactor, TimeProvider time, Action onAttemptFailed)
+    string name, IReadOnlyList<ICaptureOutput> outputs, OutputRetryOptions retry, ILogger log, SecretRedactor redactor, TimeProvider time, Action onAttemptFailed)
 {
-    public IReadOnlyList<ICaptureOutput> Outputs()
+    public CaptureDelivery(CaptureRequest request, CaptureEngineOptions options, ILogger log, SecretRedactor redactor, TimeProvider time, Action onAttemptFailed)
+        : this(request.Name, OutputsOf(request, options), options.UploadRetry, log, redactor, time, onAttemptFailed)
     {
-        var outputs = new List<ICaptureOutput>();
+    }
+
+    public IReadOnlyList<ICaptureOutput> Outputs() => outputs;
+
+    private static List<ICaptureOutput> OutputsOf(CaptureRequest request, CaptureEngineOptions options)
+    {
+        var list = new List<ICaptureOutput>();
         if (request.HostPath is { } h)
         {
-            outputs.Add(new HostPathOutput(options.HostPathBaseDirectory, h.RelativePath));
+            list.Add(new HostPathOutput(options.HostPathBaseDirectory, h.RelativePath));
         }
 
-        if (request.Blob is { } b)
+        list.AddRange(RemoteOutputs(request.Blob, request.S3, options.BlobClientOptionsFactory, options.ConfigureS3, options.PlainHttp));
+        return list;
+    }
+
+    /// <summary>The Blob and S3 outputs for these targets, with the node's transport settings (service version, plain-http policy).</summary>
+    public static List<ICaptureOutput> RemoteOutputs(BlobOutputTarget? blob, S3OutputTarget? s3,
+        Func<Azure.Storage.Blobs.BlobClientOptions>? blobOptions, Action<Amazon.S3.AmazonS3Config>? configureS3, PlainHttpPolicy plainHttp)
+    {
+        var list = new List<ICaptureOutput>();
+        if (blob is not null)
         {
-            outputs.Add(new BlobOutput(b, options.BlobClientOptionsFactory, options.PlainHttp));
+            list.Add(new BlobOutput(blob, blobOptions, plainHttp));
         }
 
-        if (request.S3 is { } s)
+        if (s3 is not null)
         {
-            outputs.Add(new S3Output(s, options.ConfigureS3, options.PlainHttp));
+            list.Add(new S3Output(s3, configureS3, plainHttp));
         }
 
-        return outputs;
+        return list;
     }
 
     public async Task<(IReadOnlyList<CaptureArtifactLocation> Locations, IReadOnlyList<string> Errors)> DeliverAsync(CaptureArtifact artifact, CancellationToken cancellationToken)
     {
         var locations = new List<CaptureArtifactLocation>();
         var errors = new List<string>();
-        foreach (var output in Outputs())
+        foreach (var output in outputs)
         {
             var attempt = 0;
-            var retry = options.UploadRetry;
             var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
                 .AddRetry(new RetryStrategyOptions
                 {
@@ -52,7 +71,7 @@ internal sealed class CaptureDelivery(
                     OnRetry = args =>
                     {
                         onAttemptFailed();
-                        CaptureLog.AttemptFailed(log, request.Name, output.Kind, args.AttemptNumber + 1, redactor.Redact(FirstLine(args.Outcome.Exception?.Message ?? "")));
+                        CaptureLog.AttemptFailed(log, name, output.Kind, args.AttemptNumber + 1, redactor.Redact(FirstLine(args.Outcome.Exception?.Message ?? "")));
                         return default;
                     },
                 })
@@ -68,7 +87,7 @@ internal sealed class CaptureDelivery(
                     },
                     cancellationToken).ConfigureAwait(false);
                 locations.Add(location);
-                CaptureLog.Delivered(log, request.Name, output.Kind, location.Location);
+                CaptureLog.Delivered(log, name, output.Kind, location.Location);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -6,10 +6,13 @@ public sealed class SecretRedactor
     public const string Mask = "[REDACTED]";
     private readonly List<string> secrets = [];
 
-    public static SecretRedactor For(CaptureRequest request)
+    public static SecretRedactor For(CaptureRequest request) => For(request.Blob, request.S3);
+
+    /// <summary>A redactor for the credentials of these output targets (a trace's uploads use it too).</summary>
+    public static SecretRedactor For(BlobOutputTarget? blobTarget, S3OutputTarget? s3Target)
     {
         var r = new SecretRedactor();
-        if (request.Blob is { } blob)
+        if (blobTarget is { } blob)
         {
             r.Add(blob.ContainerSasUrl);
             var q = blob.ContainerSasUrl.IndexOf('?', StringComparison.Ordinal);
@@ -29,7 +32,7 @@ public sealed class SecretRedactor
             }
         }
 
-        if (request.S3 is { } s3)
+        if (s3Target is { } s3)
         {
             r.Add(s3.SecretAccessKey);
             r.Add(s3.AccessKeyId);

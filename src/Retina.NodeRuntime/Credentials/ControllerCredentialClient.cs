@@ -12,7 +12,7 @@ namespace Retina.NodeRuntime.Credentials;
 /// <see cref="ControllerCredentialOptions.CaPath"/> (the <c>retina-controllers-ca</c> ConfigMap, mounted) and match the
 /// endpoint's host; the request carries the node's bound token. Values are kept only in the capture's memory.
 /// </summary>
-public sealed class ControllerCredentialClient : ICaptureCredentialSource, IDisposable
+public sealed class ControllerCredentialClient : ICaptureCredentialSource, ITraceCredentialSource, IDisposable
 {
     private readonly ControllerCredentialOptions options;
     private readonly HttpClient http;

@@ -16,6 +16,7 @@ public sealed class EventPump : IAsyncDisposable
     private readonly RingBuffer ring;
     private readonly Channel<(byte[] Buffer, int Length)> channel;
     private readonly Action<ReadOnlyMemory<byte>> handle;
+    private readonly LostRecord? onLost;
     private readonly NodeMetrics? metrics;
     private readonly string type;
     private readonly Thread poller;
@@ -26,8 +27,12 @@ public sealed class EventPump : IAsyncDisposable
     private long handled;
     private long lost;
 
-    public EventPump(BpfMap ringMap, string type, NodeMetrics? metrics, int capacity, Action<ReadOnlyMemory<byte>> handle)
+    /// <summary>Told of each record the channel had no room for (on the polling thread: keep it cheap), so a consumer can say whose it was.</summary>
+    public delegate void LostRecord(ReadOnlySpan<byte> record);
+
+    public EventPump(BpfMap ringMap, string type, NodeMetrics? metrics, int capacity, Action<ReadOnlyMemory<byte>> handle, LostRecord? onLost = null)
     {
+        this.onLost = onLost;
         this.type = type;
         this.metrics = metrics;
         this.handle = handle;
@@ -62,6 +67,7 @@ public sealed class EventPump : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buf);
             Interlocked.Increment(ref lost);
             metrics?.Lost(type, "channel_full");
+            onLost?.Invoke(record);
         }
     }
 

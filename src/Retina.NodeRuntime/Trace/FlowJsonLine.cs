@@ -63,7 +63,7 @@ public static class FlowJsonLine
             }
 
             w.WriteEndArray();
-            w.WriteNumber("ttl", 0);
+            w.WriteNumber("ttl", dns.MinTtl ?? 0);
             w.WriteNumber("rcode", dns.Rcode);
             w.WriteStartArray("qtypes");
             w.WriteStringValue(dns.QueryTypeName);

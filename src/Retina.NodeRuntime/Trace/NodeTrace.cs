@@ -21,6 +21,7 @@ public sealed class NodeTrace : IDisposable
     private readonly string node;
     private readonly TraceLimiter limiter;
     private readonly RotatingGzipFile? output;
+    private readonly TraceUploader? uploader;
     private readonly string? directory;
     private readonly Dictionary<string, long> byKind = new(StringComparer.Ordinal);
     private readonly TraceTops drops = new();
@@ -31,23 +32,22 @@ public sealed class NodeTrace : IDisposable
     private readonly DateTimeOffset? ends;
     private readonly string? restartNote;
     private readonly long ringLostAtStart;
-    private readonly long writerBehindAtStart;
     private readonly Dictionary<string, long> lostBefore;
     private string phase = "Running";
     private string reason = TraceReasons.Running;
     private string? message;
     private DateTimeOffset? completedAt;
     private long ringSeen;
-    private long writerSeen;
+    private long writerLost;
 
-    public NodeTrace(NodeTraceAssignment assignment, TraceRunnerOptions options, EnrichmentCache cache, DateTimeOffset now, NodeTraceStatus? interrupted, long ringLost, long writerBehind)
+    public NodeTrace(NodeTraceAssignment assignment, TraceRunnerOptions options, EnrichmentCache cache, DateTimeOffset now, NodeTraceStatus? interrupted, long ringLost,
+        Microsoft.Extensions.Logging.ILogger? log = null, Action? changed = null)
     {
         this.assignment = assignment;
         this.cache = cache;
         node = options.NodeName;
         StartedAt = interrupted?.StartTime is { } st ? new DateTimeOffset(DateTime.SpecifyKind(st, DateTimeKind.Utc)) : now;
         ringLostAtStart = ringLost;
-        writerBehindAtStart = writerBehind;
         lostBefore = interrupted?.LostEventsByReason is { } l ? new(l, StringComparer.Ordinal) : new(StringComparer.Ordinal);
         limiter = new TraceLimiter(assignment.Sampling, assignment.MaxEvents, assignment.MaxEventsPerSecond);
         Filter = new TraceFilter(assignment.Events, assignment.PodIps, assignment.WholeNode == true, assignment.Filters, out var problem);
@@ -98,6 +98,26 @@ public sealed class NodeTrace : IDisposable
         {
             var max = (long)(assignment.MaxFileSizeMb ?? options.DefaultMaxFileSizeMb) * options.BytesPerMegabyte;
             output = new RotatingGzipFile(dir, TraceOutput.Safe(assignment.Name) + "-" + TraceOutput.Safe(node), max, assignment.FileCount, options.Time);
+            if (TraceUploader.Needed(assignment))
+            {
+                uploader = new TraceUploader(assignment, options, keepLocal: assignment.HostPath is { Length: > 0 },
+                    log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, changed ?? (() => { }), interrupted?.Artifacts);
+                output.Closed = uploader.Enqueue;
+                output.Taken = uploader.WasDelivered;
+
+                // Files a restarted runtime left behind that never reached the outputs go first.
+                foreach (var f in interrupted is null ? [] : output.Files.Where(f => !uploader.WasDelivered(Path.GetFileName(f))))
+                {
+                    uploader.Enqueue(f);
+                }
+            }
+        }
+
+        if (interrupted?.Phase == "Uploading")
+        {
+            // It had finished tracing: only its uploads were left.
+            Finish("Completed", interrupted.Reason ?? TraceReasons.Stopped, interrupted.Message ?? "finished before the node runtime restarted", now);
+            return;
         }
 
         if (limiter.Full)
@@ -270,27 +290,44 @@ public sealed class NodeTrace : IDisposable
         }
     }
 
-    public NodeTraceStatus Report(long ringLost, long writerBehind)
+    /// <summary>
+    /// A record of the node's the writer had no room for: counted as this trace's WriterBehind loss when it may have
+    /// been this trace's (its kinds, its pods), so a trace is not charged with another trace's overload.
+    /// </summary>
+    public void OfferLost(IReadOnlyList<string> kinds, IpKey source, IpKey destination)
+    {
+        if (phase == "Running" && Filter.MayMatch(kinds, source, destination))
+        {
+            Interlocked.Increment(ref writerLost);
+        }
+    }
+
+    /// <param name="ringLost">The kernel's ring-full count (node-wide: the kernel does not know whose record it could not reserve).</param>
+    public NodeTraceStatus Report(long ringLost)
     {
         lock (gate)
         {
             if (phase == "Running")
             {
-                // The kernel's counters are the node's: a trace reports what was lost while it ran.
-                (ringSeen, writerSeen) = (ringLost - ringLostAtStart, writerBehind - writerBehindAtStart);
+                // The kernel's ring-full counter is the node's: a trace reports what was lost while it ran.
+                ringSeen = ringLost - ringLostAtStart;
             }
 
             var lost = new Dictionary<string, long>(lostBefore, StringComparer.Ordinal);
             lost[TraceReasons.RingBufferFull] = lost.GetValueOrDefault(TraceReasons.RingBufferFull) + ringSeen;
-            lost[TraceReasons.WriterBehind] = lost.GetValueOrDefault(TraceReasons.WriterBehind) + writerSeen;
+            lost[TraceReasons.WriterBehind] = lost.GetValueOrDefault(TraceReasons.WriterBehind) + Interlocked.Read(ref writerLost);
             lost[TraceReasons.RateLimited] = lost.GetValueOrDefault(TraceReasons.RateLimited) + limiter.RateLimited;
-            var files = output?.Files ?? [];
+            var local = assignment.HostPath is { Length: > 0 } ? output?.Files ?? [] : [];
+            var (shownPhase, shownReason, shownMessage) = WithUploads(message ?? (directory is null ? "running; no output set: only this summary is kept"
+                : uploader is null ? $"running; writing {directory}" : $"running; staging files in {directory}, each uploaded when it closes"));
             return new NodeTraceStatus
             {
                 Key = assignment.Key,
-                Phase = phase,
-                Reason = reason,
-                Message = message ?? (directory is null ? "running; no output set: only this summary is kept" : $"running; writing {directory}"),
+                Phase = shownPhase,
+                Reason = shownReason,
+                Message = shownMessage,
+                UploadedFiles = uploader?.Uploaded,
+                UploadFailures = uploader?.Failed,
                 StartTime = StartedAt.UtcDateTime,
                 CompletionTime = completedAt?.UtcDateTime,
                 Events = limiter.Written,
@@ -300,15 +337,47 @@ public sealed class NodeTrace : IDisposable
                 TopDropReasons = drops.Top(),
                 TopDnsFailures = dnsFailures.Top(),
                 TopTalkers = talkers.Top(),
-                Artifacts = files.Count == 0 ? null : files.TakeLast(64).Select(f => new ApiArtifact
-                {
-                    Node = node,
-                    Output = "hostPath",
-                    Location = f,
-                    SizeBytes = File.Exists(f) ? new FileInfo(f).Length : null,
-                }).ToList(),
+                Artifacts = Artifacts(local),
             };
         }
+    }
+
+    private List<ApiArtifact>? Artifacts(IReadOnlyList<string> local)
+    {
+        var all = local.TakeLast(64).Select(f => new ApiArtifact
+        {
+            Node = node,
+            Output = "hostPath",
+            Location = f,
+            SizeBytes = File.Exists(f) ? new FileInfo(f).Length : null,
+        }).Concat(uploader?.Delivered ?? []).ToList();
+        return all.Count == 0 ? null : all.TakeLast(64).ToList();
+    }
+
+    /// <summary>
+    /// The phase as uploads shape it: a finished trace is Uploading while files wait, then Failed (UploadFailed) when a
+    /// file did not reach its outputs; a running one keeps running and says what failed.
+    /// </summary>
+    private (string Phase, string Reason, string Message) WithUploads(string text)
+    {
+        if (uploader is null)
+        {
+            return (phase, reason, text);
+        }
+
+        var failures = uploader.Failed;
+        var failure = failures == 0 ? "" : $"; {failures} file(s) not uploaded, kept on the node in {directory}: {uploader.LastError}";
+        if (phase == "Running")
+        {
+            return (phase, failures == 0 ? reason : TraceReasons.UploadFailed, text + failure);
+        }
+
+        if (uploader.Pending > 0)
+        {
+            return ("Uploading", reason, $"{text}; uploading {uploader.Pending} file(s)" + failure);
+        }
+
+        return failures > 0 ? ("Failed", TraceReasons.UploadFailed, text + failure) : (phase, reason, text);
     }
 
     public void Dispose()
@@ -317,5 +386,7 @@ public sealed class NodeTrace : IDisposable
         {
             output?.Dispose();
         }
+
+        uploader?.Dispose();
     }
 }

@@ -20,6 +20,7 @@ public sealed class RotatingGzipFile : IDisposable
     private readonly int? maxFiles;
     private readonly TimeProvider time;
     private readonly List<string> files;
+    private readonly HashSet<string> used = new(StringComparer.Ordinal);
     private FileStream? file;
     private GZipStream? member;
     private long memberInput;
@@ -45,6 +46,15 @@ public sealed class RotatingGzipFile : IDisposable
 
     /// <summary>Compressed bytes written by this writer (files since deleted included).</summary>
     public long Bytes => closedBytes + (file?.Length ?? 0);
+
+    /// <summary>Called with a file's path once it is closed for good (rotated, or at <see cref="Dispose"/>): uploads start there.</summary>
+    public Action<string>? Closed { get; set; }
+
+    /// <summary>
+    /// Whether a file name (no directory) was used before elsewhere, e.g. already uploaded by an earlier run and since
+    /// deleted from the node: a new file never takes such a name, so an upload never meets a different blob of the same name.
+    /// </summary>
+    public Func<string, bool>? Taken { get; set; }
 
     /// <summary>The path of the file being written (opened on the first write).</summary>
     public string? Current => file?.Name;
@@ -87,7 +97,7 @@ public sealed class RotatingGzipFile : IDisposable
     {
         var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "UTC";
         var path = Path.Combine(directory, $"{prefix}-{stamp}.jsonl.gz");
-        for (var n = 1; File.Exists(path); n++)
+        for (var n = 1; !Free(path); n++)
         {
             path = Path.Combine(directory, $"{prefix}-{stamp}-{n}.jsonl.gz");
         }
@@ -100,8 +110,12 @@ public sealed class RotatingGzipFile : IDisposable
         }
 
         files.Add(path);
+        used.Add(path);
         return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
     }
+
+    /// <summary>Not on disk, not used by this writer before (an uploaded, deleted file), not taken elsewhere.</summary>
+    private bool Free(string path) => !File.Exists(path) && !used.Contains(path) && Taken?.Invoke(Path.GetFileName(path)) != true;
 
     private void Close()
     {
@@ -111,8 +125,10 @@ public sealed class RotatingGzipFile : IDisposable
         }
 
         closedBytes += file.Length;
+        var path = file.Name;
         file.Dispose();
         file = null;
+        Closed?.Invoke(path);
     }
 
     public void Dispose()

@@ -81,6 +81,16 @@ public sealed class TraceFilter
         return protocols is null || protocols.Contains(r.ProtocolName);
     }
 
+    /// <summary>
+    /// Whether a record the writer had no room for may have been this trace's: one of its kinds, one of its pods (or
+    /// the whole node), in its networks. Ports and protocols are not read from such a record, so it errs towards
+    /// counting the loss.
+    /// </summary>
+    public bool MayMatch(IReadOnlyList<string> possibleKinds, IpKey source, IpKey destination) =>
+        possibleKinds.Any(kinds.Contains)
+        && (wholeNode || pods.Contains(source) || pods.Contains(destination))
+        && (networks.Count == 0 || networks.Any(n => In(n, source) || In(n, destination)));
+
     private static bool In((UInt128 Network, UInt128 Mask) n, IpKey ip) => (ip.Value & n.Mask) == n.Network;
 
     private static bool TryNetwork(string text, out (UInt128, UInt128) network)

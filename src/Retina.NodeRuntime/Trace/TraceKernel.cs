@@ -43,6 +43,9 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     /// <summary>Called for every decoded record, on the pump's consumer task.</summary>
     public Action<TraceRecord> Record { get; set; } = _ => { };
 
+    /// <summary>Told of each record the writer had no room for (kinds it can be, its addresses), so the traces it belonged to count it.</summary>
+    public Action<IReadOnlyList<string>, IpKey, IpKey> RecordLost { get; set; } = (_, _, _) => { };
+
     /// <summary>Hooks that could not be attached on this kernel, and why (empty when all run).</summary>
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
@@ -121,7 +124,7 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         o.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
         var problems = new List<string>();
         // Records that do not fit are counted by the pump (Lost): traces report them as WriterBehind, never silently.
-        pump = new EventPump(o.Map("retina_tr_evts"), "trace", null, options.EventChannelCapacity, Handle);
+        pump = new EventPump(o.Map("retina_tr_evts"), "trace", null, options.EventChannelCapacity, Handle, OnLost);
         foreach (var (program, category, name) in Tracepoints)
         {
             try
@@ -157,6 +160,14 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         }
 
         Record(r);
+    }
+
+    private void OnLost(ReadOnlySpan<byte> record)
+    {
+        if (TraceRecordDecoder.Peek(record) is { } p)
+        {
+            RecordLost(p.Kinds, p.Source, p.Destination);
+        }
     }
 
     private async Task DisarmAsync()

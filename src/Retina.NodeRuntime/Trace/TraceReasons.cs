@@ -14,6 +14,9 @@ public static class TraceReasons
     public const string InvalidAssignment = "InvalidAssignment";
     public const string HostPathOutsideBase = "HostPathOutsideBase";
     public const string OutputFailed = "OutputFailed";
+
+    /// <summary>A closed file did not reach its Blob or S3 output after the capture retry rules (the file stays on the node).</summary>
+    public const string UploadFailed = "UploadFailed";
     public const string KernelUnavailable = "KernelUnavailable";
 
     /// <summary>lostEventsByReason keys.</summary>

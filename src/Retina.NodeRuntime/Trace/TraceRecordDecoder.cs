@@ -16,6 +16,7 @@ public sealed class TraceRecordDecoder(DropReasonNames names, KernelSymbols symb
     /// <summary>sizeof(struct tr_dns_event).</summary>
     public const int DnsEventSize = HeaderSize + 512;
 
+    private static readonly string[] DropFamily = [TraceEventKinds.Drop, TraceEventKinds.SockError, TraceEventKinds.NfQueue];
     private const uint Drop = 1, Dns = 2, Retrans = 3, ResetSent = 4, ResetReceived = 5, Connect = 6, UdpFlow = 7;
 
     // bpf_ktime_get_ns and Stopwatch share CLOCK_MONOTONIC on Linux: one offset turns kernel times into wall time.
@@ -91,6 +92,29 @@ public sealed class TraceRecordDecoder(DropReasonNames names, KernelSymbols symb
             Length = kind == Dns ? BinaryPrimitives.ReadUInt32LittleEndian(r[76..]) : BinaryPrimitives.ReadUInt32LittleEndian(r[72..]),
             Dns = dns,
         };
+    }
+
+    /// <summary>
+    /// What a record names without decoding it (for one the writer had no room for): its kind family, as the event
+    /// kinds it can become (a kernel drop is drop, sockerror or nfqueue once its reason is read), and its addresses.
+    /// </summary>
+    public static (IReadOnlyList<string> Kinds, IpKey Source, IpKey Destination)? Peek(ReadOnlySpan<byte> r)
+    {
+        if (r.Length < HeaderSize)
+        {
+            return null;
+        }
+
+        IReadOnlyList<string>? kinds = BinaryPrimitives.ReadUInt32LittleEndian(r[16..]) switch
+        {
+            Drop => DropFamily,
+            Dns => [TraceEventKinds.Dns],
+            Retrans => [TraceEventKinds.TcpRetrans],
+            ResetSent or ResetReceived => [TraceEventKinds.TcpReset],
+            Connect or UdpFlow => [TraceEventKinds.Connect],
+            _ => null,
+        };
+        return kinds is null ? null : (kinds, IpKey.FromBytes(r.Slice(32, 16)), IpKey.FromBytes(r.Slice(48, 16)));
     }
 
     private static bool TryDns(ReadOnlySpan<byte> r, out DnsMessage? message)

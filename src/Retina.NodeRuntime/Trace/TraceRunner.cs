@@ -31,6 +31,7 @@ public sealed partial class TraceRunner : IAsyncDisposable
         if (kernel is not null)
         {
             kernel.Record = Dispatch;
+            kernel.RecordLost = DispatchLost;
         }
     }
 
@@ -123,7 +124,7 @@ public sealed partial class TraceRunner : IAsyncDisposable
             LogRestarted(logger, a.Key);
         }
 
-        return new Entry(a.Key) { Trace = new NodeTrace(a, options, cache, now, interrupted, kernel.RingBufferFull, kernel.WriterBehind) };
+        return new Entry(a.Key) { Trace = new NodeTrace(a, options, cache, now, interrupted, kernel.RingBufferFull, logger, () => Changed?.Invoke()) };
     }
 
     /// <summary>Arms the kernel with the running traces' addresses, or disarms it when none runs.</summary>
@@ -150,6 +151,14 @@ public sealed partial class TraceRunner : IAsyncDisposable
         foreach (var t in running)
         {
             t.Offer(r);
+        }
+    }
+
+    private void DispatchLost(IReadOnlyList<string> kinds, IpKey source, IpKey destination)
+    {
+        foreach (var t in running)
+        {
+            t.OfferLost(kinds, source, destination);
         }
     }
 
@@ -196,13 +205,13 @@ public sealed partial class TraceRunner : IAsyncDisposable
     /// <summary>The status entry of every assigned trace.</summary>
     public List<NodeTraceStatus> Report()
     {
-        var (ring, behind) = kernel is null ? (0L, 0L) : (kernel.RingBufferFull, kernel.WriterBehind);
+        var ring = kernel?.RingBufferFull ?? 0L;
         lock (gate)
         {
             var problems = kernel?.Problems ?? [];
             return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e =>
             {
-                var s = e.Restored ?? e.Trace!.Report(ring, behind);
+                var s = e.Restored ?? e.Trace!.Report(ring);
                 if (problems.Count > 0 && s.Phase == "Running")
                 {
                     // A hook this kernel lacks is said where the user looks, not only in the runtime's log.

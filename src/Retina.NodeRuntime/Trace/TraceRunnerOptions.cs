@@ -21,4 +21,10 @@ public sealed class TraceRunnerOptions
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Retry and transport rules of Blob and S3 uploads (the capture engine's).</summary>
+    public TraceUploadOptions Uploads { get; init; } = new();
+
+    /// <summary>Where Blob and S3 credentials come from (the controllers' endpoint); null: such uploads fail with a reason.</summary>
+    public Credentials.ITraceCredentialSource? Credentials { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Retina.NodeRuntime.Trace;
 public static class TraceWiring
 {
     public static TraceRunner Create(NodeAgentOptions options, NodeMetrics metrics, EnrichmentCache cache, ILoggerFactory loggers, TimeProvider time,
-        Action<PluginHostOptions>? configurePlugins = null)
+        Action<PluginHostOptions>? configurePlugins = null, TraceUploadOptions? uploads = null, Credentials.ITraceCredentialSource? credentials = null)
     {
         TraceKernel? kernel = null;
         if (Environment.IsPrivilegedProcess)
@@ -29,6 +29,8 @@ public static class TraceWiring
             FlushInterval = options.ProgressInterval,
             MaxConcurrent = options.MaxConcurrentTraces,
             Time = time,
+            Uploads = uploads ?? new TraceUploadOptions(),
+            Credentials = credentials,
         }, loggers.CreateLogger<TraceRunner>());
     }
 }

@@ -265,11 +265,39 @@ public sealed class TraceSessionControllerTests
         await Until.TrueAsync(async () => await Get(h, "default", "t") is null, "the trace is deleted once its TTL is over");
     }
 
+    [Fact]
+    public async Task Upload_counts_from_the_node_become_the_Uploaded_condition_naming_the_node_and_its_reason()
+    {
+        await using var h = await StartAsync();
+        await h.AddNodeAsync("n1");
+        await h.AddPodAsync(Objects.Pod("default", "web-1", "n1", "10.1.0.5"));
+        await h.Client.CreateAsync(Objects.Secret("default", "sas", new() { ["blob-upload-url"] = "https://acct.blob.core.windows.net/flows?sig=S" }), None);
+        var t = PodTrace("default", "t");
+        t.Spec.OutputConfiguration = new OutputConfiguration { BlobUpload = "sas" };
+        await h.Client.CreateAsync(t, None);
+        var key = (await AssignmentOn(h, "n1")).Key;
+
+        await ReportAsync(h.Client, "n1", new NodeTraceStatus { Key = key, Phase = "Running", Events = 9, UploadedFiles = 2, UploadFailures = 0 });
+        var ok = await Until.ValueAsync(() => Get(h, "default", "t"), x => x?.Status?.Conditions?.Any(c => c.Type == TraceReasons.Uploaded && c.Message!.StartsWith("2 ", StringComparison.Ordinal)) == true, "the Uploaded condition counts the node's uploads");
+        var uploaded = ok!.Status!.Conditions!.Single(c => c.Type == TraceReasons.Uploaded);
+        (uploaded.Status, uploaded.Reason).ShouldBe(("True", TraceReasons.AllFilesUploaded));
+        uploaded.Message!.ShouldStartWith("2 file(s) uploaded");
+
+        await ReportAsync(h.Client, "n1", new NodeTraceStatus
+        {
+            Key = key, Phase = "Failed", Reason = "UploadFailed", Events = 9, UploadedFiles = 2, UploadFailures = 1,
+            Message = "stopped; 1 file(s) not uploaded, kept on the node: ContainerNotFound",
+        });
+        var failed = await Until.ValueAsync(() => Get(h, "default", "t"),
+            x => x?.Status?.Conditions?.Any(c => c.Type == TraceReasons.Uploaded && c.Status == "False") == true, "the failure shows on the trace");
+        var condition = failed!.Status!.Conditions!.Single(c => c.Type == TraceReasons.Uploaded);
+        condition.Reason.ShouldBe(TraceReasons.UploadFailed);
+        condition.Message.ShouldBe("1 file(s) not uploaded (2 uploaded); n1: stopped; 1 file(s) not uploaded, kept on the node: ContainerNotFound");
+    }
+
     [Theory]
     [InlineData("duplicate-kind", TraceReasons.InvalidSpec, "spec.events[1]: \"drop\" is listed twice")]
     [InlineData("pvc", TraceReasons.OutputNotSupported, "spec.outputConfiguration.persistentVolumeClaim: a TraceSession cannot deliver to persistentVolumeClaim yet")]
-    [InlineData("blob", TraceReasons.OutputNotSupported, "spec.outputConfiguration.blobUpload: a TraceSession cannot deliver to blobUpload yet")]
-    [InlineData("s3", TraceReasons.OutputNotSupported, "spec.outputConfiguration.s3Upload: a TraceSession cannot deliver to s3Upload yet")]
     [InlineData("bad-address", TraceReasons.InvalidSpec, "spec.filters.ips[0]: \":::\" is not an IP address or a CIDR")]
     [InlineData("bad-port", TraceReasons.InvalidSpec, "spec.filters.ports[0]: 0 is not a port (1-65535)")]
     public async Task Bad_input_fails_with_a_reason_and_a_message_and_is_never_assigned(string which, string reason, string message)
@@ -285,12 +313,6 @@ public sealed class TraceSessionControllerTests
                 break;
             case "pvc":
                 t.Spec.OutputConfiguration = new OutputConfiguration { PersistentVolumeClaim = "claim" };
-                break;
-            case "blob":
-                t.Spec.OutputConfiguration = new OutputConfiguration { HostPath = "traces", BlobUpload = "blob-sas" };
-                break;
-            case "s3":
-                t.Spec.OutputConfiguration = new OutputConfiguration { S3Upload = new S3Upload { Bucket = "flow-logs", SecretName = "s3-keys" } };
                 break;
             case "bad-address":
                 t.Spec.Filters = new TraceFilters { Ips = [":::"] };

@@ -39,6 +39,9 @@ internal sealed class TraceBed : IAsyncDisposable
 
     public TraceRunner Runner { get; private set; }
 
+    /// <summary>The logger the next <see cref="NewRunner"/> gets (tests that read the log set it first).</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
     public PodNetwork.Pod Pod(int i) => Net.Pods[i];
 
     public static string PodKey(int i) => "shop/" + PodNames[i];
@@ -57,15 +60,21 @@ internal sealed class TraceBed : IAsyncDisposable
     }
 
     /// <summary>A fresh runner (and kernel side) over the same node, as a restarted runtime would make.</summary>
-    public TraceRunner NewRunner(int maxConcurrent = 4)
+    public TraceRunner NewRunner(int maxConcurrent = 4, TraceUploadOptions? uploads = null, Retina.NodeRuntime.Credentials.ITraceCredentialSource? credentials = null, long? bytesPerMegabyte = null, int? eventChannelCapacity = null)
     {
         var kernel = new TraceKernel(new PluginHostOptions
         {
             NetworkNamespace = Net.Node,
             StateDirectory = StateDirectory,
             DefaultInterfaces = Net.Pods.Select(p => p.HostVeth).ToList(),
+            EventChannelCapacity = eventChannelCapacity ?? 8192,
         }, new NodeMetrics(), NullLoggerFactory.Instance);
-        Runner = new TraceRunner(kernel, Cache, new TraceRunnerOptions { NodeName = "node1", CaptureBaseDirectory = BaseDirectory, MaxConcurrent = maxConcurrent }, NullLogger.Instance);
+        Runner = new TraceRunner(kernel, Cache, new TraceRunnerOptions
+        {
+            NodeName = "node1", CaptureBaseDirectory = BaseDirectory, MaxConcurrent = maxConcurrent,
+            Uploads = uploads ?? new TraceUploadOptions(), Credentials = credentials,
+            BytesPerMegabyte = bytesPerMegabyte ?? Retina.NodeRuntime.Capture.CaptureRequest.BytesPerMegabyte,
+        }, Logger ?? NullLogger.Instance);
         return Runner;
     }
 

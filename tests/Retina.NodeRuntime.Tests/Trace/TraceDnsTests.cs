@@ -13,7 +13,7 @@ public sealed class TraceDnsTests
     {
         await using var bed = await TraceBed.StartAsync("tdn", 3);
         // DNS served by other pods on the same node: dnsmasq in db-0, a failing resolver in cache-0.
-        await using var dnsmasq = await Dnsmasq.StartAsync(bed.Pod(1).Namespace, "10.200.99.1 ok.retina.test\n", bed.Pod(1).Address);
+        await using var dnsmasq = await Dnsmasq.StartAsync(bed.Pod(1).Namespace, "10.200.99.1 ok.retina.test\n10.200.99.2 ok.retina.test\n", 137, bed.Pod(1).Address);
         await using var failing = await ServfailServer.StartAsync(bed.Pod(2).Namespace, bed.Pod(2).Address);
         var a = bed.Assignment("dns", [TraceEventKinds.Dns], 0);
         await bed.StartAsync(a);
@@ -42,7 +42,9 @@ public sealed class TraceDnsTests
         ((string?)nx["destination"]!["pod_name"]).ShouldBe("web-1");
         ((long?)nx["l7"]!["latency_ns"]).ShouldNotBeNull().ShouldBeGreaterThan(0);
         var ok = lines.Single(l => (string?)l["flow"]!["l7"]!["dns"]!["query"] == "ok.retina.test." && (string?)l["flow"]!["l7"]!["type"] == "RESPONSE")["flow"]!;
-        ok["l7"]!["dns"]!["ips"]!.AsArray().Select(i => (string?)i).ShouldBe(["10.200.99.1"]);
+        ok["l7"]!["dns"]!["ips"]!.AsArray().Select(i => (string?)i).Order().ShouldBe(["10.200.99.1", "10.200.99.2"]);
+        ((long?)ok["l7"]!["dns"]!["ttl"]).ShouldBe(137, "the answers' TTL as dnsmasq served them (--local-ttl)");
+        ((long?)nx["l7"]!["dns"]!["ttl"]).ShouldBe(0, "an NXDOMAIN has no answer records");
         var sf = lines.Single(l => (string?)l["flow"]!["l7"]!["dns"]!["query"] == "down.example.test." && (string?)l["flow"]!["l7"]!["type"] == "RESPONSE")["flow"]!;
         ((string?)sf["extensions"]!["dns_rcode"]).ShouldBe("SERVFAIL");
     }

@@ -43,8 +43,8 @@ public sealed class TraceFilterTests
         {
             var trace = new NodeTrace(
                 new NodeTraceAssignment { Key = "shop/t/u", Namespace = "shop", Name = "t", Duration = "soon", HostPath = "../etc" },
-                new TraceRunnerOptions { NodeName = "n", CaptureBaseDirectory = dir }, new EnrichmentCache("n"), DateTimeOffset.UtcNow, null, 0, 0);
-            var status = trace.Report(0, 0);
+                new TraceRunnerOptions { NodeName = "n", CaptureBaseDirectory = dir }, new EnrichmentCache("n"), DateTimeOffset.UtcNow, null, 0);
+            var status = trace.Report(0);
             status.Phase.ShouldBe("Failed");
             status.Reason.ShouldBe(TraceReasons.InvalidAssignment);
             status.Message.ShouldBe("duration 'soon' is not a positive duration such as 5m");
@@ -64,7 +64,7 @@ public sealed class TraceFilterTests
         {
             var status = new NodeTrace(
                 new NodeTraceAssignment { Key = "shop/t/u", Namespace = "shop", Name = "t", HostPath = "../etc" },
-                new TraceRunnerOptions { NodeName = "n", CaptureBaseDirectory = dir }, new EnrichmentCache("n"), DateTimeOffset.UtcNow, null, 0, 0).Report(0, 0);
+                new TraceRunnerOptions { NodeName = "n", CaptureBaseDirectory = dir }, new EnrichmentCache("n"), DateTimeOffset.UtcNow, null, 0).Report(0);
             status.Phase.ShouldBe("Failed");
             status.Reason.ShouldBe(TraceReasons.HostPathOutsideBase);
         }

@@ -99,6 +99,7 @@ public static class DnsParser
         }
 
         var addresses = new List<string>();
+        uint? minTtl = null;
         if (isResponse)
         {
             for (var i = 0; i < Math.Min((int)an, MaxAnswers); i++)
@@ -109,6 +110,7 @@ public static class DnsParser
                 }
 
                 var type = BinaryPrimitives.ReadUInt16BigEndian(msg[pos..]);
+                var ttl = BinaryPrimitives.ReadUInt32BigEndian(msg[(pos + 4)..]);
                 var rdlength = BinaryPrimitives.ReadUInt16BigEndian(msg[(pos + 8)..]);
                 pos += 10;
                 if (pos + rdlength > msg.Length)
@@ -116,6 +118,7 @@ public static class DnsParser
                     break;
                 }
 
+                minTtl = minTtl is { } m ? Math.Min(m, ttl) : ttl;
                 if ((type == 1 && rdlength == 4) || (type == 28 && rdlength == 16))
                 {
                     addresses.Add(new IPAddress(msg.Slice(pos, rdlength)).ToString());
@@ -125,7 +128,7 @@ public static class DnsParser
             }
         }
 
-        message = new DnsMessage(id, isResponse, rcode, name.ToString(), qtype, an, addresses);
+        message = new DnsMessage(id, isResponse, rcode, name.ToString(), qtype, an, addresses) { MinTtl = minTtl };
         return true;
     }
 

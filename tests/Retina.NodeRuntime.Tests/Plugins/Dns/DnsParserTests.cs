@@ -157,6 +157,25 @@ public sealed class DnsParserTests
         DnsParser.TryParse(Response("nx.test", 3), out var nx).ShouldBeTrue();
         nx!.RcodeName.ShouldBe("NXDomain");
         nx.AnswerCount.ShouldBe(0);
+        nx.MinTtl.ShouldBeNull();
+    }
+
+    [Fact]
+    public void The_smallest_answer_ttl_is_kept()
+    {
+        var r = Response("a.test", 0, [10, 0, 0, 1], [10, 0, 0, 2]);
+        // The second answer's TTL (bytes 6..9 of its fixed part) becomes 0x00010005 = 65541; the first keeps 60.
+        var second = r.Length - 4 - 12 + 6;
+        r[second] = 0;
+        r[second + 1] = 1;
+        r[second + 2] = 0;
+        r[second + 3] = 5;
+        DnsParser.TryParse(r, out var m).ShouldBeTrue();
+        m!.MinTtl.ShouldBe(60u);
+        r[second + 1] = 0;
+        r[second + 3] = 7;
+        DnsParser.TryParse(r, out m).ShouldBeTrue();
+        m!.MinTtl.ShouldBe(7u);
     }
 
     [Fact]

@@ -22,7 +22,10 @@ internal sealed class Dnsmasq : IAsyncDisposable
         this.dir = dir;
     }
 
-    public static async Task<Dnsmasq> StartAsync(string ns, string hosts, params string[] listen)
+    public static Task<Dnsmasq> StartAsync(string ns, string hosts, params string[] listen) => StartAsync(ns, hosts, 0, listen);
+
+    /// <param name="localTtl">The TTL (seconds) dnsmasq gives the answers it serves from the hosts file (its default is 0).</param>
+    public static async Task<Dnsmasq> StartAsync(string ns, string hosts, int localTtl, params string[] listen)
     {
         var dir = Directory.CreateTempSubdirectory("retina-dnsmasq-").FullName;
         var hostsFile = Path.Combine(dir, "hosts");
@@ -31,7 +34,7 @@ internal sealed class Dnsmasq : IAsyncDisposable
         [
             "netns", "exec", ns, "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--addn-hosts=" + hostsFile,
             .. listen.Select(a => "--listen-address=" + a), "--bind-interfaces", "--port=53", "--pid-file=" + Path.Combine(dir, "pid"),
-            "--local=/retina.test/", "--user=root",
+            "--local=/retina.test/", "--user=root", "--local-ttl=" + localTtl,
         ];
         var process = Process.Start(new ProcessStartInfo("ip", args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         var d = new Dnsmasq(process, dir);
