@@ -40,20 +40,28 @@ public static class AssignmentRequests
             MetadataScope = a.MetadataScope == NodeCaptureAssignment.MetadataScopeNode ? CaptureMetadataScope.Node : CaptureMetadataScope.Pods,
             CleanUpAfterUpload = a.CleanUpAfterUpload ?? false,
             HostPath = a.HostPath is null ? null : new HostPathOutputTarget(a.HostPath),
-            Blob = credentials.BlobSasUrl is null ? null : new BlobOutputTarget(credentials.BlobSasUrl),
-            S3 = a.S3 is { } s3 && credentials.S3AccessKeyId is not null
-                ? new S3OutputTarget
-                {
-                    Bucket = s3.Bucket,
-                    Region = string.IsNullOrEmpty(s3.Region) ? "us-east-1" : s3.Region,
-                    Endpoint = s3.Endpoint,
-                    Path = s3.Path,
-                    AccessKeyId = credentials.S3AccessKeyId,
-                    SecretAccessKey = credentials.S3SecretAccessKey!,
-                }
-                : null,
+            Blob = BlobTarget(credentials),
+            S3 = S3Target(a.S3, credentials),
         };
     }
+
+    /// <summary>The Blob output the staged SAS URL names, or null without one. Captures and traces build it here.</summary>
+    public static BlobOutputTarget? BlobTarget(Credentials credentials) =>
+        credentials.BlobSasUrl is null ? null : new BlobOutputTarget(credentials.BlobSasUrl);
+
+    /// <summary>The S3 output of an assignment's destination with the staged keys (region us-east-1 when unset), or null.</summary>
+    public static S3OutputTarget? S3Target(Api.Capture.S3Upload? s3, Credentials credentials) =>
+        s3 is not null && credentials.S3AccessKeyId is not null
+            ? new S3OutputTarget
+            {
+                Bucket = s3.Bucket,
+                Region = string.IsNullOrEmpty(s3.Region) ? "us-east-1" : s3.Region,
+                Endpoint = s3.Endpoint,
+                Path = s3.Path,
+                AccessKeyId = credentials.S3AccessKeyId,
+                SecretAccessKey = credentials.S3SecretAccessKey!,
+            }
+            : null;
 
     /// <summary>Artifact kinds of the engine as the API names outputs.</summary>
     public static string OutputName(string kind) => kind switch

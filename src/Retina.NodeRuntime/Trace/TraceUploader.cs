@@ -192,16 +192,13 @@ internal sealed partial class TraceUploader : IDisposable
             return fetched.Problem;
         }
 
-        var blob = assignment.BlobSecret is { Length: > 0 } ? new BlobOutputTarget(v.BlobUploadUrl!) : null;
-        var s3 = assignment.S3 is { } s ? new S3OutputTarget
+        var staged = new Agent.AssignmentRequests.Credentials(v.BlobUploadUrl, v.S3AccessKeyId, v.S3SecretAccessKey);
+        var blob = assignment.BlobSecret is { Length: > 0 } ? Agent.AssignmentRequests.BlobTarget(staged) : null;
+        var s3 = Agent.AssignmentRequests.S3Target(assignment.S3, staged);
+        if ((blob is null && assignment.BlobSecret is { Length: > 0 }) || (s3 is null && assignment.S3 is not null))
         {
-            Bucket = s.Bucket,
-            Region = s.Region ?? "us-east-1",
-            Endpoint = s.Endpoint,
-            Path = s.Path,
-            AccessKeyId = v.S3AccessKeyId!,
-            SecretAccessKey = v.S3SecretAccessKey!,
-        } : null;
+            return "the controllers' answer lacks a value this trace's outputs need";
+        }
         var u = options.Uploads;
         targets = (CaptureDelivery.RemoteOutputs(blob, s3, u.BlobClientOptionsFactory, u.ConfigureS3, u.PlainHttp), SecretRedactor.For(blob, s3));
         return null;
