@@ -15,12 +15,9 @@ public static class NodeFlightRecorderDesired
 {
     public const int DefaultBufferMB = 32;
 
-    private static readonly CapturePolicyValidator Validator = new();
-
     public static NodeFlightRecorderSpec? For(V1Node node, IEnumerable<Policy> policies)
     {
-        var wanting = policies.Where(p => WantsRecorder(p) && MayTarget(p, node))
-            .OrderBy(p => p.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
+        var wanting = ArmedPolicies.Of(policies, p => p.Spec.CaptureTemplate.CaptureConfiguration.CaptureOption?.PreTriggerSeconds is > 0 && MayTarget(p, node))
             .ToList();
         if (wanting.Count == 0)
         {
@@ -34,12 +31,6 @@ public static class NodeFlightRecorderDesired
             Policies = [.. wanting.Take(64).Select(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}")],
         };
     }
-
-    private static bool WantsRecorder(Policy p) =>
-        p.Metadata.DeletionTimestamp is null
-        && p.Spec.Suspend != true
-        && p.Spec.CaptureTemplate.CaptureConfiguration.CaptureOption?.PreTriggerSeconds is > 0
-        && Validator.Validate(p).IsValid;
 
     private static bool MayTarget(Policy p, V1Node node)
     {

@@ -15,16 +15,11 @@ public static class NodeTriggersDesired
 {
     public const int MaxTriggers = 64;
 
-    private static readonly CapturePolicyValidator Validator = new();
-
     public static List<NodeTriggerSpec>? For(V1Node node, IEnumerable<Policy> policies)
     {
         var labels = node.Metadata.Labels is { } l ? new Dictionary<string, string>(l) : null;
-        var triggers = policies
-            .Where(p => p.Metadata.DeletionTimestamp is null && p.Spec.Suspend != true && p.Spec.Triggers.Any(t => t.Threshold is not null))
-            .Where(p => p.Spec.CaptureTemplate.CaptureConfiguration.CaptureTarget?.NodeSelector is not { } selector || selector.Matches(labels))
-            .Where(p => Validator.Validate(p).IsValid)
-            .OrderBy(p => p.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal)
+        var triggers = ArmedPolicies.Of(policies, p => p.Spec.Triggers.Any(t => t.Threshold is not null)
+                && (p.Spec.CaptureTemplate.CaptureConfiguration.CaptureTarget?.NodeSelector is not { } selector || selector.Matches(labels)))
             .SelectMany(p => p.Spec.Triggers.Where(t => t.Threshold is not null).OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => Spec(p, t)))
             .Take(MaxTriggers)
             .ToList();
