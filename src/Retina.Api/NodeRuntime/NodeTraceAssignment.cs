@@ -87,6 +87,28 @@ public sealed class NodeTraceAssignment
     [JsonPropertyName("s3")]
     public S3Upload? S3 { get; set; }
 
+    /// <summary>
+    /// The TraceSession's PersistentVolumeClaim: the node keeps each closed file (staged under its capture base when
+    /// there is no hostPath) and reports it in status.closedFiles until the controllers' copy Job has put it in the claim.
+    /// </summary>
+    [JsonPropertyName("persistentVolumeClaim")]
+    public string? PersistentVolumeClaim { get; set; }
+
+    /// <summary>
+    /// File name (no directory) of the newest file the controllers copied to the claim (files are copied oldest first,
+    /// so every earlier one is copied too): the node no longer reports them, and deletes staged ones.
+    /// </summary>
+    [JsonPropertyName("copiedThrough")]
+    public string? CopiedThrough { get; set; }
+
+    /// <summary>Files the controllers copied to the claim so far (their count for status).</summary>
+    [JsonPropertyName("copiedFiles")]
+    public long? CopiedFiles { get; set; }
+
+    /// <summary>Why copying to the claim stopped (a copy Job failed for good); the files stay on the node.</summary>
+    [JsonPropertyName("copyError")]
+    public string? CopyError { get; set; }
+
     /// <summary>Stop now (deleted, or the controller cut it short).</summary>
     [JsonPropertyName("stop")]
     public bool? Stop { get; set; }

@@ -53,6 +53,14 @@ public sealed class NodeTraceStatus
     [JsonPropertyName("uploadFailures")]
     public long? UploadFailures { get; set; }
 
+    /// <summary>
+    /// With a PersistentVolumeClaim output: the closed files (absolute paths on the node, oldest first) not yet copied
+    /// to the claim; the controllers copy them with a Job on this node.
+    /// </summary>
+    [MaxItems(64)]
+    [JsonPropertyName("closedFiles")]
+    public List<string>? ClosedFiles { get; set; }
+
     /// <summary>Compressed bytes written.</summary>
     [JsonPropertyName("bytes")]
     public long? Bytes { get; set; }

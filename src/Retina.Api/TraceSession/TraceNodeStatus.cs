@@ -29,6 +29,10 @@ public sealed class TraceNodeStatus
     [JsonPropertyName("lostEvents")]
     public long? LostEvents { get; set; }
 
+    /// <summary>Files copied to the PersistentVolumeClaim output from this node.</summary>
+    [JsonPropertyName("copiedFiles")]
+    public long? CopiedFiles { get; set; }
+
     /// <summary>Machine-readable reason for the phase (e.g. DurationElapsed, MaxEventsReached, RuntimeRestarted, WaitingForNodeRuntime).</summary>
     [JsonPropertyName("reason")]
     public string? Reason { get; set; }

@@ -22,6 +22,7 @@ public sealed class NodeTrace : IDisposable
     private readonly TraceLimiter limiter;
     private readonly RotatingGzipFile? output;
     private readonly TraceUploader? uploader;
+    private readonly TracePvcStage? pvc;
     private readonly string? directory;
     private readonly Dictionary<string, long> byKind = new(StringComparer.Ordinal);
     private readonly TraceTops drops = new();
@@ -98,9 +99,16 @@ public sealed class NodeTrace : IDisposable
         {
             var max = (long)(assignment.MaxFileSizeMb ?? options.DefaultMaxFileSizeMb) * options.BytesPerMegabyte;
             output = new RotatingGzipFile(dir, TraceOutput.Safe(assignment.Name) + "-" + TraceOutput.Safe(node), max, assignment.FileCount, options.Time);
+            if (assignment.PersistentVolumeClaim is { Length: > 0 } claim)
+            {
+                pvc = new TracePvcStage(claim, keepLocal: assignment.HostPath is { Length: > 0 });
+                pvc.Update(assignment);
+            }
+
             if (TraceUploader.Needed(assignment))
             {
-                uploader = new TraceUploader(assignment, options, keepLocal: assignment.HostPath is { Length: > 0 },
+                // A staged file waiting for its PVC copy stays after its upload: the copy sweeps it.
+                uploader = new TraceUploader(assignment, options, keepLocal: assignment.HostPath is { Length: > 0 } || pvc is not null,
                     log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, changed ?? (() => { }), interrupted?.Artifacts);
                 output.Closed = uploader.Enqueue;
                 output.Taken = uploader.WasDelivered;
@@ -140,6 +148,37 @@ public sealed class NodeTrace : IDisposable
             {
                 return phase == "Running";
             }
+        }
+    }
+
+    /// <summary>
+    /// The controller's latest assignment for this trace: its pods' addresses (pods that start later join, pods that
+    /// went leave) and the PVC copy progress. Whether the addresses changed (the kernel's set follows).
+    /// </summary>
+    public bool Update(NodeTraceAssignment a)
+    {
+        var changed = assignment.WholeNode != true && Filter.SetPods(a.PodIps);
+        if (pvc is not null)
+        {
+            lock (gate)
+            {
+                pvc.Update(a);
+                SweepStaged();
+            }
+        }
+
+        return changed;
+    }
+
+    private void SweepStaged()
+    {
+        try
+        {
+            pvc?.Sweep(output!, name => uploader is null || uploader.WasDelivered(name));
+        }
+        catch (IOException)
+        {
+            // Left for the next pass; the file stays reported as on the node.
         }
     }
 
@@ -318,8 +357,14 @@ public sealed class NodeTrace : IDisposable
             lost[TraceReasons.WriterBehind] = lost.GetValueOrDefault(TraceReasons.WriterBehind) + Interlocked.Read(ref writerLost);
             lost[TraceReasons.RateLimited] = lost.GetValueOrDefault(TraceReasons.RateLimited) + limiter.RateLimited;
             var local = assignment.HostPath is { Length: > 0 } ? output?.Files ?? [] : [];
-            var (shownPhase, shownReason, shownMessage) = WithUploads(message ?? (directory is null ? "running; no output set: only this summary is kept"
-                : uploader is null ? $"running; writing {directory}" : $"running; staging files in {directory}, each uploaded when it closes"));
+            if (pvc is not null)
+            {
+                SweepStaged();
+            }
+
+            var closed = pvc is null || output is null ? null : pvc.Pending(output, 64);
+            var (shownPhase, shownReason, shownMessage) = WithCopies(WithUploads(message ?? (directory is null ? "running; no output set: only this summary is kept"
+                : uploader is null && pvc is null ? $"running; writing {directory}" : $"running; staging files in {directory}, each delivered when it closes")), closed?.Count ?? 0);
             return new NodeTraceStatus
             {
                 Key = assignment.Key,
@@ -333,6 +378,7 @@ public sealed class NodeTrace : IDisposable
                 Events = limiter.Written,
                 EventsByKind = byKind.Count > 0 ? new(byKind, StringComparer.Ordinal) : null,
                 LostEventsByReason = lost,
+                ClosedFiles = closed is { Count: > 0 } ? closed : null,
                 Bytes = output?.Bytes ?? 0,
                 TopDropReasons = drops.Top(),
                 TopDnsFailures = dnsFailures.Top(),
@@ -378,6 +424,33 @@ public sealed class NodeTrace : IDisposable
         }
 
         return failures > 0 ? ("Failed", TraceReasons.UploadFailed, text + failure) : (phase, reason, text);
+    }
+
+    /// <summary>
+    /// The phase as PVC copies shape it: a finished trace is Uploading while closed files wait for the controllers'
+    /// copy Job, Failed (CopyFailed) when copying stopped; files the rotation deleted before their copy are said.
+    /// </summary>
+    private (string Phase, string Reason, string Message) WithCopies((string Phase, string Reason, string Message) shown, int waiting)
+    {
+        if (pvc is null || output is null)
+        {
+            return shown;
+        }
+
+        var (p, r, m) = shown;
+        var missed = pvc.Missed(output);
+        if (missed > 0)
+        {
+            m += $"; {missed} file(s) were deleted by the fileCount rotation before they were copied to PersistentVolumeClaim {pvc.Claim}";
+        }
+
+        if (pvc.CopyError is { } error)
+        {
+            m += $"; copying to PersistentVolumeClaim {pvc.Claim} stopped: {error}; files stay on the node in {directory}";
+            return p is "Running" or "Failed" ? (p, p == "Running" ? TraceReasons.CopyFailed : r, m) : ("Failed", TraceReasons.CopyFailed, m);
+        }
+
+        return waiting > 0 && p == "Completed" ? ("Uploading", r, $"{m}; waiting for {waiting} file(s) to be copied to PersistentVolumeClaim {pvc.Claim}") : (p, r, m);
     }
 
     public void Dispose()

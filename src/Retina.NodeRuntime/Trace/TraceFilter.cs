@@ -6,12 +6,14 @@ namespace Retina.NodeRuntime.Trace;
 
 /// <summary>
 /// What one trace keeps of the node's events: its kinds, its pods' addresses (or the whole node), and its optional
-/// filters (an event matches when it matches every list that is set, and any entry within a list). Pure.
+/// filters (an event matches when it matches every list that is set, and any entry within a list). The pods' addresses
+/// change while the trace runs (<see cref="SetPods"/>: pods that start later join, pods that went leave); the set is
+/// swapped whole, so a reader on the kernel pump's task sees the old set or the new one, never half of each.
 /// </summary>
 public sealed class TraceFilter
 {
     private readonly HashSet<string> kinds;
-    private readonly HashSet<IpKey> pods;
+    private volatile HashSet<IpKey> pods;
     private readonly bool wholeNode;
     private readonly List<(UInt128 Network, UInt128 Mask)> networks = [];
     private readonly HashSet<int>? ports;
@@ -22,18 +24,7 @@ public sealed class TraceFilter
     {
         problem = null;
         kinds = new HashSet<string>(events is null || !events.Any() ? TraceEventKinds.All : events, StringComparer.Ordinal);
-        pods = [];
-        foreach (var ip in podIps ?? [])
-        {
-            if (IpKey.TryParse(ip, out var k))
-            {
-                pods.Add(k);
-            }
-            else
-            {
-                problem ??= $"podIPs: '{ip}' is not an IP address";
-            }
-        }
+        pods = Parse(podIps, ref problem);
 
         this.wholeNode = wholeNode;
         foreach (var entry in filters?.Ips ?? [])
@@ -54,6 +45,38 @@ public sealed class TraceFilter
 
     public IReadOnlySet<IpKey> PodAddresses => pods;
 
+    /// <summary>The controller's current addresses for the traced pods; whether they differ from the ones held (an unparsable entry is skipped: the controller wrote it from a pod's status).</summary>
+    public bool SetPods(IEnumerable<string>? podIps)
+    {
+        string? problem = null;
+        var next = Parse(podIps, ref problem);
+        if (next.SetEquals(pods))
+        {
+            return false;
+        }
+
+        pods = next;
+        return true;
+    }
+
+    private static HashSet<IpKey> Parse(IEnumerable<string>? podIps, ref string? problem)
+    {
+        var set = new HashSet<IpKey>();
+        foreach (var ip in podIps ?? [])
+        {
+            if (IpKey.TryParse(ip, out var k))
+            {
+                set.Add(k);
+            }
+            else
+            {
+                problem ??= $"podIPs: '{ip}' is not an IP address";
+            }
+        }
+
+        return set;
+    }
+
     public bool WholeNode => wholeNode;
 
     public bool Matches(TraceRecord r)
@@ -63,7 +86,8 @@ public sealed class TraceFilter
             return false;
         }
 
-        if (!wholeNode && !pods.Contains(r.Source) && !pods.Contains(r.Destination))
+        var traced = pods;
+        if (!wholeNode && !traced.Contains(r.Source) && !traced.Contains(r.Destination))
         {
             return false;
         }
@@ -88,7 +112,7 @@ public sealed class TraceFilter
     /// </summary>
     public bool MayMatch(IReadOnlyList<string> possibleKinds, IpKey source, IpKey destination) =>
         possibleKinds.Any(kinds.Contains)
-        && (wholeNode || pods.Contains(source) || pods.Contains(destination))
+        && (wholeNode || pods is var traced && (traced.Contains(source) || traced.Contains(destination)))
         && (networks.Count == 0 || networks.Any(n => In(n, source) || In(n, destination)));
 
     private static bool In((UInt128 Network, UInt128 Mask) n, IpKey ip) => (ip.Value & n.Mask) == n.Network;

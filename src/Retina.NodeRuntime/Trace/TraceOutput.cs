@@ -5,7 +5,7 @@ namespace Retina.NodeRuntime.Trace;
 
 /// <summary>
 /// Where a trace's files go on this node: the assignment's hostPath under the runtime's capture base directory, with
-/// the captures' confinement (links resolved, never outside the base). A trace with only a Blob or S3 output is
+/// the captures' confinement (links resolved, never outside the base). A trace with only Blob, S3 or PVC outputs is
 /// written under <c>&lt;base&gt;/.traces/&lt;namespace&gt;-&lt;name&gt;</c> (see <see cref="TraceRunner"/>); one
 /// with no output keeps only its summary. Pure.
 /// </summary>
@@ -27,7 +27,7 @@ public static class TraceOutput
                 : (null, $"hostPath '{rel}' resolves outside the node's capture base directory {baseDirectory} (a symbolic link?)");
         }
 
-        if (a.BlobSecret is { Length: > 0 } || a.S3 is not null)
+        if (a.BlobSecret is { Length: > 0 } || a.S3 is not null || a.PersistentVolumeClaim is { Length: > 0 })
         {
             return (Path.Combine(baseDirectory, ".traces", Safe(a.Namespace) + "-" + Safe(a.Name)), null);
         }

@@ -17,6 +17,8 @@ public static class TraceReasons
 
     /// <summary>A closed file did not reach its Blob or S3 output after the capture retry rules (the file stays on the node).</summary>
     public const string UploadFailed = "UploadFailed";
+    /// <summary>The controllers' copy Job to the PersistentVolumeClaim failed for good (the files stay on the node).</summary>
+    public const string CopyFailed = "CopyFailed";
     public const string KernelUnavailable = "KernelUnavailable";
 
     /// <summary>lostEventsByReason keys.</summary>

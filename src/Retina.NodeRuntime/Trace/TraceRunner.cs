@@ -6,7 +6,8 @@ namespace Retina.NodeRuntime.Trace;
 
 /// <summary>
 /// Runs the traces assigned to this node (NodeRuntime.spec.traces) as <see cref="Agent.CaptureRunner"/> runs captures:
-/// one <see cref="NodeTrace"/> per key, started once, stopped on <c>stop</c>, dropped when withdrawn. After a runtime
+/// one <see cref="NodeTrace"/> per key, started once, brought up to date with each later assignment (its pods' addresses,
+/// its PVC copies), stopped on <c>stop</c>, dropped when withdrawn. After a runtime
 /// restart, a trace the last status reported Running continues in a new file with reason RuntimeRestarted and its
 /// earlier counts and files kept; one reported finished stays finished. The kernel side is armed exactly while a
 /// trace runs, with the union of the running traces' addresses.
@@ -64,6 +65,10 @@ public sealed partial class TraceRunner : IAsyncDisposable
                     entries[a.Key] = e = a.Stop == true && e?.Queued == true ? Ended(a.Key, now)
                         : WouldRun(previous) && RunningCount() >= options.MaxConcurrent ? Queue(a.Key)
                         : Start(a, e?.Queued == true ? null : previous, now);
+                }
+                else
+                {
+                    e.Trace?.Update(a);
                 }
 
                 if (a.Stop == true)
