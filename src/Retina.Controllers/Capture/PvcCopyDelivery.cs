@@ -80,7 +80,7 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image, string c
             {
                 copies[node] = new(CapturePhase.Failed, null, $"copy Job {name} failed: {failed.Message}");
             }
-            else if (await UnschedulableAsync(job, ct).ConfigureAwait(false) is { } unschedulable)
+            else if (await PvcCopyJob.UnschedulableAsync(client, job, ct).ConfigureAwait(false) is { } unschedulable)
             {
                 var why = $"copy Job {name} cannot start: {unschedulable}";
                 copies[node] = new(CapturePhase.Uploading, null, why);
@@ -99,16 +99,5 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image, string c
     {
         var report = runtime?.Status?.Captures?.FirstOrDefault(c => c.Key == key);
         return report?.Phase == CapturePhase.Completed ? report.Artifacts?.FirstOrDefault(a => a.Output == "hostPath")?.Location : null;
-    }
-
-    /// <summary>The scheduler's reason, from the Job's pod's <c>PodScheduled=False</c> condition, when it has one.</summary>
-    private async Task<string?> UnschedulableAsync(V1Job job, CancellationToken ct)
-    {
-        var pods = await client.ListAsync<V1Pod>(new ListOptions { Namespace = job.Metadata.NamespaceProperty, LabelSelector = $"{PvcCopyJob.JobNameLabel}={job.Metadata.Name}" }, ct).ConfigureAwait(false);
-        return pods.Items
-            .Select(p => p.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False"))
-            .Where(c => c is not null)
-            .Select(c => $"pod unschedulable ({c!.Reason}): {c.Message}")
-            .FirstOrDefault();
     }
 }

@@ -1,12 +1,13 @@
 using k8s.Models;
+using Retina.Kube.Client;
 
 namespace Retina.Controllers.Capture;
 
 /// <summary>
-/// The one Job we create: on the node that produced a tarball, copy it from the node's capture directory into the
-/// Capture's PersistentVolumeClaim. The command is an argument list (no shell), the source is mounted read-only (and
-/// only after <see cref="SourceRefusal"/> found it under the capture base), and the container runs as non-root without
-/// privileges or privilege escalation, under the RuntimeDefault seccomp profile.
+/// The one kind of Job we create: on the node that produced a Capture's tarball or a TraceSession's closed files, copy
+/// them from the node's capture directory into the owner's PersistentVolumeClaim. The command is an argument list (no
+/// shell), the source is mounted read-only (and only after <see cref="SourceRefusal"/> found it under the capture base),
+/// and the container runs as non-root without privileges or privilege escalation, under the RuntimeDefault seccomp profile.
 /// The pod goes through the scheduler (required node affinity on the node's <c>kubernetes.io/hostname</c> label, not
 /// <c>nodeName</c>): a <c>WaitForFirstConsumer</c> claim binds only when the scheduler places a consumer, and volume
 /// topology conflicts then show as an unschedulable pod the Capture reports. Node and claim names may be 253
@@ -15,10 +16,14 @@ namespace Retina.Controllers.Capture;
 public static class PvcCopyJob
 {
     public const string CaptureUidLabel = "retina.sh/capture-uid";
+    public const string TraceUidLabel = "retina.sh/trace-uid";
     public const string NodeHashLabel = "retina.sh/node-hash";
     public const string ClaimHashLabel = "retina.sh/claim-hash";
     public const string NodeAnnotation = "retina.sh/node";
     public const string ClaimAnnotation = "retina.sh/claim";
+
+    /// <summary>The file names a Job copies, one per line, oldest first.</summary>
+    public const string FilesAnnotation = "retina.sh/files";
     public const string HostnameLabel = "kubernetes.io/hostname";
 
     /// <summary>The label the Job controller puts on a Job's pods (Kubernetes 1.27+).</summary>
@@ -64,34 +69,48 @@ public static class PvcCopyJob
     public static bool IsFinished(V1Job job) =>
         job.Status?.Succeeded > 0 || job.Status?.Conditions?.Any(c => c.Type is "Failed" or "Complete" && c.Status == "True") == true;
 
+    /// <summary>What a copy Job copies for: the owning object (a Capture or a TraceSession) and its claim.</summary>
+    /// <param name="UidLabel">The label that carries the owner's uid (captures and traces use their own).</param>
+    public sealed record Owner(string Kind, string Name, string Namespace, string Uid, string UidLabel, string Claim);
+
     /// <param name="hostname">The node's <c>kubernetes.io/hostname</c> label (on some clouds it differs from the node name).</param>
-    public static V1Job Build(Api.Capture.Capture capture, string node, string hostname, string artifactPath, string image)
+    public static V1Job Build(Api.Capture.Capture capture, string node, string hostname, string artifactPath, string image) =>
+        Build(new Owner(Api.Capture.Capture.KindName, capture.Metadata.Name, capture.Metadata.NamespaceProperty, capture.Metadata.Uid, CaptureUidLabel,
+                capture.Spec.OutputConfiguration.PersistentVolumeClaim!),
+            Name(capture, node), node, hostname, Path.GetDirectoryName(artifactPath)!, [Path.GetFileName(artifactPath)], image);
+
+    /// <summary>
+    /// The copy Job for <paramref name="files"/> (names in <paramref name="directory"/>, a path the caller checked with
+    /// <see cref="SourceRefusal"/>): one file keeps its name in the claim, several go into the claim's root directory.
+    /// </summary>
+    public static V1Job Build(Owner owner, string jobName, string node, string hostname, string directory, IReadOnlyList<string> files, string image)
     {
-        var claim = capture.Spec.OutputConfiguration.PersistentVolumeClaim!;
-        var directory = Path.GetDirectoryName(artifactPath)!;
-        var file = Path.GetFileName(artifactPath);
+        var claim = owner.Claim;
+        string[] command = files.Count == 1
+            ? ["cp", "--", $"/source/{files[0]}", $"/destination/{files[0]}"]
+            : ["cp", "--", .. files.Select(f => $"/source/{f}"), "/destination/"];
         return new V1Job
         {
             ApiVersion = "batch/v1",
             Kind = "Job",
             Metadata = new V1ObjectMeta
             {
-                Name = Name(capture, node),
-                NamespaceProperty = capture.Metadata.NamespaceProperty,
+                Name = jobName,
+                NamespaceProperty = owner.Namespace,
                 Labels = new Dictionary<string, string>
                 {
-                    [CaptureUidLabel] = capture.Metadata.Uid,
+                    [owner.UidLabel] = owner.Uid,
                     [NodeHashLabel] = Hash(node),
                     [ClaimHashLabel] = Hash(claim),
                     ["app.kubernetes.io/managed-by"] = "retina-controllers",
                 },
-                Annotations = new Dictionary<string, string> { [NodeAnnotation] = node, [ClaimAnnotation] = claim },
+                Annotations = new Dictionary<string, string> { [NodeAnnotation] = node, [ClaimAnnotation] = claim, [FilesAnnotation] = string.Join('\n', files) },
                 OwnerReferences =
                 [
                     new V1OwnerReference
                     {
-                        ApiVersion = Api.Common.RetinaGroup.ApiVersion, Kind = Api.Capture.Capture.KindName,
-                        Name = capture.Metadata.Name, Uid = capture.Metadata.Uid, Controller = true, BlockOwnerDeletion = true,
+                        ApiVersion = Api.Common.RetinaGroup.ApiVersion, Kind = owner.Kind,
+                        Name = owner.Name, Uid = owner.Uid, Controller = true, BlockOwnerDeletion = true,
                     },
                 ],
             },
@@ -102,7 +121,7 @@ public static class PvcCopyJob
                 TtlSecondsAfterFinished = 3600,
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { [CaptureUidLabel] = capture.Metadata.Uid } },
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { [owner.UidLabel] = owner.Uid } },
                     Spec = new V1PodSpec
                     {
                         Affinity = new V1Affinity
@@ -135,7 +154,7 @@ public static class PvcCopyJob
                             {
                                 Name = "copy",
                                 Image = image,
-                                Command = ["cp", "--", $"/source/{file}", $"/destination/{file}"],
+                                Command = command,
                                 SecurityContext = new V1SecurityContext
                                 {
                                     AllowPrivilegeEscalation = false,
@@ -163,5 +182,16 @@ public static class PvcCopyJob
                 },
             },
         };
+    }
+
+    /// <summary>The scheduler's reason, from the Job's pod's <c>PodScheduled=False</c> condition, when it has one.</summary>
+    public static async Task<string?> UnschedulableAsync(IKubeClient client, V1Job job, CancellationToken ct)
+    {
+        var pods = await client.ListAsync<V1Pod>(new ListOptions { Namespace = job.Metadata.NamespaceProperty, LabelSelector = $"{PvcCopyJob.JobNameLabel}={job.Metadata.Name}" }, ct).ConfigureAwait(false);
+        return pods.Items
+            .Select(p => p.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False"))
+            .Where(c => c is not null)
+            .Select(c => $"pod unschedulable ({c!.Reason}): {c.Message}")
+            .FirstOrDefault();
     }
 }

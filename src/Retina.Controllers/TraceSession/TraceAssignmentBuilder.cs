@@ -45,6 +45,7 @@ public static class TraceAssignmentBuilder
             FileCount = spec.Rotation?.FileCount ?? DefaultFileCount,
             HostPath = output?.HostPath,
             BlobSecret = output?.BlobUpload,
+            PersistentVolumeClaim = output?.PersistentVolumeClaim,
             S3 = output?.S3Upload is { } s3
                 ? new S3Upload { Bucket = s3.Bucket, Region = s3.Region, Endpoint = s3.Endpoint, Path = s3.Path, SecretName = s3.SecretName }
                 : null,
@@ -64,6 +65,32 @@ public static class TraceAssignmentBuilder
     {
         var copy = Copy(current);
         copy.Stop = true;
+        return copy;
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="current"/> that records a copy Job's <paramref name="files"/> (oldest first) in the claim;
+    /// <paramref name="current"/> itself when it had them already (a Job is counted once, whatever the caller's cache saw).
+    /// </summary>
+    public static NodeTraceAssignment WithCopied(NodeTraceAssignment current, IReadOnlyList<string> files)
+    {
+        var added = files.Where(f => current.CopiedThrough is not { } through || Api.TraceSession.TraceFileNames.Compare(f, through) > 0).ToList();
+        if (added.Count == 0)
+        {
+            return current;
+        }
+
+        var copy = Copy(current);
+        copy.CopiedThrough = added[^1];
+        copy.CopiedFiles = (current.CopiedFiles ?? 0) + added.Count;
+        return copy;
+    }
+
+    /// <summary>A copy of <paramref name="current"/> whose copying to the claim stopped, and why.</summary>
+    public static NodeTraceAssignment WithCopyError(NodeTraceAssignment current, string error)
+    {
+        var copy = Copy(current);
+        copy.CopyError = error;
         return copy;
     }
 

@@ -13,7 +13,6 @@ public static class TraceReasons
     public const string Targets = "Targets";
 
     public const string InvalidSpec = "InvalidSpec";
-    public const string OutputNotSupported = "OutputNotSupported";
     public const string SecretNotFound = "SecretNotFound";
     public const string NoTargets = "NoTargets";
     public const string TargetsFound = "TargetsFound";
@@ -31,4 +30,12 @@ public static class TraceReasons
     public const string Uploaded = "Uploaded";
     public const string UploadFailed = "UploadFailed";
     public const string AllFilesUploaded = "AllFilesUploaded";
+
+    /// <summary>
+    /// Condition type: whether the closed files reached the PersistentVolumeClaim (reason AllFilesCopied; False with
+    /// CopyFailed, or with the captures' WaitingForClaim / CopyUnschedulable while a copy cannot start).
+    /// </summary>
+    public const string Copied = "Copied";
+    public const string CopyFailed = "CopyFailed";
+    public const string AllFilesCopied = "AllFilesCopied";
 }

@@ -27,21 +27,21 @@ namespace Retina.Controllers.TraceSession;
 public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerOptions options, EventRecorder events, TimeProvider time) : IReconciler
 {
     public const string Finalizer = "retina.sh/trace-cleanup";
-    private static string? UnsupportedOutput(Api.Capture.OutputConfiguration? output) => output switch
-    {
-        { PersistentVolumeClaim: not null } => "persistentVolumeClaim",
-        _ => null,
-    };
-
     private static readonly TraceSessionValidator Validator = new();
     private static readonly TimeSpan RecheckRunning = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a deleted trace waits for its nodes to flush their last file and report before its assignments are withdrawn anyway.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a deleted trace with a PersistentVolumeClaim output waits for its last files' copy Jobs (they are garbage-collected with it).</summary>
+    public static readonly TimeSpan CopyGrace = TimeSpan.FromMinutes(2);
+
     private readonly CaptureCredentials credentials = new(client);
     private readonly NodeAssignments<NodeTraceAssignment> assignments = NodeAssignmentLists.Traces(client);
     private readonly TraceStatusPacer pacer = new(options.TraceStatusIntervalSpan);
+    private TracePvcCopies? pvcCopies;
+
+    private TracePvcCopies PvcCopies => pvcCopies ??= new(client, assignments, options.CopyJobImage, options.CaptureHostPathBase);
 
     public ObjectCache<TraceObject>? Traces { get; set; }
 
@@ -72,14 +72,6 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
         if (!report.IsValid)
         {
             await RejectAsync(key, trace, TraceReasons.InvalidSpec, report.Summary(), ct).ConfigureAwait(false);
-            return ReconcileResult.Done;
-        }
-
-        // The node delivers trace files to hostPath, Blob and S3: an output it would not deliver is refused, never accepted and lost.
-        if (UnsupportedOutput(trace.Spec.OutputConfiguration) is { } unsupported)
-        {
-            await RejectAsync(key, trace, TraceReasons.OutputNotSupported,
-                $"spec.outputConfiguration.{unsupported}: a TraceSession cannot deliver to {unsupported} yet; use hostPath, blobUpload or s3Upload", ct).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
@@ -168,6 +160,7 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
         }
 
         var runtimes = assigned.ToDictionary(n => n, n => Runtimes!.Get(ObjectKey.Cluster(n)), StringComparer.Ordinal);
+        var copies = await PvcCopies.DeliverAsync(trace, runtimes, ct).ConfigureAwait(false);
         TraceSessionStatus? previous = null;
         var wait = TimeSpan.Zero;
         var updated = await client.UpdateStatusAsync<TraceObject>(key, t =>
@@ -177,7 +170,7 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
             var status = t.Status ??= new TraceSessionStatus();
             status.StartTime ??= start;
             SetAccepted(t, notes, now);
-            TraceStatusAggregator.Apply(t, assigned, runtimes.GetValueOrDefault, now, queued, options.NodeRuntimeGraceSpan);
+            TraceStatusAggregator.Apply(t, assigned, runtimes.GetValueOrDefault, now, queued, options.NodeRuntimeGraceSpan, copies.Pending, copies.PendingReason);
             SetTargets(t, resolved, assigned.Count + queued.Count, deadline, now);
             return pacer.MayWrite(key.ToString(), TraceStatusPacer.Shape(t.Status) != shape, now, out wait);
         }, ct).ConfigureAwait(false);
@@ -353,10 +346,26 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
             return ReconcileResult.Requeue(TimeSpan.FromSeconds(1));
         }
 
+        if (trace.Spec.OutputConfiguration?.PersistentVolumeClaim is not null && now - deletedAt < CopyGrace && await CopyingAsync(trace, ct).ConfigureAwait(false))
+        {
+            return ReconcileResult.Requeue(TimeSpan.FromSeconds(2));
+        }
+
         await CleanUpAsync(trace, ct).ConfigureAwait(false);
         await client.RemoveFinalizerAsync<TraceObject>(key, Finalizer, ct).ConfigureAwait(false);
         pacer.Forget(key.ToString());
         return ReconcileResult.Done;
+    }
+
+    /// <summary>Runs the deleted trace's copies; whether a node still has closed files waiting for one (and copying did not stop).</summary>
+    private async Task<bool> CopyingAsync(TraceObject trace, CancellationToken ct)
+    {
+        var key0 = TraceAssignmentBuilder.Key(trace);
+        var runtimes = Runtimes!.List().Where(r => r.Spec.Traces?.Any(a => a.Key == key0) == true)
+            .ToDictionary(r => r.Metadata.Name, r => (NodeRuntimeObject?)r, StringComparer.Ordinal);
+        await PvcCopies.DeliverAsync(trace, runtimes, ct).ConfigureAwait(false);
+        return runtimes.Values.Any(r => r!.Spec.Traces!.First(a => a.Key == key0).CopyError is null
+            && r.Status?.Traces?.FirstOrDefault(t => t.Key == key0)?.ClosedFiles is { Count: > 0 });
     }
 
     private async Task<ReconcileResult> FinishedAsync(ObjectKey key, TraceObject trace, CancellationToken ct)

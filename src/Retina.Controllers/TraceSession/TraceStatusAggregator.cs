@@ -18,7 +18,7 @@ public static class TraceStatusAggregator
     public const int MaxArtifacts = 20000;
 
     public static void Apply(TraceObject trace, IReadOnlyCollection<string> assignedNodes, Func<string, NodeRuntimeObject?> runtimeOf, DateTime now,
-        IReadOnlyCollection<string>? queuedNodes = null, TimeSpan? nodeRuntimeGrace = null)
+        IReadOnlyCollection<string>? queuedNodes = null, TimeSpan? nodeRuntimeGrace = null, IReadOnlyDictionary<string, string>? copyPending = null, string? copyPendingReason = null)
     {
         var grace = nodeRuntimeGrace ?? Capture.CaptureStatusAggregator.DefaultNodeRuntimeGrace;
         var status = trace.Status ??= new TraceSessionStatus();
@@ -61,6 +61,13 @@ public static class TraceStatusAggregator
                     Reason = report.Reason,
                     Message = report.Message,
                 };
+            var assignment = runtime?.Spec?.Traces?.FirstOrDefault(a => a.Key == key);
+            entry.CopiedFiles = assignment?.CopiedFiles ?? (assignment?.PersistentVolumeClaim is not null ? 0 : null);
+            if (copyPending?.GetValueOrDefault(node) is { } held)
+            {
+                entry.Message = entry.Message is { Length: > 0 } m ? $"{m}; {held}" : held;
+            }
+
             if (!CapturePhase.IsFinished(entry.Phase))
             {
                 Judge(entry, runtime, report is not null, runtime?.Spec?.Traces?.FirstOrDefault(a => a.Key == key)?.AssignedAt ?? status.StartTime, now, grace);
@@ -83,6 +90,7 @@ public static class TraceStatusAggregator
         status.Phase = Phase(nodes);
         SetConditions(trace, nodes, now);
         SetUploaded(trace, byNode, now);
+        SetCopied(trace, assignedNodes, runtimeOf, key, copyPending, copyPendingReason, now);
     }
 
     /// <summary>Ready once Completed, Stalled once Failed (with the error's reason), Reconciling otherwise. True when anything changed.</summary>
@@ -172,6 +180,39 @@ public static class TraceStatusAggregator
         {
             Conditions.Set(trace.StatusConditions, TraceReasons.Uploaded, ConditionStatus.True, TraceReasons.AllFilesUploaded,
                 $"{uploaded} file(s) uploaded; a file is uploaded when it rotates and the last one when the trace stops", trace.Metadata.Generation, now);
+        }
+    }
+
+    /// <summary>With a PersistentVolumeClaim output: Copied True while the copies keep up, False naming the nodes when a copy failed or cannot start.</summary>
+    private static void SetCopied(TraceObject trace, IReadOnlyCollection<string> nodes, Func<string, NodeRuntimeObject?> runtimeOf, string key,
+        IReadOnlyDictionary<string, string>? pending, string? pendingReason, DateTime now)
+    {
+        if (trace.Spec.OutputConfiguration?.PersistentVolumeClaim is not { } claim)
+        {
+            return;
+        }
+
+        var assignments = nodes.Order(StringComparer.Ordinal)
+            .Select(n => (Node: n, Assignment: runtimeOf(n)?.Spec?.Traces?.FirstOrDefault(a => a.Key == key)))
+            .Where(x => x.Assignment is not null).ToList();
+        var copied = assignments.Sum(x => x.Assignment!.CopiedFiles ?? 0);
+        var generation = trace.Metadata.Generation;
+        var failed = assignments.Where(x => x.Assignment!.CopyError is not null).ToList();
+        if (failed.Count > 0)
+        {
+            Conditions.Set(trace.StatusConditions, TraceReasons.Copied, ConditionStatus.False, TraceReasons.CopyFailed,
+                $"copying to PersistentVolumeClaim {claim} stopped on {failed.Count} node(s) ({copied} file(s) copied); "
+                + string.Join("; ", failed.Take(5).Select(x => $"{x.Node}: {x.Assignment!.CopyError}")) + "; the files stay on the nodes", generation, now);
+        }
+        else if (pending is { Count: > 0 } && pendingReason is not null)
+        {
+            Conditions.Set(trace.StatusConditions, TraceReasons.Copied, ConditionStatus.False, pendingReason,
+                string.Join("; ", pending.OrderBy(p => p.Key, StringComparer.Ordinal).Take(5).Select(p => $"{p.Key}: {p.Value}")), generation, now);
+        }
+        else
+        {
+            Conditions.Set(trace.StatusConditions, TraceReasons.Copied, ConditionStatus.True, TraceReasons.AllFilesCopied,
+                $"{copied} file(s) copied to PersistentVolumeClaim {claim}; a file is copied when it rotates and the last one when the trace stops", generation, now);
         }
     }
 

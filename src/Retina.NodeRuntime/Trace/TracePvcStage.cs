@@ -1,4 +1,5 @@
 using Retina.Api.NodeRuntime;
+using Retina.Api.TraceSession;
 
 namespace Retina.NodeRuntime.Trace;
 
@@ -6,9 +7,8 @@ namespace Retina.NodeRuntime.Trace;
 /// A trace's files on their way to its PersistentVolumeClaim. The node cannot mount a claim, so it keeps every closed
 /// file and reports the ones not yet copied (<see cref="Pending"/>, oldest first); the controllers copy them with a Job
 /// on this node and write back the newest file copied (<c>copiedThrough</c>). Staged files (no hostPath) are deleted
-/// once copied and delivered to every other output (<see cref="Sweep"/>). Files are ordered by the timestamp and
-/// sequence in their names, which every file of one trace on one node shares the prefix of, so the order survives a
-/// runtime restart and files deleted in between.
+/// once copied and delivered to every other output (<see cref="Sweep"/>). Files are ordered by their names
+/// (<see cref="TraceFileNames"/>).
 /// </summary>
 internal sealed class TracePvcStage(string claim, bool keepLocal)
 {
@@ -47,28 +47,5 @@ internal sealed class TracePvcStage(string claim, bool keepLocal)
         }
     }
 
-    private bool Copied(string path) => copiedThrough is { } through && Compare(Path.GetFileName(path), through) <= 0;
-
-    /// <summary>Orders two file names of one trace on one node: &lt;prefix&gt;-&lt;yyyyMMddHHmmss&gt;UTC[-n].jsonl.gz by timestamp, then n.</summary>
-    public static int Compare(string a, string b)
-    {
-        var (sa, na) = Order(a);
-        var (sb, nb) = Order(b);
-        var c = string.CompareOrdinal(sa, sb);
-        return c != 0 ? c : na.CompareTo(nb);
-    }
-
-    private static (string Stamp, int Sequence) Order(string name)
-    {
-        var stem = name.EndsWith(".jsonl.gz", StringComparison.Ordinal) ? name[..^".jsonl.gz".Length] : name;
-        var utc = stem.LastIndexOf("UTC", StringComparison.Ordinal);
-        if (utc < 14)
-        {
-            return (stem, 0);
-        }
-
-        var stamp = stem[(utc - 14)..utc];
-        var rest = stem[(utc + 3)..];
-        return (stamp, rest.StartsWith('-') && int.TryParse(rest[1..], out var n) ? n : 0);
-    }
+    private bool Copied(string path) => copiedThrough is { } through && TraceFileNames.Compare(Path.GetFileName(path), through) <= 0;
 }

@@ -67,9 +67,9 @@ public sealed class RbacCallerTests
     public void The_table_check_notices_a_caller_that_is_gone()
     {
         var path = RepoPaths.Combine("src", "Retina.Controllers/Capture/PvcCopyDelivery.cs");
-        Code(path).Contains("ListAsync<V1Pod>", StringComparison.Ordinal).ShouldBeTrue();
+        Code(path).Contains("ListAsync<V1Job>", StringComparison.Ordinal).ShouldBeTrue();
         Code(path).Contains("DeleteAsync<V1Job>", StringComparison.Ordinal).ShouldBeFalse("nothing deletes copy Jobs, so no row may claim it");
-        Code(RepoPaths.Combine("src", "Retina.Controllers/Capture/PvcCopyJob.cs")).Contains("The one Job we create", StringComparison.Ordinal)
+        Code(RepoPaths.Combine("src", "Retina.Controllers/Capture/PvcCopyJob.cs")).Contains("The one kind of Job we create", StringComparison.Ordinal)
             .ShouldBeFalse("comments are not callers");
     }
 

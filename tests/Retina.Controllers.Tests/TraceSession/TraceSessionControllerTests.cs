@@ -297,7 +297,6 @@ public sealed class TraceSessionControllerTests
 
     [Theory]
     [InlineData("duplicate-kind", TraceReasons.InvalidSpec, "spec.events[1]: \"drop\" is listed twice")]
-    [InlineData("pvc", TraceReasons.OutputNotSupported, "spec.outputConfiguration.persistentVolumeClaim: a TraceSession cannot deliver to persistentVolumeClaim yet")]
     [InlineData("bad-address", TraceReasons.InvalidSpec, "spec.filters.ips[0]: \":::\" is not an IP address or a CIDR")]
     [InlineData("bad-port", TraceReasons.InvalidSpec, "spec.filters.ports[0]: 0 is not a port (1-65535)")]
     public async Task Bad_input_fails_with_a_reason_and_a_message_and_is_never_assigned(string which, string reason, string message)
@@ -310,9 +309,6 @@ public sealed class TraceSessionControllerTests
         {
             case "duplicate-kind":
                 t.Spec.Events = ["drop", "drop"];
-                break;
-            case "pvc":
-                t.Spec.OutputConfiguration = new OutputConfiguration { PersistentVolumeClaim = "claim" };
                 break;
             case "bad-address":
                 t.Spec.Filters = new TraceFilters { Ips = [":::"] };
