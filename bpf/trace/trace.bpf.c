@@ -5,6 +5,12 @@
  * runtime), or when retina_tr_cfg says "whole node" (then retina_config's namespace filter still
  * applies). Untraced traffic costs one or two hash lookups and leaves.
  *
+ * Trace slots: the runtime gives each running trace a slot 0..63 (TraceSlots). An address's value
+ * in retina_tr_ips is the bitmask of the slots whose trace includes it, and retina_tr_cfg holds the
+ * mask of the slots that trace the whole node (any bit set: whole node). The kernel never needs to
+ * know more about a trace than its bit: the masks exist so a lost record can be charged to its
+ * traces (below).
+ *
  * Sources (attached only while at least one trace runs; none when idle):
  * - tracepoint skb:kfree_skb       -> TR_DROP with the kernel's drop reason and the caller's
  *                                     address (user space tells NFQUEUE drops by it)
@@ -19,8 +25,17 @@
  *   only what the host itself sent (ingress_ifindex 0).
  *
  * The tracepoint contexts are read through the prefix every kernel since 4.16 shares
- * (skbaddr/skaddr/state), so one object loads everywhere. Every failed ring reservation is
- * counted per CPU in retina_tr_lost (reported as RingBufferFull). */
+ * (skbaddr/skaddr/state), so one object loads everywhere.
+ *
+ * Every failed ring reservation is counted per CPU in retina_tr_lost (the node's total, for the
+ * node metric) and once for each slot in mask(saddr) | mask(daddr) | whole-node mask, per CPU in
+ * retina_tr_slot_lost: each trace reports its slot's count as RingBufferFull, so a trace is not
+ * charged with the records of another trace's pods. Every reservation here happens after the
+ * record's addresses are read, so every loss has its slots; a source that reserved before knowing
+ * its addresses would count only in retina_tr_lost, and user space would have to charge that to
+ * every running trace (as all ring-full losses were before slots). The charge is by address, not
+ * by kind: a trace's slot also counts lost records of its pods whose kind it does not keep (the
+ * kernel does not know a trace's kinds; user space tells drop kinds apart by reason). */
 #include "retina.h"
 
 #define TR_DROP 1
@@ -63,9 +78,10 @@ typedef struct tr_dns_event tr_dns_event_t;
 RETINA_BTF_TYPE(tr_event_t);
 RETINA_BTF_TYPE(tr_dns_event_t);
 
+#define TR_SLOTS 64
+
 struct trace_cfg {
-	__u32 whole_node; /* 1: every address (still within retina_config's namespace) */
-	__u32 reserved;
+	__u64 whole_node_slots; /* slots of the traces of every address (still within retina_config's namespace); 0: none */
 };
 
 struct {
@@ -75,11 +91,20 @@ struct {
 
 RETINA_LOST_MAP(retina_tr_lost);
 
+/* Failed reservations by trace slot (index), per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TR_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} retina_tr_slot_lost SEC(".maps");
+
+/* Traced address -> bitmask of the slots whose trace includes it (never 0: the runtime deletes the key). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u8[16]);
-	__type(value, __u8);
+	__type(value, __u64);
 } retina_tr_ips SEC(".maps");
 
 struct {
@@ -131,11 +156,36 @@ static __always_inline void tr_v4mapped(__u8 *dst, __u32 addr)
 	__builtin_memcpy(dst + 12, &addr, 4);
 }
 
-static __always_inline int tr_whole_node(void)
+/* The slots of the traces of the whole node: non-zero means every address is in scope. */
+static __always_inline __u64 tr_whole_node(void)
 {
 	__u32 zero = 0;
 	struct trace_cfg *cfg = bpf_map_lookup_elem(&retina_tr_cfg, &zero);
-	return cfg && cfg->whole_node;
+	return cfg ? cfg->whole_node_slots : 0;
+}
+
+static __always_inline __u64 tr_addr_slots(__u8 *addr)
+{
+	__u64 *slots = bpf_map_lookup_elem(&retina_tr_ips, addr);
+	return slots ? *slots : 0;
+}
+
+/* A record that found no room: counted for the node, and for every trace its addresses (or the whole node) belong to. */
+static __always_inline void tr_count_lost(__u8 *saddr, __u8 *daddr)
+{
+	retina_count_lost(&retina_tr_lost);
+	__u64 slots = tr_whole_node() | tr_addr_slots(saddr) | tr_addr_slots(daddr);
+	for (__u32 i = 0; i < TR_SLOTS; i++) {
+		if (!slots)
+			break;
+		if (slots & 1) {
+			__u32 key = i;
+			__u64 *v = bpf_map_lookup_elem(&retina_tr_slot_lost, &key);
+			if (v)
+				*v += 1;
+		}
+		slots >>= 1;
+	}
 }
 
 /* In scope: whole node (the caller checked the namespace), or either address traced. */
@@ -264,7 +314,7 @@ static __always_inline int tr_emit(struct tr_event *tmp)
 {
 	struct tr_event *e = bpf_ringbuf_reserve(&retina_tr_evts, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&retina_tr_lost);
+		tr_count_lost(tmp->saddr, tmp->daddr);
 		return 0;
 	}
 	__builtin_memcpy(e, tmp, sizeof(*e));
@@ -462,7 +512,7 @@ static __always_inline void tr_udp_flow(struct __sk_buff *skb, struct tr_l4 *l4,
 		return; /* another CPU recorded it first */
 	struct tr_event *e = bpf_ringbuf_reserve(&retina_tr_evts, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&retina_tr_lost);
+		tr_count_lost(l4->saddr, l4->daddr);
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
@@ -497,7 +547,7 @@ static __always_inline void tr_dns(struct __sk_buff *skb, struct tr_l4 *l4, __u1
 		len = TR_MAX_PAYLOAD;
 	struct tr_dns_event *e = bpf_ringbuf_reserve(&retina_tr_evts, sizeof(*e), 0);
 	if (!e) {
-		retina_count_lost(&retina_tr_lost);
+		tr_count_lost(l4->saddr, l4->daddr);
 		return;
 	}
 	__builtin_memset(&e->h, 0, sizeof(e->h));

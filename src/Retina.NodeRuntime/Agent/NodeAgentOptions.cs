@@ -73,7 +73,10 @@ public sealed class NodeAgentOptions
     /// </summary>
     public int MaxConcurrentCaptures { get; set; } = 4;
 
-    /// <summary>TraceSessions running at once on this node (enforced when the trace runner lands; validated now).</summary>
+    /// <summary>
+    /// TraceSessions running at once on this node (1 to 64); more wait, Pending with reason Queued. Each running trace holds
+    /// one of the kernel's 64 trace slots, under which its ring-full losses are counted.
+    /// </summary>
     public int MaxConcurrentTraces { get; set; } = 4;
 
     /// <summary>In-memory flight recorder kept on at all times, in MiB (0, the default: on only while a CapturePolicy arms it).</summary>
@@ -217,6 +220,10 @@ public sealed class NodeAgentOptions
         if (MaxConcurrentTraces < 1)
         {
             problems.Add($"{Section}:MaxConcurrentTraces must be at least 1 (got {MaxConcurrentTraces})");
+        }
+        else if (MaxConcurrentTraces > Trace.TraceSlots.Capacity)
+        {
+            problems.Add($"{Section}:MaxConcurrentTraces must be at most {Trace.TraceSlots.Capacity}, the kernel's trace slots (got {MaxConcurrentTraces})");
         }
 
         foreach (var item in (ApiServerEndpoints ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

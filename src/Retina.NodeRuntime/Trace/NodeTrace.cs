@@ -136,6 +136,9 @@ public sealed class NodeTrace : IDisposable
 
     public string Key => assignment.Key;
 
+    /// <summary>Its bit in the kernel's trace masks (<see cref="TraceSlots"/>): the kernel counts its ring-full losses under it.</summary>
+    public int Slot { get; init; }
+
     public TraceFilter Filter { get; }
 
     public DateTimeOffset StartedAt { get; }
@@ -341,14 +344,17 @@ public sealed class NodeTrace : IDisposable
         }
     }
 
-    /// <param name="ringLost">The kernel's ring-full count (node-wide: the kernel does not know whose record it could not reserve).</param>
+    /// <param name="ringLost">
+    /// The kernel's ring-full count of this trace's <see cref="Slot"/> (records of its addresses, or of any address for a
+    /// whole-node trace, that found no room), the same counter it was constructed with; read only while it runs.
+    /// </param>
     public NodeTraceStatus Report(long ringLost)
     {
         lock (gate)
         {
             if (phase == "Running")
             {
-                // The kernel's ring-full counter is the node's: a trace reports what was lost while it ran.
+                // The slot's counter outlives traces: a trace reports what was added while it ran (plus, after a restart, lostBefore).
                 ringSeen = ringLost - ringLostAtStart;
             }
 

@@ -15,6 +15,8 @@ namespace Retina.NodeRuntime.Trace;
 /// armed false detaches every hook and closes the object: an idle node carries no trace program), with the traced
 /// addresses kept in the kernel's map so untraced traffic is filtered there. Records go to <see cref="Record"/>
 /// on one consumer task. Hooks this kernel lacks are skipped and named in <see cref="Problems"/>.
+/// Each address carries the mask of the trace slots (<see cref="TraceSlots"/>) whose trace includes it, so the kernel
+/// counts a record it had no room for under those traces' slots (<see cref="SlotLost"/>).
 /// </summary>
 public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, ILoggerFactory loggers) : IAsyncDisposable
 {
@@ -30,7 +32,8 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     ];
 
     private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly HashSet<IpKey> installed = [];
+    private readonly Dictionary<IpKey, ulong> installed = [];
+    private readonly ulong[] slotLostBefore = new ulong[TraceSlots.Capacity];
     private readonly List<IDisposable> links = [];
     private PluginContext? context;
     private BpfObject? obj;
@@ -51,8 +54,21 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
 
     public bool Armed => obj is not null;
 
-    /// <summary>Events the kernel could not put in the ring buffer (full), since the runtime started.</summary>
+    /// <summary>Size of the ring buffer in bytes (a power of two, at least 4096); 0: the object's 4 MiB. Tests shrink it to overflow it.</summary>
+    public uint RingBufferBytes { get; init; }
+
+    /// <summary>Events the kernel could not put in the ring buffer (full), since the runtime started: the node's total (its metric).</summary>
     public long RingBufferFull => (long)(lostBefore + (obj is { IsClosed: false } o ? o.Map("retina_tr_lost").SumPerCpuU64(0) : 0));
+
+    /// <summary>
+    /// Events the kernel could not put in the ring buffer that named an address (or the whole-node mask) of
+    /// <paramref name="slot"/>, since the runtime started. Never reset: a trace reports the growth since it took the slot.
+    /// </summary>
+    public long SlotLost(int slot)
+    {
+        TraceSlots.Bit(slot);
+        return (long)(slotLostBefore[slot] + (obj is { IsClosed: false } o ? o.Map("retina_tr_slot_lost").SumPerCpuU64((uint)slot) : 0));
+    }
 
     /// <summary>Records taken from the ring that did not fit the consumer's queue.</summary>
     public long WriterBehind => pump?.Lost ?? 0;
@@ -62,8 +78,12 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     /// <summary>Program ids of the loaded object (none when idle).</summary>
     public IReadOnlyList<uint> ProgramIds => obj is { IsClosed: false } o ? o.ProgramIds() : [];
 
-    /// <summary>Arms (or disarms) the hooks and makes the kernel's address set exactly <paramref name="ips"/>.</summary>
-    public async Task ApplyAsync(bool armed, IReadOnlyCollection<IpKey> ips, bool wholeNode)
+    /// <summary>
+    /// Arms (or disarms) the hooks and makes the kernel's address map exactly <paramref name="slotsByAddress"/> (each
+    /// address with the mask of the slots whose trace includes it; entries that did not change are not rewritten), and
+    /// its whole-node mask <paramref name="wholeNodeSlots"/> (non-zero: every address is in scope).
+    /// </summary>
+    public async Task ApplyAsync(bool armed, IReadOnlyDictionary<IpKey, ulong> slotsByAddress, ulong wholeNodeSlots)
     {
         await gate.WaitAsync().ConfigureAwait(false);
         try
@@ -80,19 +100,20 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
             }
 
             var map = obj!.Map("retina_tr_ips");
-            foreach (var gone in installed.Where(a => !ips.Contains(a)).ToList())
+            foreach (var gone in installed.Keys.Where(a => slotsByAddress.GetValueOrDefault(a) == 0).ToList())
             {
                 map.TryDelete(Key(gone));
                 installed.Remove(gone);
             }
 
-            foreach (var add in ips.Where(a => !installed.Contains(a)))
+            // A zero mask is no trace's address: the kernel reads presence as "in scope", so it is not installed.
+            foreach (var (add, slots) in slotsByAddress.Where(a => a.Value != 0 && installed.GetValueOrDefault(a.Key) != a.Value))
             {
-                map.Update(Key(add), (byte)1);
-                installed.Add(add);
+                map.Update(Key(add), slots);
+                installed[add] = slots;
             }
 
-            obj.Map("retina_tr_cfg").Update(0u, new RetinaConfig { NetnsInode = wholeNode ? 1u : 0u });
+            obj.Map("retina_tr_cfg").Update(0u, wholeNodeSlots);
         }
         finally
         {
@@ -112,11 +133,18 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         context ??= await CreateContextAsync().ConfigureAwait(false);
         var names = DropReasonNames.FromKernel() ?? new DropReasonNames([]);
         decoder ??= new TraceRecordDecoder(names, new KernelSymbols());
-        var o = context.LoadObject(ObjectName);
+        var ring = RingBufferBytes;
+        var o = context.LoadObject(ObjectName, ring == 0 ? null : b => b.Map("retina_tr_evts").SetMaxEntries(ring));
         if (o.StructSize("tr_event") != TraceRecordDecoder.HeaderSize || o.StructSize("tr_dns_event") != TraceRecordDecoder.DnsEventSize)
         {
             o.Dispose();
             throw new BpfException($"bpf/trace: struct tr_event is {o.StructSize("tr_event")} bytes, expected {TraceRecordDecoder.HeaderSize}", 0);
+        }
+
+        if (o.StructSize("trace_cfg") != sizeof(ulong))
+        {
+            o.Dispose();
+            throw new BpfException($"bpf/trace: struct trace_cfg is {o.StructSize("trace_cfg")} bytes, expected {sizeof(ulong)} (the whole-node slot mask)", 0);
         }
 
         obj = o;
@@ -193,6 +221,12 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         if (obj is not null)
         {
             lostBefore += obj.Map("retina_tr_lost").SumPerCpuU64(0);
+            var slots = obj.Map("retina_tr_slot_lost");
+            for (var i = 0; i < TraceSlots.Capacity; i++)
+            {
+                slotLostBefore[i] += slots.SumPerCpuU64((uint)i);
+            }
+
             obj.Dispose();
             obj = null;
         }

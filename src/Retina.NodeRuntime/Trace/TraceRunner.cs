@@ -10,7 +10,8 @@ namespace Retina.NodeRuntime.Trace;
 /// its PVC copies), stopped on <c>stop</c>, dropped when withdrawn. After a runtime
 /// restart, a trace the last status reported Running continues in a new file with reason RuntimeRestarted and its
 /// earlier counts and files kept; one reported finished stays finished. The kernel side is armed exactly while a
-/// trace runs, with the union of the running traces' addresses.
+/// trace runs, with the union of the running traces' addresses, each marked with the slots (<see cref="TraceSlots"/>)
+/// of the traces that include it, so each trace reports the ring-full losses of its own records.
 /// </summary>
 public sealed partial class TraceRunner : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed partial class TraceRunner : IAsyncDisposable
     private readonly ILogger logger;
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
+    private readonly TraceSlots slots = new();
     private volatile NodeTrace[] running = [];
 
     /// <param name="kernel">Null where the runtime cannot load eBPF (not root): traces fail with a reason.</param>
@@ -29,6 +31,12 @@ public sealed partial class TraceRunner : IAsyncDisposable
         this.cache = cache;
         this.options = options;
         this.logger = logger;
+        if (options.MaxConcurrent > TraceSlots.Capacity)
+        {
+            // NodeAgentOptions refuses this at start-up: each running trace needs one of the kernel's 64 slot bits.
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrent, $"MaxConcurrent must not exceed {TraceSlots.Capacity} (trace slots)");
+        }
+
         if (kernel is not null)
         {
             kernel.Record = Dispatch;
@@ -129,7 +137,20 @@ public sealed partial class TraceRunner : IAsyncDisposable
             LogRestarted(logger, a.Key);
         }
 
-        return new Entry(a.Key) { Trace = new NodeTrace(a, options, cache, now, interrupted, kernel.RingBufferFull, logger, () => Changed?.Invoke()) };
+        // The slot's kernel count so far is the trace's zero: a reused slot never brings its last trace's losses.
+        var slot = slots.Acquire(HeldSlots());
+        return new Entry(a.Key) { Trace = new NodeTrace(a, options, cache, now, interrupted, kernel.SlotLost(slot), logger, () => Changed?.Invoke()) { Slot = slot } };
+    }
+
+    private ulong HeldSlots() => entries.Values.Select(e => e.Trace).Where(t => t is { Running: true }).Aggregate(0UL, (m, t) => m | TraceSlots.Bit(t!.Slot));
+
+    /// <summary>The kernel slot of a running trace (its ring-full losses are counted under it); null when it holds none.</summary>
+    public int? SlotOf(string key)
+    {
+        lock (gate)
+        {
+            return entries.TryGetValue(key, out var e) && e.Trace is { Running: true } t ? t.Slot : null;
+        }
     }
 
     /// <summary>Arms the kernel with the running traces' addresses, or disarms it when none runs.</summary>
@@ -147,8 +168,30 @@ public sealed partial class TraceRunner : IAsyncDisposable
             return;
         }
 
-        var ips = now.SelectMany(t => t.Filter.PodAddresses).ToHashSet();
-        await kernel.ApplyAsync(now.Length > 0, ips, now.Any(t => t.Filter.WholeNode)).ConfigureAwait(false);
+        var ips = new Dictionary<IpKey, ulong>();
+        var wholeNode = 0UL;
+        var mask = 0UL;
+        foreach (var t in now)
+        {
+            var bit = TraceSlots.Bit(t.Slot);
+            mask |= bit;
+            wholeNode |= t.Filter.WholeNode ? bit : 0;
+            foreach (var ip in t.Filter.PodAddresses)
+            {
+                ips[ip] = ips.GetValueOrDefault(ip) | bit;
+            }
+        }
+
+        lock (gate)
+        {
+            slots.Applying(mask);
+        }
+
+        await kernel.ApplyAsync(now.Length > 0, ips, wholeNode).ConfigureAwait(false);
+        lock (gate)
+        {
+            slots.Applied(mask);
+        }
     }
 
     private void Dispatch(TraceRecord r)
@@ -210,13 +253,13 @@ public sealed partial class TraceRunner : IAsyncDisposable
     /// <summary>The status entry of every assigned trace.</summary>
     public List<NodeTraceStatus> Report()
     {
-        var ring = kernel?.RingBufferFull ?? 0L;
         lock (gate)
         {
             var problems = kernel?.Problems ?? [];
             return entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e =>
             {
-                var s = e.Restored ?? e.Trace!.Report(ring);
+                // Its own slot's ring-full count (read only while it runs: a trace's count stops when it ends, and the slot may be another's since).
+                var s = e.Restored ?? e.Trace!.Report(kernel!.SlotLost(e.Trace.Slot));
                 if (problems.Count > 0 && s.Phase == "Running")
                 {
                     // A hook this kernel lacks is said where the user looks, not only in the runtime's log.

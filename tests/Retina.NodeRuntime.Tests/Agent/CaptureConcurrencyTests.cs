@@ -88,6 +88,14 @@ public sealed class CaptureConcurrencyTests
             .ShouldContain($"Retina:NodeRuntime:MaxConcurrentTraces must be at least 1 (got {limit})");
     }
 
+    [Fact]
+    public void More_concurrent_traces_than_the_kernels_64_trace_slots_are_refused_at_start_up()
+    {
+        new NodeAgentOptions { NodeName = "n", MaxConcurrentTraces = 64 }.Validate().ShouldNotContain(p => p.Contains("MaxConcurrentTraces"));
+        new NodeAgentOptions { NodeName = "n", MaxConcurrentTraces = 65 }.Validate()
+            .ShouldContain("Retina:NodeRuntime:MaxConcurrentTraces must be at most 64, the kernel's trace slots (got 65)");
+    }
+
     private static NodeCaptureAssignment Assignment(CaptureBed bed, string name) => new()
     {
         Key = $"default/{name}/{Guid.NewGuid()}",

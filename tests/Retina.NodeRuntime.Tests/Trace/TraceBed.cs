@@ -39,6 +39,9 @@ internal sealed class TraceBed : IAsyncDisposable
 
     public TraceRunner Runner { get; private set; }
 
+    /// <summary>The kernel side of <see cref="Runner"/>.</summary>
+    public TraceKernel Kernel { get; private set; } = null!;
+
     /// <summary>The logger the next <see cref="NewRunner"/> gets (tests that read the log set it first).</summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
 
@@ -60,15 +63,17 @@ internal sealed class TraceBed : IAsyncDisposable
     }
 
     /// <summary>A fresh runner (and kernel side) over the same node, as a restarted runtime would make.</summary>
-    public TraceRunner NewRunner(int maxConcurrent = 4, TraceUploadOptions? uploads = null, Retina.NodeRuntime.Credentials.ITraceCredentialSource? credentials = null, long? bytesPerMegabyte = null, int? eventChannelCapacity = null)
+    /// <param name="ringBufferBytes">The kernel ring's size (null: the object's 4 MiB); 4096 holds about 40 records.</param>
+    public TraceRunner NewRunner(int maxConcurrent = 4, TraceUploadOptions? uploads = null, Retina.NodeRuntime.Credentials.ITraceCredentialSource? credentials = null, long? bytesPerMegabyte = null, int? eventChannelCapacity = null,
+        uint? ringBufferBytes = null)
     {
-        var kernel = new TraceKernel(new PluginHostOptions
+        var kernel = Kernel = new TraceKernel(new PluginHostOptions
         {
             NetworkNamespace = Net.Node,
             StateDirectory = StateDirectory,
             DefaultInterfaces = Net.Pods.Select(p => p.HostVeth).ToList(),
             EventChannelCapacity = eventChannelCapacity ?? 8192,
-        }, new NodeMetrics(), NullLoggerFactory.Instance);
+        }, new NodeMetrics(), NullLoggerFactory.Instance) { RingBufferBytes = ringBufferBytes ?? 0 };
         Runner = new TraceRunner(kernel, Cache, new TraceRunnerOptions
         {
             NodeName = "node1", CaptureBaseDirectory = BaseDirectory, MaxConcurrent = maxConcurrent,
