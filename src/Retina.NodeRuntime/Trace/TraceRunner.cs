@@ -22,6 +22,7 @@ public sealed partial class TraceRunner : IAsyncDisposable
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly TraceSlots slots = new();
+    private readonly SemaphoreSlim applying = new(1, 1);
     private volatile NodeTrace[] running = [];
 
     /// <param name="kernel">Null where the runtime cannot load eBPF (not root): traces fail with a reason.</param>
@@ -155,6 +156,20 @@ public sealed partial class TraceRunner : IAsyncDisposable
 
     /// <summary>Arms the kernel with the running traces' addresses, or disarms it when none runs.</summary>
     private async Task ApplyKernelAsync()
+    {
+        // One pass at a time, each reading the traces when it starts: an older address set never lands after a newer one.
+        await applying.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await ApplyKernelOnceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            applying.Release();
+        }
+    }
+
+    private async Task ApplyKernelOnceAsync()
     {
         NodeTrace[] now;
         lock (gate)
