@@ -34,105 +34,57 @@ public sealed class TraceSessionJourneyTests
     [KernelFact]
     public async Task A_trace_session_names_the_dropping_pod_and_reason_and_the_failing_query_in_status_and_in_its_json_lines()
     {
-        await using var api = await FakeKubeApiServer.StartAsync();
-        FakeClusterPods.ServeServices(api);
-        var client = api.CreateClient();
         // web-1 (A) sends to dns-0 whose nft drops it; client-0 (B) asks dns-0 (dnsmasq) for a name that does not exist.
-        await using var net = await PodNetwork.CreateAsync("tsj", 3);
-        var (a, b, dns) = (net.Pods[0], net.Pods[1], net.Pods[2]);
-        var root = Directory.CreateTempSubdirectory("retina-trace-journey-").FullName;
-        using var stop = new CancellationTokenSource();
-        var tasks = new List<Task>();
-        NodeRuntimeHost? host = null;
-        try
+        await using var bed = await TraceJourneyBed.StartAsync("tsj", "web-1", "client-0", "dns-0");
+        var client = bed.Client;
+        var (a, b, dns) = (bed.Net.Pods[0], bed.Net.Pods[1], bed.Net.Pods[2]);
+        await NetnsPair.ExecAsync(dns.Namespace, "nft", "add table inet rtest; add chain inet rtest input_rt { type filter hook input priority 0; }; add rule inet rtest input_rt udp dport 7100 drop");
+        await using var dnsmasq = await Dnsmasq.StartAsync(dns.Namespace, "10.200.99.1 ok.retina.test\n", dns.Address);
+        await bed.RunAsync();
+        var captures = bed.Captures;
+
+        await client.CreateAsync(Session(), None);
+        await Until.ValueAsync(() => client.GetAsync<TraceObject>("journey", "shop", None),
+            t => t?.Status?.Nodes?.SingleOrDefault()?.Phase == CapturePhase.Running, "node1 reports the trace Running", TimeSpan.FromSeconds(30));
+
+        using var web = await NsUdp.BindAsync(a.Namespace, a.Address, 7101);
+        NsUdp.Send(web, dns.Address, 7100, Drops);
+        using var asker = await NsUdp.BindAsync(b.Namespace, b.Address, 7601);
+        for (var i = 0; i < Queries; i++)
         {
-            await NetnsPair.ExecAsync(dns.Namespace, "nft", "add table inet rtest; add chain inet rtest input_rt { type filter hook input priority 0; }; add rule inet rtest input_rt udp dport 7100 drop");
-            await using var dnsmasq = await Dnsmasq.StartAsync(dns.Namespace, "10.200.99.1 ok.retina.test\n", dns.Address);
-            await client.CreateAsync(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = Node } }, None);
-            await client.CreateAsync(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "shop" } }, None);
-            await FakeClusterPods.CreateAsync(client, TestPods.Pod("shop", "web-1", a.Address, Node, deployment: "web"));
-            await FakeClusterPods.CreateAsync(client, TestPods.Pod("shop", "client-0", b.Address, Node));
-            await FakeClusterPods.CreateAsync(client, TestPods.Pod("shop", "dns-0", dns.Address, Node));
-
-            tasks.AddRange(RetinaControllers.Create(client, new RetinaControllerOptions { LeaderElection = false }, NullLoggerFactory.Instance, TimeProvider.System)
-                .Select(c => c.RunAsync(stop.Token)));
-            var captures = Path.Combine(root, "captures");
-            host = await NodeRuntimeHost.StartAsync(client, new NodeAgentOptions
-            {
-                NodeName = Node,
-                NetworkNamespace = NetworkNamespace.PathOf(net.Node),
-                MetricsAddress = "127.0.0.1:0",
-                CaptureBaseDirectory = captures,
-                WorkDirectory = Path.Combine(root, "work"),
-                PluginStateDirectory = Path.Combine(root, "plugins"),
-                HeartbeatInterval = TimeSpan.FromSeconds(1),
-                ProgressInterval = TimeSpan.FromMilliseconds(300),
-                DiscoverApiServerEndpoints = false,
-            }, NullLoggerFactory.Instance, TimeProvider.System, stop.Token);
-            tasks.Add(host.RunAsync(stop.Token));
-
-            await client.CreateAsync(Session(), None);
-            await Until.ValueAsync(() => client.GetAsync<TraceObject>("journey", "shop", None),
-                t => t?.Status?.Nodes?.SingleOrDefault()?.Phase == CapturePhase.Running, "node1 reports the trace Running", TimeSpan.FromSeconds(30));
-
-            using var web = await NsUdp.BindAsync(a.Namespace, a.Address, 7101);
-            NsUdp.Send(web, dns.Address, 7100, Drops);
-            using var asker = await NsUdp.BindAsync(b.Namespace, b.Address, 7601);
-            for (var i = 0; i < Queries; i++)
-            {
-                DnsQueries.Ask(asker, new IPEndPoint(IPAddress.Parse(dns.Address), 53), Missing, (ushort)(20 + i)).ShouldBe(3, "dnsmasq answers NXDOMAIN");
-            }
-
-            var trace = await Until.ValueAsync(() => client.GetAsync<TraceObject>("journey", "shop", None),
-                t => t?.Status?.Phase == CapturePhase.Completed, "the trace completes at its duration", TimeSpan.FromSeconds(30));
-            var status = trace!.Status!;
-            status.EventsByKind.ShouldNotBeNull().OrderBy(k => k.Key, StringComparer.Ordinal).ShouldBe(
-                [new(TraceEventKinds.Dns, 2 * Queries), new(TraceEventKinds.Drop, Drops)]);
-            status.EventCount.ShouldBe(Drops + (2 * Queries));
-            status.TopDropReason.ShouldBe("NETFILTER_DROP");
-            status.TopDropReasons![0].Count.ShouldBe(Drops);
-            status.TopDropReasons[0].Pods!.ShouldBe(["shop/dns-0", "shop/web-1"], ignoreOrder: true);
-            var failure = status.TopDnsFailures.ShouldNotBeNull().ShouldHaveSingleItem();
-            failure.Value.ShouldBe(Missing + ". NXDOMAIN");
-            failure.Count.ShouldBe(Queries);
-            failure.Pods.ShouldBe(["shop/client-0"]);
-
-            var dir = Path.Combine(captures, "traces", "journey");
-            var files = Directory.GetFiles(dir, "*.jsonl.gz");
-            files.ShouldNotBeEmpty();
-            status.Artifacts.ShouldNotBeNull().Select(x => x.Location).ShouldBe(files, ignoreOrder: true);
-            status.Artifacts.ShouldAllBe(x => x.Node == Node && x.Output == "hostPath");
-            var lines = files.SelectMany(TraceBed.ReadGzipLines).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
-            lines.Count.ShouldBe(Drops + (2 * Queries));
-            FlowLineSchema.ShouldAllMatch(lines);
-            var dropped = lines.Where(l => (string?)l["flow"]!["verdict"] == "DROPPED").ToList();
-            dropped.Count.ShouldBe(Drops);
-            dropped.ShouldAllBe(l => (string?)l["flow"]!["drop_reason_desc"] == "NETFILTER_DROP" && (string?)l["flow"]!["source"]!["pod_name"] == "web-1");
-            // The README's DNS example: failing responses, the query, its rcode and the pod that asked.
-            var answers = lines.Where(l => (string?)l["flow"]!["l7"]?["type"] == "RESPONSE" && (string?)l["flow"]!["extensions"]!["dns_rcode"] != "NOERROR").ToList();
-            answers.Count.ShouldBe(Queries);
-            answers.ShouldAllBe(l => (string?)l["flow"]!["l7"]!["dns"]!["query"] == Missing + "." && (string?)l["flow"]!["extensions"]!["dns_rcode"] == "NXDOMAIN"
-                && (int?)l["flow"]!["l7"]!["dns"]!["rcode"] == 3 && (string?)l["flow"]!["destination"]!["pod_name"] == "client-0");
+            DnsQueries.Ask(asker, new IPEndPoint(IPAddress.Parse(dns.Address), 53), Missing, (ushort)(20 + i)).ShouldBe(3, "dnsmasq answers NXDOMAIN");
         }
-        finally
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
-            {
-                // stopped by cancellation
-            }
 
-            if (host is not null)
-            {
-                await host.DisposeAsync();
-            }
+        var trace = await Until.ValueAsync(() => client.GetAsync<TraceObject>("journey", "shop", None),
+            t => t?.Status?.Phase == CapturePhase.Completed, "the trace completes at its duration", TimeSpan.FromSeconds(30));
+        var status = trace!.Status!;
+        status.EventsByKind.ShouldNotBeNull().OrderBy(k => k.Key, StringComparer.Ordinal).ShouldBe(
+            [new(TraceEventKinds.Dns, 2 * Queries), new(TraceEventKinds.Drop, Drops)]);
+        status.EventCount.ShouldBe(Drops + (2 * Queries));
+        status.TopDropReason.ShouldBe("NETFILTER_DROP");
+        status.TopDropReasons![0].Count.ShouldBe(Drops);
+        status.TopDropReasons[0].Pods!.ShouldBe(["shop/dns-0", "shop/web-1"], ignoreOrder: true);
+        var failure = status.TopDnsFailures.ShouldNotBeNull().ShouldHaveSingleItem();
+        failure.Value.ShouldBe(Missing + ". NXDOMAIN");
+        failure.Count.ShouldBe(Queries);
+        failure.Pods.ShouldBe(["shop/client-0"]);
 
-            Directory.Delete(root, recursive: true);
-        }
+        var dir = Path.Combine(captures, "traces", "journey");
+        var files = Directory.GetFiles(dir, "*.jsonl.gz");
+        files.ShouldNotBeEmpty();
+        status.Artifacts.ShouldNotBeNull().Select(x => x.Location).ShouldBe(files, ignoreOrder: true);
+        status.Artifacts.ShouldAllBe(x => x.Node == Node && x.Output == "hostPath");
+        var lines = files.SelectMany(TraceBed.ReadGzipLines).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject()).ToList();
+        lines.Count.ShouldBe(Drops + (2 * Queries));
+        FlowLineSchema.ShouldAllMatch(lines);
+        var dropped = lines.Where(l => (string?)l["flow"]!["verdict"] == "DROPPED").ToList();
+        dropped.Count.ShouldBe(Drops);
+        dropped.ShouldAllBe(l => (string?)l["flow"]!["drop_reason_desc"] == "NETFILTER_DROP" && (string?)l["flow"]!["source"]!["pod_name"] == "web-1");
+        // The README's DNS example: failing responses, the query, its rcode and the pod that asked.
+        var answers = lines.Where(l => (string?)l["flow"]!["l7"]?["type"] == "RESPONSE" && (string?)l["flow"]!["extensions"]!["dns_rcode"] != "NOERROR").ToList();
+        answers.Count.ShouldBe(Queries);
+        answers.ShouldAllBe(l => (string?)l["flow"]!["l7"]!["dns"]!["query"] == Missing + "." && (string?)l["flow"]!["extensions"]!["dns_rcode"] == "NXDOMAIN"
+            && (int?)l["flow"]!["l7"]!["dns"]!["rcode"] == 3 && (string?)l["flow"]!["destination"]!["pod_name"] == "client-0");
     }
 
     private static TraceObject Session()
