@@ -26,6 +26,9 @@ public sealed partial class LocalHost(LocalOptions options, ILoggerFactory logge
 
             // Node shells run as processes of this host (Retina.Local/Shell), not as pods nobody would run.
             ShellSessionPods = false,
+
+            // No kubelet runs a PVC copy Job here: a persistentVolumeClaim output is refused with its field path, never left Uploading.
+            AllowedOutputs = [.. RetinaControllerOptions.KnownOutputs.Where(o => o != "persistentVolumeClaim")],
         };
         var problems = controllerOptions.Validate().ToList();
         if (options.AlertWebhookAddress is { } alertAddress && !System.Net.IPEndPoint.TryParse(alertAddress, out _))

@@ -49,5 +49,34 @@ public sealed class LocalHostTests : IDisposable
         (await run).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_pvc_output_is_refused_in_local_mode_where_no_copy_job_can_run()
+    {
+        Directory.CreateDirectory(Source);
+        await File.WriteAllTextAsync(Path.Combine(Source, "trace.yaml"), """
+            apiVersion: retina.sh/v1alpha1
+            kind: TraceSession
+            metadata: {name: flows, namespace: local}
+            spec:
+              target: {podNames: [web]}
+              events: [drop]
+              duration: 1m
+              outputConfiguration: {persistentVolumeClaim: flows}
+            """);
+        using var stop = new CancellationTokenSource();
+        var host = new LocalHost(new LocalOptions { SourceDirectory = Source, StateDirectory = State, CaptureDirectory = Path.Combine(root, "captures"), NodeName = "laptop" }, NullLoggerFactory.Instance);
+        var run = host.RunAsync(stop.Token);
+
+        var state = StateFile("tracesessions", "local", "flows");
+        await Until.TrueAsync(() => File.Exists(state) && File.ReadAllText(state).Contains("phase: Failed"), "the trace fails");
+        var yaml = YamlJson.ParseAll(await File.ReadAllTextAsync(state)).Single();
+        var accepted = yaml["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Accepted")!;
+        accepted["reason"]!.GetValue<string>().ShouldBe("InvalidSpec");
+        accepted["message"]!.GetValue<string>().ShouldContain("spec.outputConfiguration.persistentVolumeClaim: this cluster allows only hostPath, blobUpload, s3Upload outputs");
+
+        await stop.CancelAsync();
+        (await run).ShouldBe(0);
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 }
