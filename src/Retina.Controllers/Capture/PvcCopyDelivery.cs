@@ -7,9 +7,7 @@ namespace Retina.Controllers.Capture;
 
 /// <summary>
 /// Delivers each finished node's tarball to the Capture's PersistentVolumeClaim with one <see cref="PvcCopyJob"/> per
-/// node. Rule for exclusive claims: a claim that is not ReadWriteMany/ReadOnlyMany (ReadWriteOnce, ReadWriteOncePod,
-/// or a claim we cannot read) gets one copy Job at a time across every Capture of the namespace, nodes in name order,
-/// because a ReadWriteOnce volume attaches to one node only and a second Job would hang in a multi-attach error.
+/// node. An exclusive claim takes one copy Job at a time (<see cref="PvcCopyJob.ClaimUseAsync"/>), nodes in name order.
 /// A copy whose pod cannot be scheduled is reported with the scheduler's own words; a reported path outside the node's
 /// capture base is refused (node Failed, condition CopyPending with reason HostPathRefused) and never mounted.
 /// </summary>
@@ -37,10 +35,8 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image, string c
             return new(copies, null, null);
         }
 
-        var pvc = await client.GetAsync<V1PersistentVolumeClaim>(claim, ns, ct).ConfigureAwait(false);
-        var exclusive = pvc?.Spec?.AccessModes is not { } modes || !modes.Any(m => m is "ReadWriteMany" or "ReadOnlyMany");
-        var jobs = (await client.ListAsync<V1Job>(new ListOptions { Namespace = ns, LabelSelector = $"{PvcCopyJob.ClaimHashLabel}={PvcCopyJob.Hash(claim)}" }, ct).ConfigureAwait(false)).Items;
-        var busy = jobs.Where(j => !PvcCopyJob.IsFinished(j)).OrderBy(j => j.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
+        var use = await PvcCopyJob.ClaimUseAsync(client, claim, ns, ct).ConfigureAwait(false);
+        var jobs = (await client.ListAsync<V1Job>(new ListOptions { Namespace = ns, LabelSelector = $"{PvcCopyJob.CaptureUidLabel}={capture.Metadata.Uid}" }, ct).ConfigureAwait(false)).Items;
         string? reason = null, message = null;
         foreach (var (node, source) in finished)
         {
@@ -55,9 +51,9 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image, string c
 
             var name = PvcCopyJob.Name(capture, node);
             var job = jobs.FirstOrDefault(j => j.Metadata.Name == name);
-            if (job is null && exclusive && busy is not null)
+            if (job is null && use.Busy is not null)
             {
-                var why = $"waiting: PersistentVolumeClaim {claim} is {(pvc is null ? "not readable (treated as ReadWriteOnce)" : "ReadWriteOnce")} and copy Job {busy.Metadata.Name} is writing to it; one copy at a time";
+                var why = PvcCopyJob.WaitingForClaim(claim, use);
                 copies[node] = new(CapturePhase.Uploading, null, why);
                 (reason, message) = (reason ?? CaptureReasons.WaitingForClaim, message ?? $"{node}: {why}");
                 continue;
@@ -69,7 +65,7 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image, string c
                 var labels = (await client.GetAsync<V1Node>(node, null, ct).ConfigureAwait(false))?.Metadata.Labels;
                 var hostname = labels is not null && labels.TryGetValue(PvcCopyJob.HostnameLabel, out var h) ? h : node;
                 job = await client.CreateAsync(PvcCopyJob.Build(capture, node, hostname, source!, image), ct).ConfigureAwait(false);
-                busy ??= exclusive ? job : null;
+                use = use.Exclusive && use.Busy is null ? use with { Busy = job } : use;
             }
 
             if (job.Status?.Succeeded > 0)

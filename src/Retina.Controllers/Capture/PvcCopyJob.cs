@@ -194,4 +194,26 @@ public static class PvcCopyJob
             .Select(c => $"pod unschedulable ({c!.Reason}): {c.Message}")
             .FirstOrDefault();
     }
+
+    /// <summary>Whether a claim takes one copy at a time, and the copy Job (any Capture's or TraceSession's in the namespace) writing to it now.</summary>
+    /// <param name="Readable">Whether the claim could be read (one that cannot is treated as ReadWriteOnce).</param>
+    public sealed record ClaimUse(bool Exclusive, bool Readable, V1Job? Busy);
+
+    /// <summary>
+    /// A claim that is not ReadWriteMany/ReadOnlyMany (ReadWriteOnce, ReadWriteOncePod, or one we cannot read) gets one
+    /// copy Job at a time across every Capture and TraceSession of its namespace, because such a volume attaches to one
+    /// node only and a second Job would hang in a multi-attach error.
+    /// </summary>
+    public static async Task<ClaimUse> ClaimUseAsync(IKubeClient client, string claim, string ns, CancellationToken ct)
+    {
+        var pvc = await client.GetAsync<V1PersistentVolumeClaim>(claim, ns, ct).ConfigureAwait(false);
+        var exclusive = pvc?.Spec?.AccessModes is not { } modes || !modes.Any(m => m is "ReadWriteMany" or "ReadOnlyMany");
+        var jobs = (await client.ListAsync<V1Job>(new ListOptions { Namespace = ns, LabelSelector = $"{ClaimHashLabel}={Hash(claim)}" }, ct).ConfigureAwait(false)).Items;
+        var busy = exclusive ? jobs.Where(j => !IsFinished(j)).OrderBy(j => j.Metadata.Name, StringComparer.Ordinal).FirstOrDefault() : null;
+        return new(exclusive, pvc is not null, busy);
+    }
+
+    /// <summary>Why a copy waits for an exclusive claim, in the words both kinds report.</summary>
+    public static string WaitingForClaim(string claim, ClaimUse use) =>
+        $"waiting: PersistentVolumeClaim {claim} is {(use.Readable ? "ReadWriteOnce" : "not readable (treated as ReadWriteOnce)")} and copy Job {use.Busy!.Metadata.Name} is writing to it; one copy at a time";
 }

@@ -79,9 +79,9 @@ internal sealed class TracePvcCopies(IKubeClient client, NodeAssignments<NodeTra
                 continue;
             }
 
-            if (await BusyAsync(claim, ns, ct).ConfigureAwait(false) is { } busy)
+            if (await PvcCopyJob.ClaimUseAsync(client, claim, ns, ct).ConfigureAwait(false) is { Busy: not null } use)
             {
-                pending[node] = $"waiting: PersistentVolumeClaim {claim} is ReadWriteOnce (or not readable) and copy Job {busy} is writing to it; one copy at a time";
+                pending[node] = PvcCopyJob.WaitingForClaim(claim, use);
                 reason ??= CaptureReasons.WaitingForClaim;
                 continue;
             }
@@ -139,18 +139,5 @@ internal sealed class TracePvcCopies(IKubeClient client, NodeAssignments<NodeTra
         }
 
         return files.Select(Path.GetDirectoryName).Distinct(StringComparer.Ordinal).Count() > 1 ? "the reported files are not in one directory" : null;
-    }
-
-    /// <summary>The copy Job writing to an exclusive claim (any Capture's or TraceSession's in the namespace), or null when the claim is shared or free.</summary>
-    private async Task<string?> BusyAsync(string claim, string ns, CancellationToken ct)
-    {
-        var pvc = await client.GetAsync<V1PersistentVolumeClaim>(claim, ns, ct).ConfigureAwait(false);
-        if (pvc?.Spec?.AccessModes is { } modes && modes.Any(m => m is "ReadWriteMany" or "ReadOnlyMany"))
-        {
-            return null;
-        }
-
-        var jobs = await client.ListAsync<V1Job>(new ListOptions { Namespace = ns, LabelSelector = $"{PvcCopyJob.ClaimHashLabel}={PvcCopyJob.Hash(claim)}" }, ct).ConfigureAwait(false);
-        return jobs.Items.Where(j => !PvcCopyJob.IsFinished(j)).Select(j => j.Metadata.Name).Order(StringComparer.Ordinal).FirstOrDefault();
     }
 }

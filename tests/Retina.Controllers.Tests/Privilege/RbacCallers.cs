@@ -84,7 +84,7 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "batch", "jobs", "list", PvcCopy, "ListAsync<V1Job>"),
         RbacCaller.At(Controllers, "batch", "jobs", "watch", Hosting, "Owns<V1Job>"),
         RbacCaller.At(Controllers, "batch", "jobs", "create", PvcCopy, "client.CreateAsync(PvcCopyJob.Build"),
-        RbacCaller.At(Controllers, "", "persistentvolumeclaims", "get", PvcCopy, "GetAsync<V1PersistentVolumeClaim>"),
+        RbacCaller.At(Controllers, "", "persistentvolumeclaims", "get", "Retina.Controllers/Capture/PvcCopyJob.cs", "GetAsync<V1PersistentVolumeClaim>"),
         RbacCaller.At(Controllers, "", "secrets", "get", Credentials, "GetAsync<V1Secret>"),
         RbacCaller.At(Controllers, "authorization.k8s.io", "subjectaccessreviews", "create", "Retina.Controllers/Authorization/RequesterAccess.cs", "new V1SubjectAccessReview"),
         RbacCaller.At(Controllers, "authentication.k8s.io", "tokenreviews", "create", "Retina.Controllers/Credentials/NodeTokenAuthenticator.cs", "new V1TokenReview"),
