@@ -11,11 +11,11 @@ as_root() {
 
 # Debian packages: the eBPF toolchain, libpcap, packet tools, test peers (dnsmasq, Prometheus, Alertmanager,
 # openssl s_server), PyYAML (a YAML 1.1 parser: every shipped YAML must load in it) lua5.1 (runs the Argo CD health scripts)
-# shellcheck (lints tests/e2e/*.sh), dig (bind9-dnsutils: the DNS query of the local-mode TraceSession sample) and
-# ethtool (tests compare interface_stats driver counters with ethtool -S).
+# shellcheck (lints tests/e2e/*.sh), dig (bind9-dnsutils: the DNS query of the local-mode TraceSession sample), jq (the
+# README reads flow logs with it; a test runs that line) and ethtool (tests compare interface_stats driver counters with ethtool -S).
 APT_PACKAGES=(clang llvm libbpf-dev bpftool libpcap0.8 libpcap0.8-dev tcpdump tshark iproute2 nftables iptables
   dnsmasq-base prometheus prometheus-alertmanager openssl curl ca-certificates make
-  python3 python3-yaml lua5.1 shellcheck bind9-dnsutils ethtool)
+  python3 python3-yaml lua5.1 shellcheck bind9-dnsutils jq ethtool)
 # Node.js may come from elsewhere (e.g. NodeSource, whose nodejs bundles npm): install Debian's only when absent.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()
