@@ -14,5 +14,7 @@ public static class ShellPhase
 
     public const string Failed = "Failed";
 
+    public static readonly string[] All = [Pending, Running, Expired, Completed, Failed];
+
     public static bool IsFinished(string? phase) => phase is Expired or Completed or Failed;
 }

@@ -23,10 +23,12 @@ namespace Retina.Controllers.Hosting;
 /// <summary>Builds every controller of Retina.NET over one client: the same set runs in the cluster and in local mode.</summary>
 public static class RetinaControllers
 {
+    /// <param name="stateMetrics">Where the gauges of work in progress and heartbeats are exported (default: <see cref="ControllerStateMetrics.Default"/>).</param>
     public static IReadOnlyList<IController> Create(IKubeClient client, RetinaControllerOptions options, ILoggerFactory loggers, TimeProvider time,
-        ControllerOptions? controllerOptions = null)
+        ControllerOptions? controllerOptions = null, ControllerStateMetrics? stateMetrics = null)
     {
         controllerOptions ??= new ControllerOptions();
+        stateMetrics ??= ControllerStateMetrics.Default;
         var controllers = new List<IController>
         {
             NodeRuntimes(client, options, loggers, time, controllerOptions),
@@ -34,10 +36,16 @@ public static class RetinaControllers
         };
 
         // Kinds whose full reconcilers land in later issues are admitted (validated, conditions written) already.
-        controllers.Add(Captures(client, options, loggers, time, controllerOptions));
-        controllers.Add(TraceSessions(client, options, loggers, time, controllerOptions));
+        var captures = Captures(client, options, loggers, time, controllerOptions);
+        var traces = TraceSessions(client, options, loggers, time, controllerOptions);
+        var nodeTriggers = NodeTriggers(client, options, loggers, time, controllerOptions);
+        controllers.Add(captures);
+        controllers.Add(traces);
         controllers.Add(CapturePolicies(client, loggers, time, controllerOptions));
-        controllers.Add(NodeTriggers(client, options, loggers, time, controllerOptions));
+        controllers.Add(nodeTriggers);
+        stateMetrics.Track("Capture", captures.Informer, c => c.Status?.Phase, Api.Capture.CapturePhase.All);
+        stateMetrics.Track("TraceSession", traces.Informer, t => t.Status?.Phase, Api.Capture.CapturePhase.All);
+        stateMetrics.TrackNodeRuntimes(nodeTriggers.Informer, options.NodeRuntimeGraceSpan);
 
         // Remote context's slim pod projection, for node runtimes that watch it instead of every Pod.
         if (options.Agent.EnableRetinaEndpoint)
@@ -48,7 +56,9 @@ public static class RetinaControllers
         // Local mode runs node shells as processes of its host (Retina.Local/Shell) instead of pods.
         if (options.ShellSessionPods)
         {
-            controllers.Add(ShellSessions(client, options, loggers, time, controllerOptions));
+            var shells = ShellSessions(client, options, loggers, time, controllerOptions);
+            controllers.Add(shells);
+            stateMetrics.Track("ShellSession", shells.Informer, s => s.Status?.Phase, ShellPhase.All);
         }
 
         return controllers;

@@ -27,10 +27,14 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public RetinaControllerOptions Options { get; } = new() { Plugins = ["packetforward", "dropreason"] };
 
+    /// <summary>This harness's own registry of the controllers' state gauges (<see cref="ControllerStateMetrics"/>).</summary>
+    public Prometheus.CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
     /// <param name="clientTimeout">The controllers' HTTP request timeout (KubernetesClient's default is 100 s).</param>
     /// <param name="configureApi">Options of the fake API server (e.g. graceful pod deletion).</param>
+    /// <param name="metricsTime">The clock of the state gauges only (heartbeat ages); the controllers keep the system clock.</param>
     public static async Task<ControllerHarness> StartAsync(Action<RetinaControllerOptions>? configure = null, TimeSpan? clientTimeout = null,
-        Action<FakeKubeApiOptions>? configureApi = null)
+        Action<FakeKubeApiOptions>? configureApi = null, TimeProvider? metricsTime = null)
     {
         var api = await FakeKubeApiServer.StartAsync(configureApi);
         var config = api.ClientConfiguration();
@@ -41,7 +45,8 @@ public sealed class ControllerHarness : IAsyncDisposable
 
         var harness = new ControllerHarness(api, new KubeApiClient(config));
         configure?.Invoke(harness.Options);
-        var controllers = RetinaControllers.Create(harness.Client, harness.Options, NullLoggerFactory.Instance, TimeProvider.System);
+        var controllers = RetinaControllers.Create(harness.Client, harness.Options, NullLoggerFactory.Instance, TimeProvider.System,
+            stateMetrics: new ControllerStateMetrics(harness.Registry, metricsTime));
         harness.running = Task.WhenAll(controllers.Select(c => c.RunAsync(harness.stop.Token)));
         return harness;
     }
@@ -51,7 +56,8 @@ public sealed class ControllerHarness : IAsyncDisposable
     {
         var harness = new ControllerHarness(api, new KubeApiClient(api.ClientConfiguration())) { ownsApi = false };
         configure?.Invoke(harness.Options);
-        var controllers = RetinaControllers.Create(harness.Client, harness.Options, NullLoggerFactory.Instance, TimeProvider.System);
+        var controllers = RetinaControllers.Create(harness.Client, harness.Options, NullLoggerFactory.Instance, TimeProvider.System,
+            stateMetrics: new ControllerStateMetrics(harness.Registry));
         harness.running = Task.WhenAll(controllers.Select(c => c.RunAsync(harness.stop.Token)));
         return Task.FromResult(harness);
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;
+using Retina.Controllers.Hosting;
 using Retina.Kube.Controllers;
 using Retina.NodeRuntime.AdvancedMetrics;
 using Retina.NodeRuntime.Enrichment;
@@ -12,7 +13,7 @@ namespace Retina.NodeRuntime.Tests.Dashboards;
 
 /// <summary>
 /// The sample names our binaries really export, read from the exporters themselves: every collector of
-/// <see cref="NodeMetrics"/> and <see cref="ControllerMetrics"/> (named by the code that creates them), and the pod-level
+/// <see cref="NodeMetrics"/>, <see cref="ControllerMetrics"/> and <see cref="ControllerStateMetrics"/> (named by the code that creates them), and the pod-level
 /// series and their health counters from a <see cref="PodLevelMetrics"/> driven until each kind of series exists
 /// (a sample, a capped metric, an expired series) and then scraped. A histogram exports its _bucket, _sum and _count.
 /// </summary>
@@ -23,6 +24,7 @@ public static partial class ExportedMetricNames
         var names = new SortedSet<string>(StringComparer.Ordinal);
         AddCollectors(names, new NodeMetrics());
         AddCollectors(names, new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        AddCollectors(names, new ControllerStateMetrics(Prometheus.Metrics.NewCustomRegistry()));
         foreach (var family in TypeLine().Matches(await ScrapePodLevelAsync()).Cast<Match>())
         {
             Add(names, family.Groups["name"].Value, family.Groups["type"].Value == "histogram");
