@@ -29,7 +29,7 @@
  *
  * Every failed ring reservation is counted per CPU in retina_tr_lost (the node's total, for the
  * node metric) and once for each slot in mask(saddr) | mask(daddr) | whole-node mask, per CPU in
- * retina_tr_slot_lost: each trace reports its slot's count as RingBufferFull, so a trace is not
+ * retina_tr_slost: each trace reports its slot's count as RingBufferFull, so a trace is not
  * charged with the records of another trace's pods. Every reservation here happens after the
  * record's addresses are read, so every loss has its slots; a source that reserved before knowing
  * its addresses would count only in retina_tr_lost, and user space would have to charge that to
@@ -97,7 +97,7 @@ struct {
 	__uint(max_entries, TR_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
-} retina_tr_slot_lost SEC(".maps");
+} retina_tr_slost SEC(".maps");
 
 /* Traced address -> bitmask of the slots whose trace includes it (never 0: the runtime deletes the key). */
 struct {
@@ -180,7 +180,7 @@ static __always_inline void tr_count_lost(__u8 *saddr, __u8 *daddr)
 			break;
 		if (slots & 1) {
 			__u32 key = i;
-			__u64 *v = bpf_map_lookup_elem(&retina_tr_slot_lost, &key);
+			__u64 *v = bpf_map_lookup_elem(&retina_tr_slost, &key);
 			if (v)
 				*v += 1;
 		}

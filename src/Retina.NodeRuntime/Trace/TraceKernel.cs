@@ -67,7 +67,7 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     public long SlotLost(int slot)
     {
         TraceSlots.Bit(slot);
-        return (long)(slotLostBefore[slot] + (obj is { IsClosed: false } o ? o.Map("retina_tr_slot_lost").SumPerCpuU64((uint)slot) : 0));
+        return (long)(slotLostBefore[slot] + (obj is { IsClosed: false } o ? o.Map("retina_tr_slost").SumPerCpuU64((uint)slot) : 0));
     }
 
     /// <summary>Records taken from the ring that did not fit the consumer's queue.</summary>
@@ -221,7 +221,7 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         if (obj is not null)
         {
             lostBefore += obj.Map("retina_tr_lost").SumPerCpuU64(0);
-            var slots = obj.Map("retina_tr_slot_lost");
+            var slots = obj.Map("retina_tr_slost");
             for (var i = 0; i < TraceSlots.Capacity; i++)
             {
                 slotLostBefore[i] += slots.SumPerCpuU64((uint)i);

@@ -3,6 +3,7 @@ using k8s.Models;
 using Retina.Api.Capture;
 using Retina.Api.TraceSession;
 using Retina.Kube.Client;
+using Retina.NodeRuntime.Tests.Agent;
 using Retina.NodeRuntime.Tests.Plugins;
 using Retina.Testing.FakeKubeApi;
 using Retina.Testing.Kernel;
@@ -25,7 +26,7 @@ public sealed class TracePvcJourneyTests
     [KernelFact]
     public async Task The_trace_files_land_in_the_claim_and_the_node_keeps_no_staged_copy()
     {
-        await using var bed = await TraceJourneyBed.StartAsync("tpv", "web-1", "db-0");
+        await using var bed = await OneNodeJourneyBed.StartAsync("tpv", "web-1", "db-0");
         var (web, db) = (bed.Net.Pods[0], bed.Net.Pods[1]);
         await NetnsPair.ExecAsync(db.Namespace, "nft", "add table inet rtest; add chain inet rtest input_rt { type filter hook input priority 0; }; add rule inet rtest input_rt udp dport 7100 drop");
         var kubelet = FakeCopyPodRunner.Start(bed.Client, Path.Combine(bed.Root, "claims"));

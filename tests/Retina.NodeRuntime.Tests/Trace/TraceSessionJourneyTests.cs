@@ -8,6 +8,7 @@ using Retina.Controllers.Options;
 using Retina.Native.Packet;
 using Retina.NodeRuntime.Agent;
 using Retina.NodeRuntime.Tests.Enrichment;
+using Retina.NodeRuntime.Tests.Agent;
 using Retina.NodeRuntime.Tests.Plugins;
 using Retina.NodeRuntime.Tests.Plugins.Dns;
 using Retina.Testing.FakeKubeApi;
@@ -35,7 +36,7 @@ public sealed class TraceSessionJourneyTests
     public async Task A_trace_session_names_the_dropping_pod_and_reason_and_the_failing_query_in_status_and_in_its_json_lines()
     {
         // web-1 (A) sends to dns-0 whose nft drops it; client-0 (B) asks dns-0 (dnsmasq) for a name that does not exist.
-        await using var bed = await TraceJourneyBed.StartAsync("tsj", "web-1", "client-0", "dns-0");
+        await using var bed = await OneNodeJourneyBed.StartAsync("tsj", "web-1", "client-0", "dns-0");
         var client = bed.Client;
         var (a, b, dns) = (bed.Net.Pods[0], bed.Net.Pods[1], bed.Net.Pods[2]);
         await NetnsPair.ExecAsync(dns.Namespace, "nft", "add table inet rtest; add chain inet rtest input_rt { type filter hook input priority 0; }; add rule inet rtest input_rt udp dport 7100 drop");

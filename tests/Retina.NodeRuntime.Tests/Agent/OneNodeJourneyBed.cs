@@ -9,21 +9,21 @@ using Retina.NodeRuntime.Tests.Enrichment;
 using Retina.Testing.FakeKubeApi;
 using Retina.Testing.Netns;
 
-namespace Retina.NodeRuntime.Tests.Trace;
+namespace Retina.NodeRuntime.Tests.Agent;
 
 /// <summary>
-/// One node for a TraceSession journey: the fake API (with Services for the pods' context), the real controllers, and
-/// the real node runtime over a <see cref="PodNetwork"/> whose pods are registered in namespace shop on the node.
+/// One node for a journey: the fake API (with Services for the pods' context), the real controllers, and the real node
+/// runtime over a <see cref="PodNetwork"/> whose pods are registered in namespace shop on the node.
 /// Disposing stops the runtime and the controllers and removes the namespaces and the folder, even after a failure.
 /// </summary>
-internal sealed class TraceJourneyBed : IAsyncDisposable
+internal sealed class OneNodeJourneyBed : IAsyncDisposable
 {
     public const string Node = "node1";
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> tasks = [];
     private NodeRuntimeHost? host;
 
-    private TraceJourneyBed(FakeKubeApiServer api, PodNetwork net, string root)
+    private OneNodeJourneyBed(FakeKubeApiServer api, PodNetwork net, string root)
     {
         Api = api;
         Client = api.CreateClient();
@@ -43,19 +43,23 @@ internal sealed class TraceJourneyBed : IAsyncDisposable
     public string Captures => Path.Combine(Root, "captures");
 
     /// <param name="pods">Pod names, one per pod of the network, in its order (the first one is Deployment web's).</param>
-    public static async Task<TraceJourneyBed> StartAsync(string prefix, params string[] pods)
+    public static Task<OneNodeJourneyBed> StartAsync(string prefix, params string[] pods) =>
+        StartAsync(prefix, [.. pods.Select((p, i) => (p, i == 0 ? "web" : (string?)null))]);
+
+    /// <param name="pods">Pod names and their Deployments, one per pod of the network, in its order.</param>
+    public static async Task<OneNodeJourneyBed> StartAsync(string prefix, (string Name, string? Deployment)[] pods)
     {
         var api = await FakeKubeApiServer.StartAsync();
         FakeClusterPods.ServeServices(api);
         var net = await PodNetwork.CreateAsync(prefix, pods.Length);
-        var bed = new TraceJourneyBed(api, net, Directory.CreateTempSubdirectory("retina-trace-journey-").FullName);
+        var bed = new OneNodeJourneyBed(api, net, Directory.CreateTempSubdirectory("retina-journey-").FullName);
         try
         {
             await bed.Client.CreateAsync(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = Node, Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = Node } } }, CancellationToken.None);
             await bed.Client.CreateAsync(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "shop" } }, CancellationToken.None);
             for (var i = 0; i < pods.Length; i++)
             {
-                await FakeClusterPods.CreateAsync(bed.Client, TestPods.Pod("shop", pods[i], net.Pods[i].Address, Node, deployment: i == 0 ? "web" : null));
+                await FakeClusterPods.CreateAsync(bed.Client, TestPods.Pod("shop", pods[i].Name, net.Pods[i].Address, Node, deployment: pods[i].Deployment));
             }
         }
         catch
@@ -67,11 +71,15 @@ internal sealed class TraceJourneyBed : IAsyncDisposable
         return bed;
     }
 
-    /// <summary>Starts the controllers and the node runtime (the controllers' capture base is the node's).</summary>
-    public async Task RunAsync()
+    /// <summary>The node runtime, once <see cref="RunAsync"/> started it.</summary>
+    public NodeRuntimeHost Host => host ?? throw new InvalidOperationException("RunAsync first");
+
+    /// <summary>Starts the controllers (options as <paramref name="configure"/> sets them; the capture base is the node's) and the node runtime.</summary>
+    public async Task RunAsync(Action<RetinaControllerOptions>? configure = null)
     {
-        tasks.AddRange(RetinaControllers.Create(Client, new RetinaControllerOptions { LeaderElection = false, CaptureHostPathBase = Captures }, NullLoggerFactory.Instance, TimeProvider.System)
-            .Select(c => c.RunAsync(stop.Token)));
+        var options = new RetinaControllerOptions { LeaderElection = false, CaptureHostPathBase = Captures };
+        configure?.Invoke(options);
+        tasks.AddRange(RetinaControllers.Create(Client, options, NullLoggerFactory.Instance, TimeProvider.System).Select(c => c.RunAsync(stop.Token)));
         host = await NodeRuntimeHost.StartAsync(Client, new NodeAgentOptions
         {
             NodeName = Node,
