@@ -245,34 +245,12 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
     private async Task<ReconcileResult> FinishedAsync(ObjectKey key, Api.Capture.Capture capture, CancellationToken ct)
     {
         await CleanUpAsync(capture, ct).ConfigureAwait(false);
-        if (capture.HasFinalizer(Finalizer))
-        {
-            await client.RemoveFinalizerAsync<Api.Capture.Capture>(key, Finalizer, ct).ConfigureAwait(false);
-        }
-
-        if (capture.Spec.TtlSecondsAfterFinished is { } ttl && (capture.Status?.CompletionTime ?? Conditions.Find(capture.StatusConditions, CaptureReasons.Error)?.LastTransitionTime) is { } finished)
-        {
-            var left = finished.AddSeconds(ttl) - time.GetUtcNow().UtcDateTime;
-            if (left > TimeSpan.Zero)
-            {
-                return ReconcileResult.Requeue(left);
-            }
-
-            await client.DeleteAsync<Api.Capture.Capture>(key.Name, key.Namespace, ct).ConfigureAwait(false);
-        }
-
-        return ReconcileResult.Done;
+        return await FinishedWork.ReleaseAsync<Api.Capture.Capture>(client, key, capture, Finalizer, capture.Spec.TtlSecondsAfterFinished,
+            capture.Status?.CompletionTime ?? Conditions.Find(capture.StatusConditions, CaptureReasons.Error)?.LastTransitionTime, time.GetUtcNow().UtcDateTime, ct).ConfigureAwait(false);
     }
 
     /// <summary>Withdraws every assignment of this Capture (which also ends the nodes' access to its credentials). Idempotent.</summary>
-    private async Task CleanUpAsync(Api.Capture.Capture capture, CancellationToken ct)
-    {
-        var key = CaptureAssignmentBuilder.Key(capture);
-        foreach (var runtime in Runtimes!.List().Where(r => r.Spec.Captures?.Any(a => a.Key == key) == true))
-        {
-            await assignments.ChangeAsync(runtime.Metadata.Name, key, _ => null, ct).ConfigureAwait(false);
-        }
-    }
+    private Task CleanUpAsync(Api.Capture.Capture capture, CancellationToken ct) => assignments.WithdrawAsync(Runtimes!.List(), CaptureAssignmentBuilder.Key(capture), ct);
 
     private Task<V1LabelSelector?> WorkloadSelectorAsync(Api.Capture.Capture capture, CancellationToken ct) =>
         WorkloadSelectors.GetAsync(client, capture.Spec.CaptureConfiguration.CaptureTarget?.WorkloadRef, capture.Metadata.NamespaceProperty, ct);

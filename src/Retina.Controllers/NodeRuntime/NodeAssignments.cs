@@ -34,6 +34,15 @@ public sealed class NodeAssignments<T>(IKubeClient client, string field, Func<No
 {
     private const int MaxAttempts = 8;
 
+    /// <summary>Removes the entry with <paramref name="key"/> from every runtime whose list has it (a finished or deleted item). Idempotent.</summary>
+    public async Task WithdrawAsync(IEnumerable<NodeRuntimeObject> runtimes, string key, CancellationToken ct)
+    {
+        foreach (var runtime in runtimes.Where(r => listOf(r.Spec)?.Any(a => keyOf(a) == key) == true).ToList())
+        {
+            await ChangeAsync(runtime.Metadata.Name, key, _ => null, ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Changes the entry with <paramref name="key"/> (null removes it); a new entry is never added to a full list.</summary>
     public async Task<AssignmentOutcome> ChangeAsync(string node, string key, Func<T?, T?> change, CancellationToken ct)
     {

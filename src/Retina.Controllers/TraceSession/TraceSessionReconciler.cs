@@ -371,32 +371,10 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
     private async Task<ReconcileResult> FinishedAsync(ObjectKey key, TraceObject trace, CancellationToken ct)
     {
         await CleanUpAsync(trace, ct).ConfigureAwait(false);
-        if (trace.HasFinalizer(Finalizer))
-        {
-            await client.RemoveFinalizerAsync<TraceObject>(key, Finalizer, ct).ConfigureAwait(false);
-        }
-
-        if (trace.Spec.TtlSecondsAfterFinished is { } ttl && (trace.Status?.CompletionTime ?? Conditions.Find(trace.StatusConditions, TraceReasons.Error)?.LastTransitionTime) is { } finished)
-        {
-            var left = finished.AddSeconds(ttl) - time.GetUtcNow().UtcDateTime;
-            if (left > TimeSpan.Zero)
-            {
-                return ReconcileResult.Requeue(left);
-            }
-
-            await client.DeleteAsync<TraceObject>(key.Name, key.Namespace, ct).ConfigureAwait(false);
-        }
-
-        return ReconcileResult.Done;
+        return await FinishedWork.ReleaseAsync<TraceObject>(client, key, trace, Finalizer, trace.Spec.TtlSecondsAfterFinished,
+            trace.Status?.CompletionTime ?? Conditions.Find(trace.StatusConditions, TraceReasons.Error)?.LastTransitionTime, time.GetUtcNow().UtcDateTime, ct).ConfigureAwait(false);
     }
 
     /// <summary>Withdraws every assignment of this trace (which also ends the nodes' access to its credentials). Idempotent.</summary>
-    private async Task CleanUpAsync(TraceObject trace, CancellationToken ct)
-    {
-        var key = TraceAssignmentBuilder.Key(trace);
-        foreach (var runtime in Runtimes!.List().Where(r => r.Spec.Traces?.Any(a => a.Key == key) == true))
-        {
-            await assignments.ChangeAsync(runtime.Metadata.Name, key, _ => null, ct).ConfigureAwait(false);
-        }
-    }
+    private Task CleanUpAsync(TraceObject trace, CancellationToken ct) => assignments.WithdrawAsync(Runtimes!.List(), TraceAssignmentBuilder.Key(trace), ct);
 }
