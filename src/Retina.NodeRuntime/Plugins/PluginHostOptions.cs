@@ -31,6 +31,6 @@ public sealed class PluginHostOptions
     /// <summary>API server endpoints the runtime knows (cluster discovery, configured server), for the apiserverlatency plugin.</summary>
     public ApiServerLatency.ApiServerEndpointSet ApiServerEndpoints { get; set; } = new();
 
-    /// <summary>Capacity of each bounded channel between a ring buffer and its consumer.</summary>
+    /// <summary>Records that may wait between a ring buffer and its consumer while it handles one (at least 1); more are counted lost.</summary>
     public int EventChannelCapacity { get; set; } = 8192;
 }

@@ -17,8 +17,11 @@ namespace Retina.NodeRuntime.Trace;
 /// on one consumer task. Hooks this kernel lacks are skipped and named in <see cref="Problems"/>.
 /// Each address carries the mask of the trace slots (<see cref="TraceSlots"/>) whose trace includes it, so the kernel
 /// counts a record it had no room for under those traces' slots (<see cref="SlotLost"/>).
+/// Its losses are the node's lost_events{type="trace"} like any plugin's: reason ringbuf_full (the kernel's
+/// <see cref="RingBufferFull"/>, read at every scrape), channel_full and handler_error (the pump's, <see cref="WriterBehind"/>)
+/// and malformed; the counts carry on across the object being unloaded and loaded again.
 /// </summary>
-public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, ILoggerFactory loggers) : IAsyncDisposable
+public sealed class TraceKernel : IAsyncDisposable
 {
     public const string ObjectName = "trace";
 
@@ -31,7 +34,15 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         ("retina_tr_conn", "sock", "inet_sock_set_state"),
     ];
 
+    private readonly PluginHostOptions options;
+    private readonly NodeMetrics metrics;
+    private readonly ILoggerFactory loggers;
     private readonly SemaphoreSlim gate = new(1, 1);
+
+    // Held briefly by readers of the loaded object's counters (a scrape, a trace's report) and by arming and
+    // disarming while they swap the object and the pump and fold the counts of the old ones into *Before.
+    private readonly object counters = new();
+    private readonly RingLossCounter ringLoss;
     private readonly Dictionary<IpKey, ulong> installed = [];
     private readonly ulong[] slotLostBefore = new ulong[TraceSlots.Capacity];
     private readonly List<IDisposable> links = [];
@@ -41,7 +52,17 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     private EventPump? pump;
     private TraceRecordDecoder? decoder;
     private ulong lostBefore;
+    private long writerBehindBefore;
     private long malformed;
+
+    public TraceKernel(PluginHostOptions options, NodeMetrics metrics, ILoggerFactory loggers)
+    {
+        this.options = options;
+        this.metrics = metrics;
+        this.loggers = loggers;
+        ringLoss = new RingLossCounter(() => (ulong)RingBufferFull, ObjectName);
+        metrics.Registry.AddBeforeCollectCallback(Collect);
+    }
 
     /// <summary>Called for every decoded record, on the pump's consumer task.</summary>
     public Action<TraceRecord> Record { get; set; } = _ => { };
@@ -58,7 +79,16 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     public uint RingBufferBytes { get; init; }
 
     /// <summary>Events the kernel could not put in the ring buffer (full), since the runtime started: the node's total (its metric).</summary>
-    public long RingBufferFull => (long)(lostBefore + (obj is { IsClosed: false } o ? o.Map("retina_tr_lost").SumPerCpuU64(0) : 0));
+    public long RingBufferFull
+    {
+        get
+        {
+            lock (counters)
+            {
+                return (long)(lostBefore + (obj is { IsClosed: false } o ? o.Map("retina_tr_lost").SumPerCpuU64(0) : 0));
+            }
+        }
+    }
 
     /// <summary>
     /// Events the kernel could not put in the ring buffer that named an address (or the whole-node mask) of
@@ -67,11 +97,35 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
     public long SlotLost(int slot)
     {
         TraceSlots.Bit(slot);
-        return (long)(slotLostBefore[slot] + (obj is { IsClosed: false } o ? o.Map("retina_tr_slost").SumPerCpuU64((uint)slot) : 0));
+        lock (counters)
+        {
+            return (long)(slotLostBefore[slot] + (obj is { IsClosed: false } o ? o.Map("retina_tr_slost").SumPerCpuU64((uint)slot) : 0));
+        }
     }
 
-    /// <summary>Records taken from the ring that did not fit the consumer's queue.</summary>
-    public long WriterBehind => pump?.Lost ?? 0;
+    /// <summary>Records taken from the ring that did not fit the consumer's queue (or that it threw on), since the runtime started.</summary>
+    public long WriterBehind
+    {
+        get
+        {
+            lock (counters)
+            {
+                return writerBehindBefore + (pump?.Lost ?? 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves the kernel's ring-full count into lost_events{type="trace", reason="ringbuf_full"} (on every scrape; the
+    /// pump counts its own losses there as they happen).
+    /// </summary>
+    public void Collect()
+    {
+        lock (counters)
+        {
+            ringLoss.Report(metrics);
+        }
+    }
 
     public long Malformed => Interlocked.Read(ref malformed);
 
@@ -147,12 +201,21 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
             throw new BpfException($"bpf/trace: struct trace_cfg is {o.StructSize("trace_cfg")} bytes, expected {sizeof(ulong)} (the whole-node slot mask)", 0);
         }
 
-        obj = o;
+        lock (counters)
+        {
+            obj = o;
+        }
+
         installed.Clear();
         o.Map("retina_config").Update(0u, new RetinaConfig { NetnsInode = context.NetnsFilter });
         var problems = new List<string>();
-        // Records that do not fit are counted by the pump (Lost): traces report them as WriterBehind, never silently.
-        pump = new EventPump(o.Map("retina_tr_evts"), "trace", null, options.EventChannelCapacity, Handle, OnLost);
+        // Records that do not fit are counted by the pump (Lost, and the node's metric): traces report them as WriterBehind, never silently.
+        var p = new EventPump(o.Map("retina_tr_evts"), ObjectName, metrics, options.EventChannelCapacity, Handle, OnLost);
+        lock (counters)
+        {
+            pump = p;
+        }
+
         foreach (var (program, category, name) in Tracepoints)
         {
             try
@@ -183,7 +246,7 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         if (r is null)
         {
             Interlocked.Increment(ref malformed);
-            metrics.Lost("trace", "malformed");
+            metrics.Lost(ObjectName, "malformed");
             return;
         }
 
@@ -214,21 +277,29 @@ public sealed class TraceKernel(PluginHostOptions options, NodeMetrics metrics, 
         links.Clear();
         if (pump is not null)
         {
+            // Drained first: its count is final once it is folded in.
             await pump.DisposeAsync().ConfigureAwait(false);
-            pump = null;
+            lock (counters)
+            {
+                writerBehindBefore += pump.Lost;
+                pump = null;
+            }
         }
 
         if (obj is not null)
         {
-            lostBefore += obj.Map("retina_tr_lost").SumPerCpuU64(0);
-            var slots = obj.Map("retina_tr_slost");
-            for (var i = 0; i < TraceSlots.Capacity; i++)
+            lock (counters)
             {
-                slotLostBefore[i] += slots.SumPerCpuU64((uint)i);
-            }
+                lostBefore += obj.Map("retina_tr_lost").SumPerCpuU64(0);
+                var slots = obj.Map("retina_tr_slost");
+                for (var i = 0; i < TraceSlots.Capacity; i++)
+                {
+                    slotLostBefore[i] += slots.SumPerCpuU64((uint)i);
+                }
 
-            obj.Dispose();
-            obj = null;
+                obj.Dispose();
+                obj = null;
+            }
         }
 
         installed.Clear();

@@ -42,6 +42,9 @@ internal sealed class TraceBed : IAsyncDisposable
     /// <summary>The kernel side of <see cref="Runner"/>.</summary>
     public TraceKernel Kernel { get; private set; } = null!;
 
+    /// <summary>The node metrics <see cref="Kernel"/> publishes in (a fresh registry for each <see cref="NewRunner"/>).</summary>
+    public NodeMetrics Metrics { get; private set; } = null!;
+
     /// <summary>The logger the next <see cref="NewRunner"/> gets (tests that read the log set it first).</summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
 
@@ -67,13 +70,14 @@ internal sealed class TraceBed : IAsyncDisposable
     public TraceRunner NewRunner(int maxConcurrent = 4, TraceUploadOptions? uploads = null, Retina.NodeRuntime.Credentials.ITraceCredentialSource? credentials = null, long? bytesPerMegabyte = null, int? eventChannelCapacity = null,
         uint? ringBufferBytes = null)
     {
+        Metrics = new NodeMetrics();
         var kernel = Kernel = new TraceKernel(new PluginHostOptions
         {
             NetworkNamespace = Net.Node,
             StateDirectory = StateDirectory,
             DefaultInterfaces = Net.Pods.Select(p => p.HostVeth).ToList(),
             EventChannelCapacity = eventChannelCapacity ?? 8192,
-        }, new NodeMetrics(), NullLoggerFactory.Instance) { RingBufferBytes = ringBufferBytes ?? 0 };
+        }, Metrics, NullLoggerFactory.Instance) { RingBufferBytes = ringBufferBytes ?? 0 };
         Runner = new TraceRunner(kernel, Cache, new TraceRunnerOptions
         {
             NodeName = "node1", CaptureBaseDirectory = BaseDirectory, MaxConcurrent = maxConcurrent,

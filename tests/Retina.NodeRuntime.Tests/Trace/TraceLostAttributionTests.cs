@@ -51,4 +51,42 @@ public sealed class TraceLostAttributionTests
         Lost(q, TraceReasons.RingBufferFull).ShouldBe(0, "the kernel charges a record it had no room for to the trace slots of its addresses (TraceRingLossAttributionTests)");
         bed.Lines("quiet").Count.ShouldBe(5);
     }
+
+    [KernelFact]
+    public async Task With_a_one_record_writer_queue_a_lone_packet_after_a_flood_is_written_although_it_makes_two_records()
+    {
+        await using var bed = await TraceBed.StartAsync("tl1", 3);
+        await bed.Runner.DisposeAsync();
+        bed.NewRunner(eventChannelCapacity: 1);
+        var busy = bed.Assignment("busy", [TraceEventKinds.SockError], 0);
+        var quiet = bed.Assignment("quiet", [TraceEventKinds.SockError], 2);
+        await bed.StartAsync(busy, quiet);
+
+        using (var web = await NsUdp.BindAsync(bed.Pod(0).Namespace, bed.Pod(0).Address, 0))
+        {
+            NsUdp.Send(web, bed.Pod(1).Address, ClosedPort, 2000);
+        }
+
+        static long Lost(Api.NodeRuntime.NodeTraceStatus s, string reason) => s.LostEventsByReason?.GetValueOrDefault(reason) ?? 0;
+        var b = await bed.WaitAsync(busy.Key, s => s.Events + Lost(s, TraceReasons.WriterBehind) + Lost(s, TraceReasons.RingBufferFull) >= 2000,
+            "each of the 2000 drops is written or counted lost");
+        Lost(b, TraceReasons.WriterBehind).ShouldBeGreaterThan(0, "a one-record queue cannot hold the flood");
+        var behind = bed.Kernel.WriterBehind;
+
+        using (var cache = await NsUdp.BindAsync(bed.Pod(2).Namespace, bed.Pod(2).Address, 0))
+        {
+            // The first packet of a flow is two records in one poll's batch (the flow's first packet at the host veth,
+            // then its drop): the writer waits idle, one record is its own and the other fits the queue.
+            for (var i = 1; i <= 5; i++)
+            {
+                NsUdp.Send(cache, bed.Pod(1).Address, ClosedPort, 1);
+                await bed.WaitAsync(quiet.Key, s => s.Events + Lost(s, TraceReasons.WriterBehind) >= i, $"the quiet trace's drop {i} written or counted lost");
+            }
+        }
+
+        var q = bed.Status(quiet.Key);
+        Lost(q, TraceReasons.WriterBehind).ShouldBe(0, "the writer had caught up before each packet");
+        q.Events.ShouldBe(5);
+        bed.Kernel.WriterBehind.ShouldBe(behind, "no record of the lone packets was lost, not even one of another kind");
+    }
 }
