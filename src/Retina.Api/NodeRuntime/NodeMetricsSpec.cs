@@ -27,8 +27,8 @@ public sealed class NodeMetricsSpec
     [JsonPropertyName("observed")]
     public NodeObservedSpec? Observed { get; set; }
 
-    /// <summary>The MetricsConfigurations merged here, with their generations.</summary>
-    [MaxItems(MaxSources)]
+    /// <summary>The MetricsConfigurations merged here, with their generations, and the annotation opt-in's entry (one more than <see cref="MaxSources"/>).</summary>
+    [MaxItems(MaxSources + 1)]
     [JsonPropertyName("sources")]
     public List<NodeMetricsSource>? Sources { get; set; }
 }

@@ -37,6 +37,28 @@ public sealed class ObserveAnnotationTests
     }
 
     [Fact]
+    public void With_every_source_slot_taken_by_configurations_the_annotation_entry_still_fits_the_schema()
+    {
+        var configs = Enumerable.Range(0, NodeMetricsSpec.MaxSources + 3).Select(i =>
+        {
+            var c = new Api.MetricsConfiguration.MetricsConfiguration();
+            c.Metadata.Name = $"mc-{i:D3}";
+            c.Metadata.Generation = 1;
+            c.Spec.ContextOptions = [new MetricsContextOptions { MetricName = "forward_count", SourceLabels = ["ip"] }];
+            return c;
+        }).ToList();
+        var merged = MetricsMerger.Merge(MetricsMerger.Admitted(configs));
+        merged!.Sources!.Count.ShouldBe(NodeMetricsSpec.MaxSources);
+
+        var spec = ObserveAnnotation.Merge(merged, new NodeObservedSpec { Pods = ["a/b"] }, "5m")!;
+        var cap = typeof(NodeMetricsSpec).GetProperty(nameof(NodeMetricsSpec.Sources))!.GetCustomAttributes(typeof(Api.Schema.MaxItemsAttribute), false)
+            .Cast<Api.Schema.MaxItemsAttribute>().Single().Max;
+        spec.Sources!.Count.ShouldBe(NodeMetricsSpec.MaxSources + 1);
+        spec.Sources.Count.ShouldBeLessThanOrEqualTo(cap, "past the schema's maxItems the API server refuses every later write of the node's spec");
+        spec.Sources[^1].Name.ShouldBe(ObserveAnnotation.SourceName);
+    }
+
+    [Fact]
     public void Alone_the_annotation_brings_retinas_default_set_and_no_namespace_section()
     {
         var spec = ObserveAnnotation.Merge(null, new NodeObservedSpec { Pods = ["a/b"] }, "5m")!;
