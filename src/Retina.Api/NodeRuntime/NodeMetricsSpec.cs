@@ -27,7 +27,7 @@ public sealed class NodeMetricsSpec
     [JsonPropertyName("observed")]
     public NodeObservedSpec? Observed { get; set; }
 
-    /// <summary>The MetricsConfigurations merged here, with their generations, and the annotation opt-in's entry (one more than <see cref="MaxSources"/>).</summary>
+    /// <summary>The MetricsConfigurations merged here, with their generations, and the annotation opt-in's entry: at most 256 configurations (<see cref="MaxSources"/>) plus that entry.</summary>
     [MaxItems(MaxSources + 1)]
     [JsonPropertyName("sources")]
     public List<NodeMetricsSource>? Sources { get; set; }
