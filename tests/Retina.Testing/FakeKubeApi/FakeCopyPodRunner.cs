@@ -13,18 +13,16 @@ namespace Retina.Testing.FakeKubeApi;
 /// else makes the pod Failed and the Job Failed (BackoffLimitExceeded, as the Job controller says it after its retries),
 /// with the command's stderr in the pod's termination message.
 /// </summary>
-public sealed class FakeCopyPodRunner : IAsyncDisposable
+public sealed class FakeCopyPodRunner : FakePollingLoop
 {
     private const string JobNameLabel = "batch.kubernetes.io/job-name";
     private readonly IKubeClient client;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
 
     private FakeCopyPodRunner(IKubeClient client, string claimRoot)
     {
         this.client = client;
         ClaimRoot = claimRoot;
-        loop = RunAsync(stop.Token);
+        StartLoop();
     }
 
     /// <summary>Where claims live: &lt;root&gt;/&lt;namespace&gt;/&lt;claim&gt;.</summary>
@@ -37,7 +35,7 @@ public sealed class FakeCopyPodRunner : IAsyncDisposable
 
     public string ClaimDirectory(string ns, string claim) => Path.Combine(ClaimRoot, ns, claim);
 
-    private async Task SyncAsync(CancellationToken ct)
+    public override async Task SyncAsync(CancellationToken ct)
     {
         foreach (var pod in (await client.ListAsync<V1Pod>(new ListOptions(), ct)).Items)
         {
@@ -99,39 +97,5 @@ public sealed class FakeCopyPodRunner : IAsyncDisposable
         var stderr = await process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         return (process.ExitCode, stderr.Trim());
-    }
-
-    private async Task RunAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await SyncAsync(ct);
-                await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (KubeApiException)
-            {
-                // A conflict with another writer: the next pass sees the new state.
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-        try
-        {
-            await loop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        stop.Dispose();
     }
 }

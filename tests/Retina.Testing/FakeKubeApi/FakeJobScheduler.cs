@@ -15,23 +15,21 @@ namespace Retina.Testing.FakeKubeApi;
 /// reason Unschedulable and the scheduler's "0/N nodes are available" message, and is retried. Containers never run:
 /// tests say when a Job succeeds by patching its status.
 /// </summary>
-public sealed class FakeJobScheduler : IAsyncDisposable
+public sealed class FakeJobScheduler : FakePollingLoop
 {
     public const string SelectedNodeAnnotation = "volume.kubernetes.io/selected-node";
     private readonly IKubeClient client;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
 
     private FakeJobScheduler(IKubeClient client)
     {
         this.client = client;
-        loop = RunAsync(stop.Token);
+        StartLoop();
     }
 
     public static FakeJobScheduler Start(IKubeClient client) => new(client);
 
     /// <summary>One pass over every Job; the loop runs this every 50 ms.</summary>
-    public async Task SyncAsync(CancellationToken ct)
+    public override async Task SyncAsync(CancellationToken ct)
     {
         var nodes = (await client.ListAsync<V1Node>(new ListOptions(), ct)).Items;
         foreach (var job in (await client.ListAsync<V1Job>(new ListOptions(), ct)).Items)
@@ -192,47 +190,5 @@ public sealed class FakeJobScheduler : IAsyncDisposable
         }
 
         await client.PatchStatusAsync<V1Pod>(pod.Metadata.Name, pod.Metadata.NamespaceProperty, KubePatch.Merge(new JsonObject { ["status"] = status }), ct);
-    }
-
-    private async Task RunAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await SyncAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (KubeApiException)
-            {
-                // A conflict with a test's own write: the next pass sees the new state.
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-        try
-        {
-            await loop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        stop.Dispose();
     }
 }
