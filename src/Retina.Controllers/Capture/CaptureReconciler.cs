@@ -90,9 +90,9 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             return ReconcileResult.Done;
         }
 
-        var queued = new SortedSet<string>(StringComparer.Ordinal);
         var notes = resolved.Notes.ToList();
-        var missingRuntime = false;
+        var tally = new AssignmentTally(assigned);
+        var queued = tally.Queued;
         // Judged against the nodes assigned before this pass: every node of the first pass gets the whole duration.
         var before = assigned.ToHashSet(StringComparer.Ordinal);
         foreach (var (node, ips) in resolved.Nodes)
@@ -118,20 +118,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
             var outcome = await assignments.ChangeAsync(node, key0, current => Stopping(capture, current is null
                 ? CaptureAssignmentBuilder.Build(capture, ips, late && deadline is { } dl ? dl - now : null, start, now, endpoints)
                 : WithPodIps(current, ips, endpoints)), ct).ConfigureAwait(false);
-            switch (outcome)
-            {
-                case AssignmentOutcome.Written:
-                    assigned.Add(node);
-                    break;
-                case AssignmentOutcome.NodeFull:
-                    // Waits for room: the node keeps its place in status as Pending, and runs the whole duration once admitted.
-                    assigned.Remove(node);
-                    queued.Add(node);
-                    break;
-                default:
-                    missingRuntime = true;
-                    break;
-            }
+            tally.Record(node, outcome);
         }
 
         // One snapshot of the nodes' reports for this pass: the copy Jobs and the status must judge the same reports.
@@ -187,7 +174,7 @@ public sealed class CaptureReconciler(IKubeClient client, RetinaControllerOption
         // A node waiting for its runtime is looked at again by the end of the grace period, so it fails on time.
         var waiting = updated?.Status?.Nodes?.Any(n => n.Reason == CaptureReasons.WaitingForNodeRuntime) == true;
         var recheck = waiting ? TimeSpan.FromTicks(Math.Min(RecheckRunning.Ticks, Math.Max(TimeSpan.FromMilliseconds(500).Ticks, options.NodeRuntimeGraceSpan.Ticks / 2))) : RecheckRunning;
-        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : recheck);
+        return tally.Requeue(recheck);
     }
 
     /// <summary>What this cluster's admin allows beyond the validator (also checked by the admission webhook).</summary>

@@ -116,8 +116,8 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
             notes.Add($"not traced: host-network pods share their node's address ({string.Join(", ", resolved.HostNetworkPods.Take(10))}); trace their node with target.nodeSelector");
         }
 
-        var queued = new SortedSet<string>(StringComparer.Ordinal);
-        var missingRuntime = false;
+        var tally = new AssignmentTally(assigned);
+        var queued = tally.Queued;
         var before = assigned.ToHashSet(StringComparer.Ordinal);
         var wholeNode = target.NodeSelector is not null;
         foreach (var (node, ips) in resolved.Nodes)
@@ -137,19 +137,7 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
             var outcome = await assignments.ChangeAsync(node, key0, current => current is null
                 ? stop ? null : TraceAssignmentBuilder.Build(trace, wholeNode ? [] : ips, late && deadline is { } dl ? dl - now : null, start, now)
                 : Stopping(wholeNode ? current : TraceAssignmentBuilder.WithPodIps(current, ips), stop), ct).ConfigureAwait(false);
-            switch (outcome)
-            {
-                case AssignmentOutcome.Written:
-                    assigned.Add(node);
-                    break;
-                case AssignmentOutcome.NodeFull:
-                    assigned.Remove(node);
-                    queued.Add(node);
-                    break;
-                default:
-                    missingRuntime = true;
-                    break;
-            }
+            tally.Record(node, outcome);
         }
 
         // Nodes whose traced pods are all gone trace nothing more (their entry stays: it holds the node's report).
@@ -211,7 +199,7 @@ public sealed class TraceSessionReconciler(IKubeClient client, RetinaControllerO
             recheck = wait;
         }
 
-        return ReconcileResult.Requeue(missingRuntime ? TimeSpan.FromSeconds(2) : assigned.Count == 0 || queued.Count > 0 ? TimeSpan.FromSeconds(5) : recheck);
+        return tally.Requeue(recheck);
     }
 
     /// <summary>What this cluster's admin allows beyond the validator: the outputs (as for Captures).</summary>
