@@ -61,9 +61,7 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image, string c
 
             if (job is null)
             {
-                // Without the label (nodes registered by hand), the node name is what the kubelet would have set it to.
-                var labels = (await client.GetAsync<V1Node>(node, null, ct).ConfigureAwait(false))?.Metadata.Labels;
-                var hostname = labels is not null && labels.TryGetValue(PvcCopyJob.HostnameLabel, out var h) ? h : node;
+                var hostname = await PvcCopyJob.HostnameAsync(client, node, ct).ConfigureAwait(false);
                 job = await client.CreateAsync(PvcCopyJob.Build(capture, node, hostname, source!, image), ct).ConfigureAwait(false);
                 use = use.Exclusive && use.Busy is null ? use with { Busy = job } : use;
             }
@@ -72,7 +70,7 @@ internal sealed class PvcCopyDelivery(IKubeClient client, string image, string c
             {
                 copies[node] = new(CapturePhase.Completed, $"pvc://{claim}/{Path.GetFileName(source)}", null);
             }
-            else if (job.Status?.Conditions?.FirstOrDefault(c => c.Type == "Failed" && c.Status == "True") is { } failed)
+            else if (PvcCopyJob.Failure(job) is { } failed)
             {
                 copies[node] = new(CapturePhase.Failed, null, $"copy Job {name} failed: {failed.Message}");
             }

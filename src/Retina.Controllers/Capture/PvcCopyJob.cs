@@ -65,6 +65,16 @@ public static class PvcCopyJob
             : $"reported path \"{location}\" is not under the capture base {root}";
     }
 
+    /// <summary>The Job's <c>Failed=True</c> condition (it failed for good, after its retries), or null.</summary>
+    public static V1JobCondition? Failure(V1Job job) => job.Status?.Conditions?.FirstOrDefault(c => c.Type == "Failed" && c.Status == "True");
+
+    /// <summary>
+    /// The node's <c>kubernetes.io/hostname</c> label, which the copy Job's node affinity names (on some clouds it differs
+    /// from the node name); without the label (nodes registered by hand) the node name, which is what the kubelet would have set.
+    /// </summary>
+    public static async Task<string> HostnameAsync(IKubeClient client, string node, CancellationToken ct) =>
+        (await client.GetAsync<V1Node>(node, null, ct).ConfigureAwait(false))?.Metadata.Labels is { } labels && labels.TryGetValue(HostnameLabel, out var h) ? h : node;
+
     /// <summary>Succeeded or failed for good: the claim is free for the next copy.</summary>
     public static bool IsFinished(V1Job job) =>
         job.Status?.Succeeded > 0 || job.Status?.Conditions?.Any(c => c.Type is "Failed" or "Complete" && c.Status == "True") == true;

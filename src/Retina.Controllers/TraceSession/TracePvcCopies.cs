@@ -50,6 +50,7 @@ internal sealed class TracePvcCopies(IKubeClient client, NodeAssignments<NodeTra
         var owner = new PvcCopyJob.Owner(TraceObject.KindName, trace.Metadata.Name, ns, trace.Metadata.Uid, PvcCopyJob.TraceUidLabel, claim);
         var ours = (await client.ListAsync<V1Job>(new ListOptions { Namespace = ns, LabelSelector = $"{PvcCopyJob.TraceUidLabel}={trace.Metadata.Uid}" }, ct).ConfigureAwait(false)).Items;
         string? reason = null;
+        PvcCopyJob.ClaimUse? use = null;
         foreach (var (node, assignment, report) in work)
         {
             var jobs = ours.Where(j => (j.Metadata.Labels is { } l && l.TryGetValue(PvcCopyJob.NodeHashLabel, out var h) ? h : null) == PvcCopyJob.Hash(node)).ToList();
@@ -79,7 +80,9 @@ internal sealed class TracePvcCopies(IKubeClient client, NodeAssignments<NodeTra
                 continue;
             }
 
-            if (await PvcCopyJob.ClaimUseAsync(client, claim, ns, ct).ConfigureAwait(false) is { Busy: not null } use)
+            // Read once a node has files to copy, then kept current with the Jobs this pass creates (as the captures do).
+            use ??= await PvcCopyJob.ClaimUseAsync(client, claim, ns, ct).ConfigureAwait(false);
+            if (use.Busy is not null)
             {
                 pending[node] = PvcCopyJob.WaitingForClaim(claim, use);
                 reason ??= CaptureReasons.WaitingForClaim;
@@ -88,8 +91,9 @@ internal sealed class TracePvcCopies(IKubeClient client, NodeAssignments<NodeTra
 
             var names = files.Select(Path.GetFileName).ToList();
             var name = $"retina-tcopy-{trace.Metadata.Uid[..8]}-{PvcCopyJob.Hash(node)[..8]}-{PvcCopyJob.Hash(names[0]!)[..8]}";
-            var hostname = (await client.GetAsync<V1Node>(node, null, ct).ConfigureAwait(false))?.Metadata.Labels is { } labels && labels.TryGetValue(PvcCopyJob.HostnameLabel, out var host) ? host : node;
-            await client.CreateAsync(PvcCopyJob.Build(owner, name, node, hostname, Path.GetDirectoryName(files[0])!, names!, image), ct).ConfigureAwait(false);
+            var hostname = await PvcCopyJob.HostnameAsync(client, node, ct).ConfigureAwait(false);
+            var job = await client.CreateAsync(PvcCopyJob.Build(owner, name, node, hostname, Path.GetDirectoryName(files[0])!, names!, image), ct).ConfigureAwait(false);
+            use = use.Exclusive ? use with { Busy = job } : use;
         }
 
         return new(pending, reason);
@@ -114,9 +118,8 @@ internal sealed class TracePvcCopies(IKubeClient client, NodeAssignments<NodeTra
             through = copied[^1];
         }
 
-        if (jobs.FirstOrDefault(j => j.Status?.Conditions?.Any(c => c.Type == "Failed" && c.Status == "True") == true) is { } failed)
+        if (jobs.Select(j => (Job: j, Why: PvcCopyJob.Failure(j))).FirstOrDefault(f => f.Why is not null) is { Job: { } failed, Why: { } why })
         {
-            var why = failed.Status!.Conditions!.First(c => c.Type == "Failed" && c.Status == "True");
             await assignments.ChangeAsync(node, key, a => a is null ? null
                 : TraceAssignmentBuilder.WithCopyError(a, $"copy Job {failed.Metadata.Name} failed ({why.Reason}): {why.Message}"), ct).ConfigureAwait(false);
             return (null, through, true);

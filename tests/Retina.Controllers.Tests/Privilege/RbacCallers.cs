@@ -70,7 +70,7 @@ internal static class RbacCallers
         RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "create", Endpoints, "client.CreateAsync(created"),
         RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "update", Endpoints, "client.UpdateAsync(replaced"),
         RbacCaller.At(Controllers, "retina.sh", "retinaendpoints", "delete", Endpoints, "DeleteAsync<Endpoint>"),
-        RbacCaller.At(Controllers, "", "nodes", "get", PvcCopy, "GetAsync<V1Node>"),
+        RbacCaller.At(Controllers, "", "nodes", "get", "Retina.Controllers/Capture/PvcCopyJob.cs", "GetAsync<V1Node>"),
         RbacCaller.At(Controllers, "", "nodes", "list", Hosting, "new Controller<V1Node>"),
         RbacCaller.At(Controllers, "", "nodes", "watch", Hosting, "new Controller<V1Node>"),
         RbacCaller.At(Controllers, "", "namespaces", "list", Hosting, "Watches<V1Namespace>"),
