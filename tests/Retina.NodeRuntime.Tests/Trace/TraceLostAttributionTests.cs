@@ -14,25 +14,32 @@ public sealed class TraceLostAttributionTests
     private const int Flood = 20000;
     private const int ClosedPort = 7400;
 
+    private static long Lost(Api.NodeRuntime.NodeTraceStatus s, string reason) => s.LostEventsByReason?.GetValueOrDefault(reason) ?? 0;
+
+    /// <summary>Two sockerror traces, busy on pod 0 and quiet on pod 2, over a writer queue of <paramref name="capacity"/>; pod 0 floods pod 1's closed port and every drop is accounted for.</summary>
+    private static async Task<(Api.NodeRuntime.NodeTraceAssignment Quiet, Api.NodeRuntime.NodeTraceStatus Busy)> FloodBusyAsync(TraceBed bed, int capacity, int flood)
+    {
+        await bed.Runner.DisposeAsync();
+        bed.NewRunner(eventChannelCapacity: capacity);
+        var busy = bed.Assignment("busy", [TraceEventKinds.SockError], 0);
+        var quiet = bed.Assignment("quiet", [TraceEventKinds.SockError], 2);
+        await bed.StartAsync(busy, quiet);
+        using (var web = await NsUdp.BindAsync(bed.Pod(0).Namespace, bed.Pod(0).Address, 0))
+        {
+            NsUdp.Send(web, bed.Pod(1).Address, ClosedPort, flood);
+        }
+
+        var b = await bed.WaitAsync(busy.Key, s => s.Events + Lost(s, TraceReasons.WriterBehind) + Lost(s, TraceReasons.RingBufferFull) >= flood,
+            $"each of the {flood} drops is written or counted lost");
+        return (quiet, b);
+    }
+
     [KernelFact]
     public async Task Writer_losses_are_charged_to_the_overloaded_trace_only()
     {
         await using var bed = await TraceBed.StartAsync("tla", 3);
-        await bed.Runner.DisposeAsync();
         // A 64-record channel between the ring buffer and the writer: a burst overflows it at once.
-        bed.NewRunner(eventChannelCapacity: 64);
-        var busy = bed.Assignment("busy", [TraceEventKinds.SockError], 0);
-        var quiet = bed.Assignment("quiet", [TraceEventKinds.SockError], 2);
-        await bed.StartAsync(busy, quiet);
-
-        using (var web = await NsUdp.BindAsync(bed.Pod(0).Namespace, bed.Pod(0).Address, 0))
-        {
-            NsUdp.Send(web, bed.Pod(1).Address, ClosedPort, Flood);
-        }
-
-        static long Lost(Api.NodeRuntime.NodeTraceStatus s, string reason) => s.LostEventsByReason?.GetValueOrDefault(reason) ?? 0;
-        var b = await bed.WaitAsync(busy.Key, s => s.Events + Lost(s, TraceReasons.WriterBehind) + Lost(s, TraceReasons.RingBufferFull) >= Flood,
-            $"each of the {Flood} drops is written or counted lost");
+        var (quiet, b) = await FloodBusyAsync(bed, 64, Flood);
         Lost(b, TraceReasons.WriterBehind).ShouldBeGreaterThan(0, "the flood overflowed the writer");
 
         using (var cache = await NsUdp.BindAsync(bed.Pod(2).Namespace, bed.Pod(2).Address, 0))
@@ -56,20 +63,7 @@ public sealed class TraceLostAttributionTests
     public async Task With_a_one_record_writer_queue_a_lone_packet_after_a_flood_is_written_although_it_makes_two_records()
     {
         await using var bed = await TraceBed.StartAsync("tl1", 3);
-        await bed.Runner.DisposeAsync();
-        bed.NewRunner(eventChannelCapacity: 1);
-        var busy = bed.Assignment("busy", [TraceEventKinds.SockError], 0);
-        var quiet = bed.Assignment("quiet", [TraceEventKinds.SockError], 2);
-        await bed.StartAsync(busy, quiet);
-
-        using (var web = await NsUdp.BindAsync(bed.Pod(0).Namespace, bed.Pod(0).Address, 0))
-        {
-            NsUdp.Send(web, bed.Pod(1).Address, ClosedPort, 2000);
-        }
-
-        static long Lost(Api.NodeRuntime.NodeTraceStatus s, string reason) => s.LostEventsByReason?.GetValueOrDefault(reason) ?? 0;
-        var b = await bed.WaitAsync(busy.Key, s => s.Events + Lost(s, TraceReasons.WriterBehind) + Lost(s, TraceReasons.RingBufferFull) >= 2000,
-            "each of the 2000 drops is written or counted lost");
+        var (quiet, b) = await FloodBusyAsync(bed, 1, 2000);
         Lost(b, TraceReasons.WriterBehind).ShouldBeGreaterThan(0, "a one-record queue cannot hold the flood");
         var behind = bed.Kernel.WriterBehind;
 
