@@ -160,17 +160,9 @@ public sealed class NodeTrace : IDisposable
     /// </summary>
     public bool Update(NodeTraceAssignment a)
     {
-        var changed = assignment.WholeNode != true && Filter.SetPods(a.PodIps);
-        if (pvc is not null)
-        {
-            lock (gate)
-            {
-                pvc.Update(a);
-                SweepStaged();
-            }
-        }
-
-        return changed;
+        // Staged files the controllers copied are deleted by the next Report's sweep.
+        pvc?.Update(a);
+        return assignment.WholeNode != true && Filter.SetPods(a.PodIps);
     }
 
     private void SweepStaged()
